@@ -1,0 +1,38 @@
+package dev.cctask;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The process environment and home directory, passed in rather than read globally so that
+ * domain code is testable without touching the real environment.
+ */
+public record Env(Map<String, String> vars, Path home) {
+
+    public static Env system() {
+        return new Env(System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    /** The value of a variable, or null when unset or blank. */
+    public String get(String name) {
+        String v = vars.get(name);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /** SPEC conventions: {@code $OPENCLAW_STATE_DIR}, else {@code ~/.openclaw}. */
+    public Path stateDir() {
+        String dir = get("OPENCLAW_STATE_DIR");
+        return dir != null ? Path.of(expandHome(dir)) : home.resolve(".openclaw");
+    }
+
+    /** Expands a leading {@code ~} to the home directory. */
+    public String expandHome(String path) {
+        if (path.equals("~")) {
+            return home.toString();
+        }
+        if (path.startsWith("~/")) {
+            return home.resolve(path.substring(2)).toString();
+        }
+        return path;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.cctask.gateway;
+
+import java.time.Duration;
+
+/**
+ * The classified result of one gateway call (SPEC §7.5). Every outcome carries a one-line,
+ * actionable description that never contains a secret.
+ */
+public sealed interface Outcome {
+
+    /** HTTP status, or -1 when no response was received. */
+    int httpStatus();
+
+    /** One line for logs and users: what happened and how to fix it. */
+    String describe();
+
+    default boolean accepted() {
+        return this instanceof Accepted;
+    }
+
+    /** The gateway took the request (HTTP 200, ok, no error status in details). */
+    record Accepted(int httpStatus, String describe) implements Outcome {}
+
+    /** Worth trying again later (5xx, 401/403/404/408/429, connection errors, timeouts). */
+    record Retryable(int httpStatus, String describe, Duration retryAfter) implements Outcome {}
+
+    /** Will not succeed by repetition (400, 413, "No session found", …). */
+    record Permanent(int httpStatus, String describe) implements Outcome {}
+}

@@ -1,0 +1,26 @@
+package dev.cctask;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class AppTest {
+    @Test
+    void versionComesFromTheBuild() {
+        StringWriter out = new StringWriter();
+        int code = App.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--version");
+        assertEquals(0, code);
+        assertEquals("run-task 0.1.0", out.toString().strip());
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorWithExitTwo() {
+        StringWriter err = new StringWriter();
+        int code = App.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--validate-only");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("Unknown option: '--validate-only'"), err.toString());
+    }
+}
