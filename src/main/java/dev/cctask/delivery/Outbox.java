@@ -7,8 +7,6 @@ import dev.cctask.gateway.Transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Durable queue of final chat messages and wakes (SPEC §8.5, D13): one JSON file per item in
@@ -100,6 +99,9 @@ public final class Outbox {
                     nextAttemptAt, error);
         }
     }
+
+    /** Lock files claimed by any thread of this process. */
+    private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final Clock clock;
@@ -205,42 +207,51 @@ public final class Outbox {
      * The claimed item is re-read from disk, so it reflects the other senders' attempts.
      */
     public Optional<Claim> claim(Item item) throws IOException {
-        Path lockFile = lockFile(item.id());
-        FileChannel channel = FileChannel.open(lockFile,
-                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), FILE_MODE);
-        FileLock lock = null;
+        Path lockFile = lockFile(item.id()).toAbsolutePath();
+        // Checked before opening the file: on Linux, closing any descriptor of a file drops every OS lock this
+        // process holds on it, so a second thread must not even open a lock file that is held here.
+        if (!HELD_IN_THIS_JVM.add(lockFile)) {
+            return Optional.empty();
+        }
+        FileChannel channel = null;
         try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException heldInThisJvm) {
-            // another thread of this process is sending it
-        } finally {
-            if (lock == null) {
-                channel.close();
+            channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), FILE_MODE);
+            if (channel.tryLock() == null) {
+                return release(channel, lockFile); // another process is sending it
             }
-        }
-        if (lock == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new Claim(read(itemFile(item.id())), channel));
-        } catch (NoSuchFileException gone) {
-            Files.deleteIfExists(lockFile);
-            channel.close();
-            return Optional.empty();
+            try {
+                return Optional.of(new Claim(read(itemFile(item.id())), channel, lockFile));
+            } catch (NoSuchFileException gone) {
+                Files.deleteIfExists(lockFile);
+                return release(channel, lockFile);
+            }
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            release(channel, lockFile);
             throw e;
         }
+    }
+
+    private static Optional<Claim> release(FileChannel channel, Path lockFile) throws IOException {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } finally {
+            HELD_IN_THIS_JVM.remove(lockFile);
+        }
+        return Optional.empty();
     }
 
     /** An item locked by this sender; closing releases the lock. */
     public final class Claim implements AutoCloseable {
         private Item item;
         private final FileChannel lockChannel;
+        private final Path lockFile;
 
-        private Claim(Item item, FileChannel lockChannel) {
+        private Claim(Item item, FileChannel lockChannel, Path lockFile) {
             this.item = item;
             this.lockChannel = lockChannel;
+            this.lockFile = lockFile;
         }
 
         public Item item() {
@@ -269,7 +280,7 @@ public final class Outbox {
 
         @Override
         public void close() throws IOException {
-            lockChannel.close(); // releases the lock
+            release(lockChannel, lockFile); // closing the channel releases the OS lock
         }
     }
 
