@@ -163,4 +163,17 @@ public final class LogLines {
     public static String deliverSummary(int delivered, int pending, int failed) {
         return "Delivered " + delivered + ", pending " + pending + ", failed " + failed;
     }
+
+    /**
+     * One line per item the {@code deliver} summary explains: failed ones with their reason, pending ones with
+     * why and when they are tried next; null for delivered items.
+     */
+    public static String deliverItem(Deliverer.ItemReport r) {
+        String what = r.id() + " (" + r.event().wireName() + " " + r.kind().wireName() + "): " + r.reason();
+        return switch (r.state()) {
+            case FAILED -> "  failed: " + what;
+            case PENDING -> "  pending: " + what + "; next attempt " + r.nextAttemptAt();
+            case DELIVERED -> null;
+        };
+    }
 }
