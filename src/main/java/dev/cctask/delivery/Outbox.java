@@ -267,7 +267,7 @@ public final class Outbox {
         /** The gateway accepted it: gone for good. */
         public void remove() throws IOException {
             Files.deleteIfExists(itemFile(item.id()));
-            Files.deleteIfExists(lockFile(item.id()));
+            Files.deleteIfExists(lockFile);
         }
 
         /** Given up: stored with its last error in {@code failed/}, out of the queue. */
@@ -275,7 +275,7 @@ public final class Outbox {
             save(updated);
             Files.createDirectories(failedDir(), DIR_MODE);
             Files.move(itemFile(item.id()), failedDir().resolve(item.id() + ".json"), StandardCopyOption.ATOMIC_MOVE);
-            Files.deleteIfExists(lockFile(item.id()));
+            Files.deleteIfExists(lockFile);
         }
 
         @Override
