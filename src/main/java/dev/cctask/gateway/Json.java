@@ -3,6 +3,7 @@ package dev.cctask.gateway;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -22,7 +23,10 @@ final class Json {
     }
 
     private static final class Plain {
-        static final ObjectMapper MAPPER = new ObjectMapper();
+        // emoji go on the wire as UTF-8, not as \uD83D\uDCE1 escapes
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                .build();
     }
 
     private static final class Json5 {
