@@ -278,8 +278,7 @@ public final class GatewayClient implements AutoCloseable {
 
     /** The first {@code max} code points on one line (logged bodies are cut at 200, SPEC §5.7). */
     static String oneLine(String s, int max) {
-        String cut = s.codePointCount(0, s.length()) > max ? s.substring(0, s.offsetByCodePoints(0, max)) : s;
-        return cut.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+        return Text.firstCodePoints(s, max).replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
     }
 
     /** Belt and braces: no secret may reach a description, even if a gateway echoed it. */
