@@ -229,7 +229,9 @@ public final class GatewayClient implements AutoCloseable {
         return switch (status) {
             case 401 -> what.equals("hooks")
                     ? " — the gateway rejected hooks.token: check hooks.token in the OpenClaw config"
-                    : " — wrong gateway token (from " + config.tokenSource() + "): it must match gateway.auth.token;"
+                    : " — wrong gateway " + (config.authMode().equals("password") ? "password" : "token") + " (from "
+                            + config.tokenSource() + "): it must match gateway.auth."
+                            + (config.authMode().equals("password") ? "password" : "token") + ";"
                             + " a gateway started without a persisted token uses a random one, so persist one with"
                             + " \"openclaw config set gateway.auth.token <token>\" and restart the gateway";
             case 403 -> " — blocked by the gateway's tool policy";

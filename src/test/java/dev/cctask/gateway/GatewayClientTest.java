@@ -318,6 +318,16 @@ class GatewayClientTest {
     }
 
     @Test
+    void wrongPasswordNamesThePassword() throws IOException, InterruptedException {
+        client = clientFor("{gateway:{auth:{mode:'password', password:'" + TOKEN + "'}}}");
+        answer(401, "{\"error\":{\"message\":\"Unauthorized\",\"type\":\"unauthorized\"}}");
+        String d = post(Transport.TOOLS_INVOKE, Bodies.message(TOPIC, "x", false)).describe();
+        assertTrue(d.contains(" — wrong gateway password (from gateway.auth.password): it must match"
+                + " gateway.auth.password;"), d);
+        assertEquals("Bearer " + TOKEN, taken().getHeaders().get("Authorization"));
+    }
+
+    @Test
     void authModeNoneSendsNoAuthorizationHeader() throws IOException, InterruptedException {
         client = clientFor("{gateway:{auth:{mode:'none'}}}");
         answer(200, SUCCESS);
