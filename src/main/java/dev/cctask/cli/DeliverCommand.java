@@ -12,6 +12,8 @@ import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
 import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.Sender;
+import dev.cctask.gateway.GatewayClient;
+import dev.cctask.gateway.GatewayConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -35,7 +37,7 @@ public final class DeliverCommand implements Callable<Integer> {
     /** Builds the gateway sender; returns null when no token is configured (items then stay pending). */
     @FunctionalInterface
     public interface SenderFactory {
-        Sender create(Env env, String gatewayUrl, String tokenEnv);
+        Sender create(Env env, String gatewayUrl, String tokenEnv, PrintWriter err);
     }
 
     @Spec
@@ -55,7 +57,7 @@ public final class DeliverCommand implements Callable<Integer> {
     String tokenEnv;
 
     /** Seams for tests; the defaults are the real environment and gateway. */
-    Supplier<Env> env = Env::system;
+    Supplier<Env> env = CliEnv::get;
 
     SenderFactory senders = DeliverCommand::gatewaySender;
 
@@ -66,7 +68,7 @@ public final class DeliverCommand implements Callable<Integer> {
         }
         Env environment = env.get();
         Outbox outbox = Outbox.in(environment.stateDir());
-        Deliverer deliverer = new Deliverer(outbox, senders.create(environment, gatewayUrl, tokenEnv));
+        Deliverer deliverer = new Deliverer(outbox, senders.create(environment, gatewayUrl, tokenEnv, spec.commandLine().getErr()));
         Report report;
         try {
             report = deliverer.expire(Outbox.MAX_AGE).then(deliverer.flush(Duration.ofSeconds(deadlineSeconds)));
@@ -109,15 +111,14 @@ public final class DeliverCommand implements Callable<Integer> {
         return root.toString();
     }
 
-    /**
-     * The real gateway sender. MERGE POINT (gateway room): replace the body with
-     * <pre>
-     *   GatewayConfig config = GatewayConfig.load(env, gatewayUrl, tokenEnv);
-     *   return config has a token ? new GatewayClient(config)::post : null;
-     * </pre>
-     * Until then {@code deliver} reports that it has no gateway.
-     */
-    static Sender gatewaySender(Env env, String gatewayUrl, String tokenEnv) {
-        throw new UserException(1, "deliver: no gateway client in this build");
+    /** The real gateway sender, or null without a usable token (said on stderr; items then stay pending). */
+    static Sender gatewaySender(Env env, String gatewayUrl, String tokenEnv, PrintWriter err) {
+        GatewayConfig config = GatewayConfig.load(env, gatewayUrl, tokenEnv);
+        if (config.problem() != null) {
+            err.println(LogLines.noGatewayToken(config.problem(), Outbox.in(env.stateDir()).dir()));
+            err.flush();
+            return null;
+        }
+        return new GatewayClient(config)::post;
     }
 }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         description = "Run a Claude Code task in the background and report progress and the result to an OpenClaw chat.",
-        subcommands = {DeliverCommand.class})
+        subcommands = {NotifyCommand.class, DeliverCommand.class})
 public final class RunTaskCommand implements Callable<Integer> {
 
     @Spec

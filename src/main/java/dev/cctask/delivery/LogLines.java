@@ -155,6 +155,11 @@ public final class LogLines {
         return "⚠ No gateway token (" + reason + "): chat messages disabled; final messages queued in " + outboxDir;
     }
 
+    /** The outbox cannot be written (disk full, read-only): final messages are sent once, directly. */
+    public static String durabilityOff(String reason) {
+        return "⚠ Outbox not writable (" + reason + "): durability is off, sending the result directly";
+    }
+
     public static String noDeliveryConfigured(String outputFile) {
         return "⚠ No delivery configured: results stay in " + outputFile;
     }

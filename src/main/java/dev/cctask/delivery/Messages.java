@@ -150,6 +150,11 @@ public final class Messages {
 
     // ---------------------------------------------------------------- progress (best effort, "📡 " prefix)
 
+    /** A progress message from {@code notify} (SPEC §11, §14): the background prefix, text as given. */
+    public static String progress(String text) {
+        return "📡 " + text;
+    }
+
     /** SPEC §4: {@code 📡 🟢 CC (3min) | 1.2K tok | 8 calls | 📝 Write: auth.py ✍️}. */
     public static String heartbeat(Heartbeat h) {
         double idle = h.idleSeconds();

@@ -56,7 +56,7 @@ class DeliverCommandTest {
         CommandLine cl = App.commandLine(new PrintWriter(out), new PrintWriter(err));
         DeliverCommand command = cl.getSubcommands().get("deliver").getCommand();
         command.env = () -> new Env(Map.of("OPENCLAW_STATE_DIR", state.toString()), state.resolve("home"));
-        command.senders = (env, gatewayUrl, tokenEnv) -> {
+        command.senders = (env, gatewayUrl, tokenEnv, errWriter) -> {
             factoryArgs.addAll(List.of(String.valueOf(env.stateDir()), String.valueOf(gatewayUrl), String.valueOf(tokenEnv)));
             return gateway;
         };
