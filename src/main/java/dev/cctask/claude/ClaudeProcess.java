@@ -11,9 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +29,6 @@ public final class ClaudeProcess {
     /** Stderr kept in memory (SPEC §2.5); the rest is counted. */
     static final int MAX_STDERR_BYTES = 1024 * 1024;
     /** How long SIGKILLed processes get to disappear (SPEC §9.1 step 4). */
-    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
     private final Process process;
     private final CompletableFuture<Integer> exit;
@@ -79,32 +76,13 @@ public final class ClaudeProcess {
     }
 
     /**
-     * SPEC §9.1 steps 1–4: snapshot the child and all its descendants, SIGTERM them all, wait up to {@code grace} for
-     * the child, then SIGKILL whatever of the snapshot (and any newer descendant) is still alive and wait up to 5 s.
-     * Descendants are snapshotted first because Claude's Bash tool runs in its own session, and orphans of a killed
-     * child are no longer its descendants.
+     * Stops the child and everything it started ({@link ProcessTree#kill}).
      *
      * @return the child's exit code, or −1 if it did not end
      */
     public int killTree(Duration grace) {
-        List<ProcessHandle> tree = new ArrayList<>();
-        tree.add(process.toHandle());
-        process.descendants().forEach(tree::add);
-        tree.forEach(ProcessHandle::destroy);
-        waitFor(exit, grace);
-        process.descendants().forEach(tree::add);
-        List<CompletableFuture<ProcessHandle>> ends = new ArrayList<>();
-        for (ProcessHandle handle : tree) {
-            if (handle.isAlive()) {
-                handle.destroyForcibly();
-                ends.add(handle.onExit());
-            }
-        }
-        long deadline = System.nanoTime() + KILL_WAIT.toNanos();
-        waitFor(exit, KILL_WAIT);
-        for (CompletableFuture<ProcessHandle> end : ends) {
-            waitFor(end, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-        }
+        ProcessTree.kill(process.toHandle(), grace);
+        ProcessTree.waitFor(exit, ProcessTree.KILL_WAIT);
         return exit.isDone() ? exit.join() : -1;
     }
 
@@ -199,16 +177,6 @@ public final class ClaudeProcess {
             if (!abandoned) {
                 LOG.warn("reading Claude's stderr failed: {}", e.toString());
             }
-        }
-    }
-
-    private static <T> void waitFor(CompletableFuture<T> future, Duration max) {
-        try {
-            future.get(max.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // the caller checks what is still alive
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
