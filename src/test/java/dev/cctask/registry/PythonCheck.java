@@ -2,6 +2,8 @@ package dev.cctask.registry;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,19 +29,33 @@ final class PythonCheck {
     static String run(String script, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("python3", "-c", script));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("PYTHONIOENCODING", "utf-8");
-        pb.redirectError(ProcessBuilder.Redirect.PIPE);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("python3 did not finish");
+        return exec(cmd);
+    }
+
+    /** Runs {@code python3 scriptFile args…} the same way. */
+    static String runFile(Path scriptFile, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("python3", scriptFile.toString()));
+        cmd.addAll(List.of(args));
+        return exec(cmd);
+    }
+
+    private static String exec(List<String> cmd) throws IOException, InterruptedException {
+        Path errFile = Files.createTempFile("python-err", ".txt");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile());
+            pb.environment().put("PYTHONIOENCODING", "utf-8");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("python3 did not finish");
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException("python3 failed (" + p.exitValue() + "): " + Files.readString(errFile));
+            }
+            return out;
+        } finally {
+            Files.delete(errFile);
         }
-        if (p.exitValue() != 0) {
-            throw new IOException("python3 failed (" + p.exitValue() + "): " + err);
-        }
-        return out;
     }
 }
