@@ -414,7 +414,8 @@ public final class SessionRegistry {
         return out.toString();
     }
 
-    static String firstCodePoints(String s, int n) {
+    /** Python's {@code s[:n]}: the first {@code n} code points. */
+    public static String firstCodePoints(String s, int n) {
         return s.codePointCount(0, s.length()) <= n ? s : s.substring(0, s.offsetByCodePoints(0, n));
     }
 
