@@ -1,5 +1,6 @@
 package dev.cctask.cli;
 
+import dev.cctask.Env;
 import dev.cctask.gateway.Notifier;
 import dev.cctask.gateway.NotifyStatus;
 import java.io.PrintWriter;
@@ -18,6 +19,8 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Post a progress message to a chat (--bg), or hand it to the agent with 'openclaw agent' (default).",
+            "Inside a supervised run (RUN_TASK_NOTIFY_URL set) and without a route option, the message goes to the"
+                + " run's chat through the run.",
             "Prints a status JSON object; exit 0 iff its status is ok."
         })
 public final class NotifyCommand implements Callable<Integer> {
@@ -66,16 +69,18 @@ public final class NotifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (route == null) {
-            // SPEC §14: once the notify relay exists, RUN_TASK_NOTIFY_URL without a route option goes there.
+        Env env = CliEnv.get();
+        if (route == null && env.get(Notifier.RELAY_URL_VARIABLE) == null) {
             throw new ParameterException(spec.commandLine(),
-                    "Missing route: give one of -g/--group, --session, or --channel with --target");
+                    "Missing route: give one of -g/--group, --session, or --channel with --target"
+                            + " (inside a supervised run, " + Notifier.RELAY_URL_VARIABLE + " is set and none is needed)");
         }
         if (timeout < 1) {
             throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second");
         }
-        ExplicitRoute explicit = route.explicit != null ? route.explicit : new ExplicitRoute();
-        NotifyStatus status = new Notifier(CliEnv.get()).send(new Notifier.Request(route.group, route.session,
+        RouteOptions given = route != null ? route : new RouteOptions();
+        ExplicitRoute explicit = given.explicit != null ? given.explicit : new ExplicitRoute();
+        NotifyStatus status = new Notifier(env).send(new Notifier.Request(given.group, given.session,
                 explicit.channel, explicit.target, message, timeout, background, gatewayUrl, tokenEnv));
         PrintWriter out = spec.commandLine().getOut();
         out.print(status.toJson() + "\n");

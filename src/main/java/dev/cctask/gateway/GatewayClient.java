@@ -284,7 +284,12 @@ public final class GatewayClient implements AutoCloseable {
 
     /** Belt and braces: no secret may reach a description, even if a gateway echoed it. */
     private String redact(String line) {
-        for (Secret s : new Secret[] {config.token(), config.hooks().token()}) {
+        return redact(line, config.token(), config.hooks().token());
+    }
+
+    /** {@code line} with every given secret (nulls skipped) replaced by {@code ***}. */
+    static String redact(String line, Secret... secrets) {
+        for (Secret s : secrets) {
             if (s != null && s.value().length() >= 4) { // shorter ones would garble the text, and are no secret
                 line = line.replace(s.value(), "***");
             }
@@ -311,16 +316,23 @@ public final class GatewayClient implements AutoCloseable {
 
     private synchronized OkHttpClient client() {
         if (http == null) {
-            http = new OkHttpClient.Builder()
-                    .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
-                    .proxy(Proxy.NO_PROXY)
-                    .followRedirects(false)
-                    .connectTimeout(CONNECT_TIMEOUT)
-                    // the per-call timeout (15 s / 30 s) bounds the whole exchange; no separate read limit
-                    .readTimeout(Duration.ZERO)
-                    .writeTimeout(Duration.ZERO)
-                    .build();
+            http = cleartextClient();
         }
         return http;
+    }
+
+    /**
+     * An HTTP client for peers on loopback (the gateway, the notify relay): plain HTTP only, no proxy, no redirects.
+     * Callers bound each exchange with a per-call timeout, so there is no separate read or write limit.
+     */
+    static OkHttpClient cleartextClient() {
+        return new OkHttpClient.Builder()
+                .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+                .proxy(Proxy.NO_PROXY)
+                .followRedirects(false)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ZERO)
+                .build();
     }
 }

@@ -23,12 +23,16 @@ import java.util.concurrent.TimeoutException;
  * with the {@code message} tool or hand it to the agent with {@code openclaw agent}, and answer with a
  * {@link NotifyStatus}. Never throws for an operational failure: it becomes an error status.
  *
- * <p>A later relay mode (SPEC §14: {@code RUN_TASK_NOTIFY_URL}, no route option) fits in as one more branch of
- * {@link #send} returning a {@link NotifyStatus} the same way.
+ * <p>Without a route option, inside a supervised run ({@code RUN_TASK_NOTIFY_URL} set), the text goes to the run's
+ * notify relay instead (SPEC §14), which posts it on the run's own route.
  */
 public final class Notifier {
     /** The background prefix of every {@code notify --bg} text. */
     public static final String BACKGROUND_PREFIX = "📡 ";
+    /** Set by a supervised run in Claude's environment (SPEC §14): the run's notify relay … */
+    public static final String RELAY_URL_VARIABLE = "RUN_TASK_NOTIFY_URL";
+    /** … and the per-run secret it wants as {@code Authorization: Bearer}. */
+    public static final String RELAY_SECRET_VARIABLE = "RUN_TASK_NOTIFY_SECRET";
 
     private final Env env;
 
@@ -37,8 +41,8 @@ public final class Notifier {
     }
 
     /**
-     * What the user asked for. Exactly one route source is set: {@code group}, {@code sessionKey}, or
-     * {@code channel} with {@code target} (the command line enforces it).
+     * What the user asked for. At most one route source is set: {@code group}, {@code sessionKey}, or
+     * {@code channel} with {@code target} (the command line enforces it); none means the run's notify relay.
      */
     public record Request(
             String group,
@@ -52,6 +56,14 @@ public final class Notifier {
             String tokenEnv) {}
 
     public NotifyStatus send(Request request) {
+        if (request.group() == null && request.sessionKey() == null && request.channel() == null) {
+            String relay = env.get(RELAY_URL_VARIABLE);
+            return relay != null
+                    ? NotifyRelayClient.post(relay, Secret.ofNullable(env.get(RELAY_SECRET_VARIABLE)),
+                            request.message())
+                    : NotifyStatus.error("no route: give -g, --session or --channel/--target (or run inside a"
+                            + " supervised run, which sets " + RELAY_URL_VARIABLE + ")");
+        }
         Optional<Route> route = route(request);
         if (route.isEmpty()) {
             return NotifyStatus.error("session key " + request.sessionKey() + " names no chat (no channel and peer in"

@@ -1,0 +1,80 @@
+package dev.cctask.gateway;
+
+import static dev.cctask.gateway.Notifier.RELAY_SECRET_VARIABLE;
+import static dev.cctask.gateway.Notifier.RELAY_URL_VARIABLE;
+
+import dev.cctask.Version;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * The client side of a supervised run's notify relay (SPEC §14): the run puts the relay's URL and a per-run secret
+ * into Claude's environment, and {@code notify -m TEXT} posts the text there instead of to the gateway, so Claude
+ * needs neither the gateway token nor the chat id. The relay posts it on the run's own route.
+ */
+final class NotifyRelayClient {
+    private static final MediaType TEXT = MediaType.get("text/plain; charset=utf-8");
+
+    private NotifyRelayClient() {}
+
+    /** Posts {@code text} as a UTF-8 body; 200 is ok, anything else an error status saying why. */
+    static NotifyStatus post(String url, Secret secret, String text) {
+        HttpUrl target = HttpUrl.parse(url);
+        if (target == null) {
+            return NotifyStatus.error(RELAY_URL_VARIABLE + " is not an http URL: " + url);
+        }
+        Request.Builder request = new Request.Builder()
+                .url(target)
+                .header("User-Agent", "claude-code-task/" + Version.get())
+                .post(RequestBody.create(text.getBytes(StandardCharsets.UTF_8), TEXT));
+        if (secret != null) {
+            request.header("Authorization", "Bearer " + secret.value());
+        }
+        Duration timeout = GatewayClient.MESSAGE_TIMEOUT;
+        OkHttpClient http = GatewayClient.cleartextClient();
+        Call call = http.newCall(request.build());
+        call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try (Response response = call.execute()) {
+            if (response.code() == 200) {
+                return NotifyStatus.ok(null);
+            }
+            String body = GatewayClient.oneLine(response.body().string(), 200);
+            return NotifyStatus.error(GatewayClient.redact("HTTP " + response.code() + ": " + body
+                    + hint(response.code(), response.header("Retry-After")), secret));
+        } catch (ConnectException e) {
+            return NotifyStatus.error("notify relay not running on " + url + " (has the run that set "
+                    + RELAY_URL_VARIABLE + " ended?): post with -g, --session or --channel/--target instead");
+        } catch (InterruptedIOException e) {
+            return NotifyStatus.error("no answer from the notify relay on " + url + " within " + timeout.toSeconds()
+                    + "s");
+        } catch (IOException e) {
+            return NotifyStatus.error(
+                    GatewayClient.redact("cannot reach the notify relay on " + url + ": " + e, secret));
+        } finally {
+            http.connectionPool().evictAll();
+        }
+    }
+
+    private static String hint(int status, String retryAfter) {
+        return switch (status) {
+            case 403 -> " — the relay refused " + RELAY_SECRET_VARIABLE + ": use the environment of the run that started"
+                    + " Claude";
+            case 413 -> " — the message is too long for the relay: shorten it";
+            case 429 -> " — too many messages in a minute: retry after "
+                    + GatewayClient.retryAfter(retryAfter, Instant.now()).toSeconds() + "s";
+            default -> "";
+        };
+    }
+}
