@@ -3,6 +3,8 @@ package dev.cctask.gateway;
 import static dev.cctask.gateway.Notifier.RELAY_SECRET_VARIABLE;
 import static dev.cctask.gateway.Notifier.RELAY_URL_VARIABLE;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.Version;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -50,8 +52,8 @@ final class NotifyRelayClient {
             if (response.code() == 200) {
                 return NotifyStatus.ok(null);
             }
-            String body = GatewayClient.oneLine(response.body().string(), 200);
-            return NotifyStatus.error(GatewayClient.redact("HTTP " + response.code() + ": " + body
+            String reason = GatewayClient.oneLine(reason(response.body().string()), 200);
+            return NotifyStatus.error(GatewayClient.redact("HTTP " + response.code() + ": " + reason
                     + hint(response.code(), response.header("Retry-After")), secret));
         } catch (ConnectException e) {
             return NotifyStatus.error("notify relay not running on " + url + " (has the run that set "
@@ -67,12 +69,22 @@ final class NotifyRelayClient {
         }
     }
 
+    /** The relay answers {@code {"status":"error","error":REASON}}; anything else is shown as it came. */
+    private static String reason(String body) {
+        try {
+            JsonNode json = Json.mapper().readTree(body);
+            return json != null && json.path("error").isTextual() ? json.path("error").textValue() : body;
+        } catch (JacksonException e) {
+            return body;
+        }
+    }
+
     private static String hint(int status, String retryAfter) {
         return switch (status) {
             case 403 -> " — the relay refused " + RELAY_SECRET_VARIABLE + ": use the environment of the run that started"
                     + " Claude";
-            case 413 -> " — the message is too long for the relay: shorten it";
-            case 429 -> " — too many messages in a minute: retry after "
+            case 413 -> " — shorten the message";
+            case 429 -> " — retry after "
                     + GatewayClient.retryAfter(retryAfter, Instant.now()).toSeconds() + "s";
             default -> "";
         };

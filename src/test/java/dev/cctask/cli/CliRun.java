@@ -11,7 +11,12 @@ import java.util.Map;
 record CliRun(int code, String out, String err) {
 
     static CliRun run(Path stateDir, String... args) {
-        CliEnv.set(new Env(Map.of("OPENCLAW_STATE_DIR", stateDir.toString()), stateDir.resolve("home")));
+        return run(new Env(Map.of("OPENCLAW_STATE_DIR", stateDir.toString()), stateDir.resolve("home")), args);
+    }
+
+    /** Runs with exactly this environment. */
+    static CliRun run(Env env, String... args) {
+        CliEnv.set(env);
         try {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
