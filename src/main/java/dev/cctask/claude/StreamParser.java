@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,9 @@ public final class StreamParser {
 
     /** The line's top-level object with only {@link #READ_FIELDS}, or null when the line is not a JSON object. */
     private ObjectNode readObject(String line) throws IOException {
-        try (JsonParser p = mapper.createParser(line)) {
+        // from UTF-8 bytes, not from the String: Jackson's byte parser is ~1.5x faster than its char parser here
+        // (bench/parser_jmh.py), and the line is valid UTF-8 (malformed input was replaced when it was decoded)
+        try (JsonParser p = mapper.createParser(line.getBytes(StandardCharsets.UTF_8))) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
