@@ -144,6 +144,17 @@ class RunTaskLauncherIT {
     }
 
     @Test
+    void notifyStartsWithoutTheStreamParserAndFromTheArchive() throws Exception {
+        inRun(null);
+        env.put("RUN_TASK_JAVA_OPTS", "-Xlog:class+load=info:stderr");
+        Result r = run("notify", "-t", "30", "-m", "x"); // -t: the JVM path
+        assertEquals(0, r.code(), r.toString());
+        List<String> ours = r.err().lines().filter(l -> l.contains(" dev.cctask.")).toList();
+        assertTrue(ours.stream().anyMatch(l -> l.contains(" dev.cctask.Main source: shared objects file")), r.err());
+        assertEquals(List.of(), ours.stream().filter(l -> l.contains(" dev.cctask.claude.")).toList());
+    }
+
+    @Test
     void worksThroughASymlinkFromAnyDirectory() throws Exception {
         Path link = Files.createSymbolicLink(tmp.resolve("rt"), LAUNCHER);
         Path elsewhere = Files.createDirectories(tmp.resolve("else where"));
