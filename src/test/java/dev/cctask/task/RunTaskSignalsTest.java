@@ -95,7 +95,7 @@ class RunTaskSignalsTest {
                 runTask.stateDir().toString()).run(Duration.ofSeconds(60), "tasks", "--pid-dir",
                 runTask.pidDir().toString());
         assertEquals(0, tasks.exitCode(), tasks.toString());
-        assertEquals("lost", registryEntry().path("status").asText());
+        assertEquals("lost", registryEntry().path("status").asText(), tasks.toString());
         List<FakeGateway.Call> after = gateway.calls().subList(before, gateway.calls().size());
         assertEquals(2, after.size(), "lost notice and wake: " + after);
         String lost = after.get(0).text();
