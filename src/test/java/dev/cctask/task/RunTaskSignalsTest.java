@@ -87,6 +87,7 @@ class RunTaskSignalsTest {
     void aRunnerKilledWithSigkillIsReportedLostByTheNextTasksCall() throws Exception {
         Process runner = startLongRun();
         long claude = Long.parseLong(pidFileField("claude_pid"));
+        awaitOutputContaining("I'll run the command.");
         runner.toHandle().destroyForcibly();
         runner.waitFor(10, TimeUnit.SECONDS);
         int before = gateway.calls().size();
@@ -126,6 +127,14 @@ class RunTaskSignalsTest {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!status.equals(registryEntry().path("status").asText())) {
             assertTrue(System.nanoTime() < end, "registry never showed " + status);
+            Thread.sleep(50);
+        }
+    }
+
+    private void awaitOutputContaining(String text) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(output) || !Files.readString(output).contains(text)) {
+            assertTrue(System.nanoTime() < end, "the streamed text never reached " + output);
             Thread.sleep(50);
         }
     }
