@@ -1,8 +1,21 @@
 package dev.cctask.cli;
 
+import dev.cctask.task.TaskOptions;
+import dev.cctask.task.TaskRun;
+import dev.cctask.task.WakeMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Root command {@code run-task}: supervises one Claude Code run (SPEC §1–§2). */
@@ -18,9 +31,144 @@ public final class RunTaskCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = {"-t", "--task"}, paramLabel = "TEXT", description = "The prompt for Claude Code (or use --task-file).")
+    String task;
+
+    @Option(names = "--task-file", paramLabel = "FILE", description = "Read the prompt (UTF-8) from FILE; '-' reads stdin.")
+    String taskFile;
+
+    @Option(names = {"-p", "--project"}, paramLabel = "DIR", description = "Claude's working directory (default: ${DEFAULT-VALUE}); created if missing.")
+    String project;
+
+    @Option(names = {"-s", "--session"}, paramLabel = "KEY", description = "OpenClaw session key: chat route and wake target.")
+    String session;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file (default: /tmp/cc-<YYYYMMDD-HHMMSS>.txt).")
+    String output;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "7200", description = "Maximum run time in seconds (default: ${DEFAULT-VALUE}).")
+    int timeout;
+
+    @Option(names = "--resume", paramLabel = "SESSION_ID", description = "Resume a Claude Code session.")
+    String resume;
+
+    @Option(names = "--resume-label", paramLabel = "TEXT", description = "Resume the registered session whose label matches TEXT.")
+    String resumeLabel;
+
+    @Option(names = "--session-label", paramLabel = "LABEL", description = "Label for the session registry and the launch message.")
+    String sessionLabel;
+
+    @Option(names = "--notify-channel", paramLabel = "CHANNEL", description = "Chat channel override (needs --notify-target).")
+    String notifyChannel;
+
+    @Option(names = "--notify-target", paramLabel = "TARGET", description = "Chat target override (needs --notify-channel).")
+    String notifyTarget;
+
+    @Option(names = "--notify-thread-id", paramLabel = "ID", description = "Thread or topic id for chat messages.")
+    String notifyThreadId;
+
+    @Option(names = "--dry-run", description = "Print what would be done and exit; starts nothing.")
+    boolean dryRun;
+
+    @Option(names = "--wake", paramLabel = "MODE", defaultValue = "sessions_send", converter = WakeConverter.class,
+            description = "How to wake the agent: sessions_send, hooks or none (default: ${DEFAULT-VALUE}).")
+    WakeMode wake;
+
+    @Option(names = "--heartbeat-interval", paramLabel = "SECONDS", defaultValue = "60", description = "Seconds between progress messages, at least 5 (default: ${DEFAULT-VALUE}).")
+    int heartbeatInterval;
+
+    @Option(names = "--claude-bin", paramLabel = "PATH", description = "Claude executable (default: $CLAUDE_BIN, else claude on PATH).")
+    String claudeBin;
+
+    @Option(names = "--claude-arg", paramLabel = "ARG", description = "Extra argument for claude, repeatable (e.g. --claude-arg=--model --claude-arg=sonnet).")
+    List<String> claudeArgs = new ArrayList<>();
+
+    @Option(names = "--pid-dir", paramLabel = "DIR", description = "Directory for PID files (default: pids/ beside the jar).")
+    String pidDir;
+
+    @Option(names = "--delivery-deadline", paramLabel = "SECONDS", defaultValue = "900", description = "How long to retry delivering the result (default: ${DEFAULT-VALUE}).")
+    int deliveryDeadline;
+
+    @Option(names = "--gateway-url", paramLabel = "URL", description = "OpenClaw gateway URL (default: from openclaw.json).")
+    String gatewayUrl;
+
+    @Option(names = "--token-env", paramLabel = "VAR", description = "Read the gateway token from this environment variable.")
+    String tokenEnv;
+
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
+        TaskOptions options = options();
+        return TaskRun.execute(options, CliEnv.get(), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Validates the options (SPEC §9.4: one clear line, exit 2, nothing started). */
+    TaskOptions options() {
+        if (task != null && taskFile != null) {
+            throw usage("--task and --task-file are mutually exclusive: give the prompt one way");
+        }
+        String prompt = task != null ? task : taskFile != null ? readTaskFile(taskFile) : null;
+        if (prompt == null) {
+            throw usage("Missing required option: '--task=TEXT' (or --task-file FILE)");
+        }
+        if (prompt.isBlank()) {
+            throw usage(taskFile != null ? "The task file " + taskFile + " is empty: write the prompt into it"
+                    : "The task is empty: pass the prompt with -t TEXT or --task-file FILE");
+        }
+        if (resume != null && resumeLabel != null) {
+            throw usage("--resume and --resume-label are mutually exclusive: give one session");
+        }
+        if (timeout < 1) {
+            throw usage("--timeout must be at least 1 second (was " + timeout + ")");
+        }
+        if (heartbeatInterval < 5) {
+            throw usage("--heartbeat-interval must be at least 5 seconds (was " + heartbeatInterval + ")");
+        }
+        if (deliveryDeadline < 0) {
+            throw usage("--delivery-deadline must not be negative (was " + deliveryDeadline + ")");
+        }
+        if ((notifyChannel == null) != (notifyTarget == null)) {
+            throw usage(notifyChannel != null ? "--notify-channel needs --notify-target"
+                    : "--notify-target needs --notify-channel");
+        }
+        return new TaskOptions(prompt, project != null ? project : TaskOptions.DEFAULT_PROJECT, project != null,
+                session, output, timeout, resume, resumeLabel, sessionLabel, notifyChannel, notifyTarget,
+                notifyThreadId, wake, heartbeatInterval, claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadline,
+                gatewayUrl, tokenEnv);
+    }
+
+    private String readTaskFile(String file) {
+        try {
+            if (file.equals("-")) {
+                InputStream in = CliEnv.stdin();
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            throw usage("Cannot read the task file " + file + ": " + describe(e));
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.charset.MalformedInputException) {
+            return "not valid UTF-8";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    static final class WakeConverter implements ITypeConverter<WakeMode> {
+        @Override
+        public WakeMode convert(String value) {
+            return WakeMode.parse(value);
+        }
     }
 }

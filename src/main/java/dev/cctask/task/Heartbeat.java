@@ -1,0 +1,65 @@
+package dev.cctask.task;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Progress messages on their own clock (SPEC §4, D5): ticks at interval, 2·interval, … after spawn, at a
+ * fixed rate so they do not drift. The send runs on its own thread, so a slow gateway never delays the
+ * next tick or the supervision; a tick whose previous send is still in flight is skipped. The first
+ * heartbeat waits for the launch message to finish. After {@link #close()} nothing more is sent.
+ */
+public final class Heartbeat implements AutoCloseable {
+    private final ScheduledExecutorService clock;
+    private final AtomicBoolean inFlight = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScheduledFuture<?> ticks;
+    private final CompletableFuture<?> launchDone;
+    private final Supplier<String> line;
+    private final Consumer<String> sender;
+
+    public Heartbeat(long intervalMillis, CompletableFuture<?> launchDone, Supplier<String> line, Consumer<String> sender) {
+        this.launchDone = launchDone;
+        this.line = line;
+        this.sender = sender;
+        this.clock = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeat-clock"));
+        this.ticks = clock.scheduleAtFixedRate(this::tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        if (closed.get() || !inFlight.compareAndSet(false, true)) {
+            return;
+        }
+        launchDone.handle((ok, failed) -> null).thenRunAsync(this::send, runnable -> daemon(runnable, "heartbeat-send").start());
+    }
+
+    private void send() {
+        try {
+            if (!closed.get()) {
+                sender.accept(line.get());
+            }
+        } finally {
+            inFlight.set(false);
+        }
+    }
+
+    /** Stops the ticks at once; a send already in progress finishes on its own thread. */
+    @Override
+    public void close() {
+        closed.set(true);
+        ticks.cancel(false);
+        clock.shutdownNow();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.cctask.task;
+
+import java.util.List;
+
+/**
+ * The validated options of one run (SPEC §1.2), free of picocli.
+ *
+ * @param project          the --project string as given (default {@code /tmp/cc-scratch})
+ * @param projectExplicit  whether -p was given (resume by label may use the registered dir otherwise)
+ * @param output           --output, or null for the default {@code /tmp/cc-<ts>.txt}
+ * @param pidDir           --pid-dir, or null for the default
+ */
+public record TaskOptions(
+        String task,
+        String project,
+        boolean projectExplicit,
+        String sessionKey,
+        String output,
+        int timeoutSeconds,
+        String resume,
+        String resumeLabel,
+        String label,
+        String notifyChannel,
+        String notifyTarget,
+        String notifyThreadId,
+        WakeMode wake,
+        int heartbeatIntervalSeconds,
+        String claudeBin,
+        List<String> claudeArgs,
+        boolean dryRun,
+        String pidDir,
+        int deliveryDeadlineSeconds,
+        String gatewayUrl,
+        String tokenEnv) {
+
+    public static final String DEFAULT_PROJECT = "/tmp/cc-scratch";
+
+    public TaskOptions {
+        claudeArgs = List.copyOf(claudeArgs);
+    }
+
+    /** A copy resuming the given session (resolved from --resume-label), optionally in another project dir. */
+    public TaskOptions withResume(String sessionId, String projectDir) {
+        return new TaskOptions(task, projectDir, projectExplicit, sessionKey, output, timeoutSeconds, sessionId,
+                resumeLabel, label, notifyChannel, notifyTarget, notifyThreadId, wake, heartbeatIntervalSeconds,
+                claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv);
+    }
+}
