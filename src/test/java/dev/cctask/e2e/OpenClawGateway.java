@@ -224,7 +224,9 @@ final class OpenClawGateway implements AutoCloseable {
     @Override
     public void close() {
         if (proc != null) {
+            long t0 = System.nanoTime();
             proc.close();
+            System.out.printf("openclaw gateway stopped in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         }
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();

@@ -119,8 +119,10 @@ class RealClaudeIT {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "401 | Invalid API key · Fix external API key",
-        "500 | API Error: 500 Internal server error.",
-        "529 | API Error: 529 Overloaded."})
+        "500 | API Error: 500 Internal server error. This is a server-side issue, usually temporary — try again in a"
+                + " moment. If it persists, check your inference gateway (127.0.0.1:PORT).",
+        "529 | API Error: 529 Overloaded. This is a server-side issue, usually temporary — try again in a moment. If it"
+                + " persists, check your inference gateway (127.0.0.1:PORT)."})
     void apiErrorsEndTheRunWithAnErrorResultAndExitOne(int status, String text) {
         mock.failWith(status);
 
@@ -130,7 +132,7 @@ class RealClaudeIT {
         JsonNode result = run.events.get(run.events.size() - 1);
         assertEquals(true, result.path("is_error").asBoolean());
         assertEquals(status, result.path("api_error_status").asInt());
-        assertTrue(result.path("result").asText().startsWith(text), result.toString());
+        assertEquals(text.replace("PORT", String.valueOf(mock.port())), result.path("result").asText());
         assertEquals(1, mock.messages().size(), "x-should-retry: false stops the retries");
     }
 

@@ -88,7 +88,9 @@ class RealGatewayIT {
             assertEquals(200, reply.status(), reply.body().toString());
             assertEquals("accepted", reply.body().path("result").path("details").path("status").asText(),
                     reply.body().toString());
+            long t0 = System.nanoTime();
             model.awaitCompletion("the woken agent turn", b -> Json.write(b).contains("RealGatewayIT wake"), WAIT);
+            System.out.printf("sessions_send: agent turn reached the model after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         } finally {
             gateway.allowTools(List.of());
         }
