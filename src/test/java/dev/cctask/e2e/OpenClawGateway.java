@@ -45,6 +45,7 @@ final class OpenClawGateway implements AutoCloseable {
     private final FakeModelProvider model;
     private final OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(40)).build();
     private Proc proc;
+    private List<String> allowed = List.of();
 
     /** One HTTP answer of the gateway. */
     record Reply(int status, JsonNode body) {}
@@ -100,13 +101,29 @@ final class OpenClawGateway implements AutoCloseable {
         return configPath;
     }
 
+    /** A copy of this gateway's config with another token: a client configured with the wrong token. */
+    Path configWithToken(Path file, String otherToken) {
+        try {
+            ObjectNode root = (ObjectNode) Json.parse(Files.readString(configPath, StandardCharsets.UTF_8));
+            ((ObjectNode) root.path("gateway").path("auth")).put("token", otherToken);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, Json.write(root), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** stdout and stderr of the gateway so far. */
     String log() {
         return proc == null ? "" : proc.stdout() + proc.stderr();
     }
 
-    /** Rewrites {@code gateway.tools.allow} and waits for the gateway's hot reload of it. */
+    /** Rewrites {@code gateway.tools.allow} and waits for the gateway's hot reload of it (no-op when unchanged). */
     void allowTools(List<String> allow) {
+        if (allow.equals(allowed)) {
+            return;
+        }
         int before = count(log(), RELOADED);
         long t0 = System.nanoTime();
         writeConfig(allow);
@@ -151,6 +168,7 @@ final class OpenClawGateway implements AutoCloseable {
 
     /** The config of GATEWAY.md §9.2, §9.4 and §9.5, written as JSON (valid JSON5). */
     private void writeConfig(List<String> allow) {
+        allowed = List.copyOf(allow);
         ObjectNode root = Json.object();
         ObjectNode gateway = root.putObject("gateway").put("mode", "local").put("port", port).put("bind", "loopback");
         gateway.putObject("auth").put("mode", "token").put("token", token);
