@@ -21,8 +21,9 @@ class RealGatewayIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
-    static Path dir;
+    static Path classDir;
 
+    private static GatewayStack stack;
     private static FakeTelegram telegram;
     private static FakeModelProvider model;
     private static OpenClawGateway gateway;
@@ -30,21 +31,16 @@ class RealGatewayIT {
     @BeforeAll
     static void startGateway() {
         E2ePeers peers = E2ePeers.locate();
-        telegram = new FakeTelegram();
-        model = new FakeModelProvider();
-        gateway = OpenClawGateway.start(peers, dir, telegram, model, List.of());
+        stack = GatewayStack.start(peers, classDir);
+        telegram = stack.telegram;
+        model = stack.model;
+        gateway = stack.gateway;
     }
 
     @AfterAll
     static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (telegram != null) {
-            telegram.close();
-        }
-        if (model != null) {
-            model.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 

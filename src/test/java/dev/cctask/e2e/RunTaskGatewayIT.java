@@ -40,10 +40,11 @@ class RunTaskGatewayIT {
     @TempDir
     static Path classDir;
 
-    private static E2ePeers peers;
+    private static GatewayStack stack;
     private static FakeTelegram telegram;
     private static FakeModelProvider model;
     private static OpenClawGateway gateway;
+    private static E2ePeers peers;
 
     @TempDir
     Path dir;
@@ -55,21 +56,16 @@ class RunTaskGatewayIT {
     static void startGateway() {
         peers = E2ePeers.locate();
         RunTask.jar();
-        telegram = new FakeTelegram();
-        model = new FakeModelProvider();
-        gateway = OpenClawGateway.start(peers, classDir, telegram, model, List.of());
+        stack = GatewayStack.start(peers, classDir);
+        telegram = stack.telegram;
+        model = stack.model;
+        gateway = stack.gateway;
     }
 
     @AfterAll
     static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (telegram != null) {
-            telegram.close();
-        }
-        if (model != null) {
-            model.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
