@@ -9,8 +9,15 @@ import java.util.Map;
  */
 public record Env(Map<String, String> vars, Path home) {
 
+    /**
+     * The real environment. Home is {@code $OPENCLAW_HOME}, else {@code $HOME} (as the gateway resolves it,
+     * GATEWAY.md §1.1), else the JVM's {@code user.home}, which comes from the password database and ignores a
+     * {@code HOME} set by the caller.
+     */
     public static Env system() {
-        return new Env(System.getenv(), Path.of(System.getProperty("user.home")));
+        Map<String, String> vars = System.getenv();
+        String home = firstSet(vars.get("OPENCLAW_HOME"), vars.get("HOME"), System.getProperty("user.home"));
+        return new Env(vars, Path.of(home));
     }
 
     /** The value of a variable, or null when unset or blank. */
@@ -34,5 +41,14 @@ public record Env(Map<String, String> vars, Path home) {
             return home.resolve(path.substring(2)).toString();
         }
         return path;
+    }
+
+    private static String firstSet(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("no home directory: set HOME");
     }
 }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         description = "Run a Claude Code task in the background and report progress and the result to an OpenClaw chat.",
-        subcommands = {})
+        subcommands = {NotifyCommand.class, SessionsCommand.class, TasksCommand.class, CancelCommand.class,
+            DeliverCommand.class})
 public final class RunTaskCommand implements Callable<Integer> {
 
     @Spec

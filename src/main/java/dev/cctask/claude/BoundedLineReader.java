@@ -1,0 +1,95 @@
+package dev.cctask.claude;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * Splits a byte stream at {@code \n} and decodes each line as UTF-8 (malformed bytes become U+FFFD, P6). A line
+ * longer than the limit is never held in full: its bytes are counted and dropped up to the next {@code \n}.
+ */
+final class BoundedLineReader {
+    private static final int CHUNK = 64 * 1024;
+    private static final int INITIAL_LINE = 8 * 1024;
+    /** A line buffer grown beyond this is released after use, so one long line does not pin memory. */
+    private static final int KEEP_LINE = 1024 * 1024;
+
+    private final InputStream in;
+    private final int maxLineBytes;
+
+    private byte[] line = new byte[INITIAL_LINE];
+    private int lineLength;
+    private long discarding = -1;
+
+    BoundedLineReader(InputStream in, int maxLineBytes) {
+        this.in = in;
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    /**
+     * Reads to EOF.
+     *
+     * @param onLine each line without its {@code \n} (a final unterminated line included)
+     * @param onDiscarded the byte length of each line over the limit
+     */
+    void readAll(Consumer<String> onLine, LongConsumer onDiscarded) throws IOException {
+        byte[] chunk = new byte[CHUNK];
+        int n;
+        while ((n = in.read(chunk)) != -1) {
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (chunk[i] != '\n') {
+                    continue;
+                }
+                if (lineLength == 0 && discarding < 0 && i - start <= maxLineBytes) {
+                    onLine.accept(new String(chunk, start, i - start, StandardCharsets.UTF_8)); // no copy needed
+                } else {
+                    append(chunk, start, i - start);
+                    endLine(onLine, onDiscarded);
+                }
+                start = i + 1;
+            }
+            append(chunk, start, n - start);
+        }
+        if (lineLength > 0 || discarding >= 0) {
+            endLine(onLine, onDiscarded);
+        }
+    }
+
+    private void append(byte[] bytes, int offset, int length) {
+        if (discarding >= 0) {
+            discarding += length;
+        } else if ((long) lineLength + length > maxLineBytes) {
+            discarding = (long) lineLength + length;
+            release();
+        } else {
+            if (lineLength + length > line.length) {
+                line = Arrays.copyOf(line, (int) Math.min(maxLineBytes, Math.max(2L * line.length, lineLength + length)));
+            }
+            System.arraycopy(bytes, offset, line, lineLength, length);
+            lineLength += length;
+        }
+    }
+
+    private void endLine(Consumer<String> onLine, LongConsumer onDiscarded) {
+        if (discarding >= 0) {
+            long length = discarding;
+            discarding = -1;
+            onDiscarded.accept(length);
+            return;
+        }
+        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+        release();
+        onLine.accept(text);
+    }
+
+    private void release() {
+        lineLength = 0;
+        if (line.length > KEEP_LINE) {
+            line = new byte[INITIAL_LINE];
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.cctask.claude;
+
+import dev.cctask.Env;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Claude command line (SPEC §2.2, D4): the prompt goes to stdin, never into argv. */
+public final class ClaudeCommand {
+    private ClaudeCommand() {
+    }
+
+    /**
+     * {@code <bin> -p --dangerously-skip-permissions --verbose --output-format stream-json --include-partial-messages
+     * [--resume <id>] [extra…]}.
+     *
+     * @param resumeId null or empty for a fresh session
+     */
+    public static List<String> argv(String bin, String resumeId, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>(List.of(bin, "-p", "--dangerously-skip-permissions", "--verbose",
+                "--output-format", "stream-json", "--include-partial-messages"));
+        if (resumeId != null && !resumeId.isEmpty()) {
+            argv.add("--resume");
+            argv.add(resumeId);
+        }
+        argv.addAll(extraArgs);
+        return List.copyOf(argv);
+    }
+
+    /**
+     * The executable to run: {@code --claude-bin}, else env {@code CLAUDE_BIN}, else {@code claude}; a name with a
+     * {@code /} is a path ({@code ~} expanded), a bare name is looked up on the environment's {@code PATH}. The result
+     * is absolute, because the child starts in the project directory.
+     *
+     * @param flagValue the {@code --claude-bin} value, or null
+     * @throws ClaudeNotFoundException when no executable regular file is found
+     */
+    public static Path resolveExecutable(String flagValue, Env env) {
+        String name = flagValue != null && !flagValue.isBlank() ? flagValue
+                : env.get("CLAUDE_BIN") != null ? env.get("CLAUDE_BIN")
+                : "claude";
+        if (name.contains("/")) {
+            Path path = executable(env.expandHome(name), "");
+            if (path != null) {
+                return path;
+            }
+        } else {
+            String pathVar = env.get("PATH");
+            for (String dir : pathVar == null ? new String[0] : pathVar.split(File.pathSeparator, -1)) {
+                // an empty PATH entry means the current directory, as in the shell
+                Path path = executable(dir.isEmpty() ? "." : dir, name);
+                if (path != null) {
+                    return path;
+                }
+            }
+        }
+        throw new ClaudeNotFoundException(name);
+    }
+
+    private static Path executable(String first, String more) {
+        try {
+            Path path = Path.of(first, more).toAbsolutePath();
+            return Files.isRegularFile(path) && Files.isExecutable(path) ? path : null;
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.cctask.claude;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * The state of one run: written by the stream-reader thread (through {@link StreamParser}), read by the heartbeat
+ * thread and by the end path. Every method holds the same lock, so each call sees a consistent state.
+ *
+ * <p>Create it when the child is spawned: the last-event time starts at construction (SPEC §3.1 rule 1).
+ *
+ * <p>Token figure (SPEC §3.3, D6): per assistant message the last reported {@code output_tokens} counts once (live
+ * figure); each {@code result} adds its own accounting (result total); the displayed figure is the larger of the two.
+ */
+public final class RunState {
+    /** Stream key of the main agent (envelope {@code parent_tool_use_id} null). */
+    private static final String MAIN_STREAM = "";
+
+    private final LongSupplier nanoTime;
+
+    private String sessionId;
+    private final List<String> otherSessionIds = new ArrayList<>();
+    private boolean initSeen;
+    private int toolCalls;
+    private String activity = "";
+    private int chunksSinceHeartbeat;
+    private long lastEventNanos;
+
+    private final Map<String, Long> perMessage = new HashMap<>();
+    /** Latest {@code message_start} id per stream, for {@code message_delta} which carries no id. */
+    private final Map<String, String> latestMessageByStream = new HashMap<>();
+    private long liveTokens;
+    private long resultTokens;
+
+    private ResultEvent lastResult;
+    private int resultCount;
+    private final StringBuilder assistantText = new StringBuilder();
+    private long badLines;
+
+    public RunState() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanoTime a monotonic clock in nanoseconds (tests inject a fake one) */
+    public RunState(LongSupplier nanoTime) {
+        this.nanoTime = Objects.requireNonNull(nanoTime);
+        this.lastEventNanos = nanoTime.getAsLong();
+    }
+
+    // ---- written by the stream reader -------------------------------------------------------------------------
+
+    /** Rule 1: any JSON object counts as liveness. */
+    synchronized void touch() {
+        lastEventNanos = nanoTime.getAsLong();
+    }
+
+    synchronized void initSeen() {
+        initSeen = true;
+    }
+
+    /**
+     * Rule 3: the first init's id becomes the session id; a later different id is remembered.
+     *
+     * @return true when {@code id} became the session id just now
+     */
+    synchronized boolean sessionIdFromInit(String id) {
+        if (sessionId == null) {
+            sessionId = id;
+            return true;
+        }
+        if (!sessionId.equals(id) && !otherSessionIds.contains(id)) {
+            otherSessionIds.add(id);
+        }
+        return false;
+    }
+
+    synchronized void activity(String text) {
+        activity = text;
+    }
+
+    synchronized void chunk() {
+        chunksSinceHeartbeat++;
+    }
+
+    /** An assistant {@code tool_use} block: one more tool call, and its activity. */
+    synchronized void toolCall(String activityText) {
+        toolCalls++;
+        activity = activityText;
+    }
+
+    synchronized void appendAssistantText(String text) {
+        assistantText.append(text).append('\n');
+    }
+
+    /** {@code message_start}: the stream's current message; its output tokens when reported. */
+    synchronized void messageStart(String parentToolUseId, String messageId, Long outputTokens) {
+        latestMessageByStream.put(streamKey(parentToolUseId), messageId);
+        if (outputTokens != null) {
+            messageTokens(messageId, outputTokens);
+        }
+    }
+
+    /** {@code message_delta}: the final output tokens of the stream's latest {@code message_start}. */
+    synchronized void messageDelta(String parentToolUseId, long outputTokens) {
+        String messageId = latestMessageByStream.get(streamKey(parentToolUseId));
+        if (messageId != null) {
+            messageTokens(messageId, outputTokens);
+        }
+    }
+
+    /** Output tokens reported for a message (last value wins). */
+    synchronized void messageTokens(String messageId, long outputTokens) {
+        Long previous = perMessage.put(messageId, outputTokens);
+        liveTokens += outputTokens - (previous == null ? 0 : previous);
+    }
+
+    /** Rule 9: a {@code result} event with the output tokens it accounts for. */
+    synchronized void result(ResultEvent result, long outputTokens) {
+        lastResult = result;
+        resultCount++;
+        resultTokens += outputTokens;
+        activity = Activity.FINISHING;
+    }
+
+    synchronized void badLine() {
+        badLines++;
+    }
+
+    private static String streamKey(String parentToolUseId) {
+        return parentToolUseId == null ? MAIN_STREAM : parentToolUseId;
+    }
+
+    // ---- read by heartbeat and end path ----------------------------------------------------------------------
+
+    /** The heartbeat's view (SPEC §4); resets the chunk counter in the same step. */
+    public synchronized Progress heartbeatSnapshot() {
+        Progress progress = new Progress(tokens(), toolCalls, activity, chunksSinceHeartbeat, idleSeconds());
+        chunksSinceHeartbeat = 0;
+        return progress;
+    }
+
+    /** The session id of the first init, or null. */
+    public synchronized String sessionId() {
+        return sessionId;
+    }
+
+    /** Session ids of later inits that differed from the first one, in order of appearance. */
+    public synchronized List<String> otherSessionIds() {
+        return List.copyOf(otherSessionIds);
+    }
+
+    /** Whether any {@code system/init} event was seen. */
+    public synchronized boolean sawInit() {
+        return initSeen;
+    }
+
+    public synchronized int toolCalls() {
+        return toolCalls;
+    }
+
+    /** The displayed token figure: max(live, result total). */
+    public synchronized long tokens() {
+        return Math.max(liveTokens, resultTokens);
+    }
+
+    public synchronized long liveTokens() {
+        return liveTokens;
+    }
+
+    public synchronized long resultTokens() {
+        return resultTokens;
+    }
+
+    /** The current activity; empty before the first one. */
+    public synchronized String activity() {
+        return activity;
+    }
+
+    public synchronized int chunksSinceHeartbeat() {
+        return chunksSinceHeartbeat;
+    }
+
+    /** Seconds since the last event (or since construction). */
+    public synchronized double idleSeconds() {
+        return (nanoTime.getAsLong() - lastEventNanos) / 1e9;
+    }
+
+    /** The last {@code result} event, if any. */
+    public synchronized Optional<ResultEvent> lastResult() {
+        return Optional.ofNullable(lastResult);
+    }
+
+    public synchronized int resultCount() {
+        return resultCount;
+    }
+
+    /** All assistant {@code text} blocks in stream order, each followed by {@code \n}. */
+    public synchronized String assistantText() {
+        return assistantText.toString();
+    }
+
+    /** Lines that were not a JSON object. */
+    public synchronized long badLines() {
+        return badLines;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.cctask.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cctask.Env;
+import dev.cctask.UserException;
+import dev.cctask.delivery.Deliverer;
+import dev.cctask.delivery.Deliverer.ItemReport;
+import dev.cctask.delivery.Deliverer.Report;
+import dev.cctask.delivery.LogLines;
+import dev.cctask.delivery.Messages;
+import dev.cctask.delivery.Outbox;
+import dev.cctask.delivery.Sender;
+import dev.cctask.gateway.GatewayClient;
+import dev.cctask.gateway.GatewayConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code run-task deliver}: sends what the outbox still holds (SPEC §1.4, §8.5); exit 0 iff nothing is left. */
+@Command(
+        name = "deliver",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Send the queued final messages and wakes (the outbox) now.")
+public final class DeliverCommand implements Callable<Integer> {
+
+    /** Builds the gateway sender; returns null when no token is configured (items then stay pending). */
+    @FunctionalInterface
+    public interface SenderFactory {
+        Sender create(Env env, String gatewayUrl, String tokenEnv, PrintWriter err);
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--deadline", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Keep retrying for at most this long (default: ${DEFAULT-VALUE}).")
+    long deadlineSeconds;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Option(names = "--gateway-url", paramLabel = "URL", description = "Gateway base URL (default: from the config).")
+    String gatewayUrl;
+
+    @Option(names = "--token-env", paramLabel = "NAME", description = "Read the gateway token from this variable.")
+    String tokenEnv;
+
+    /** Seams for tests; the defaults are the real environment and gateway. */
+    Supplier<Env> env = CliEnv::get;
+
+    SenderFactory senders = DeliverCommand::gatewaySender;
+
+    @Override
+    public Integer call() {
+        if (deadlineSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--deadline must be >= 0, not " + deadlineSeconds);
+        }
+        Env environment = env.get();
+        Outbox outbox = Outbox.in(environment.stateDir());
+        Deliverer deliverer = new Deliverer(outbox, senders.create(environment, gatewayUrl, tokenEnv, spec.commandLine().getErr()));
+        Report report;
+        try {
+            report = deliverer.expire(Outbox.MAX_AGE).then(deliverer.flush(Duration.ofSeconds(deadlineSeconds)));
+        } catch (IOException e) {
+            throw new UserException(1, "Cannot read the outbox " + outbox.dir() + ": " + Messages.errorText(e));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(toJson(report));
+        } else {
+            out.println(LogLines.deliverSummary(report.delivered(), report.pending(), report.failed()));
+            for (ItemReport item : report.items()) {
+                String line = LogLines.deliverItem(item);
+                if (line != null) {
+                    out.println(line);
+                }
+            }
+        }
+        out.flush();
+        return report.pending() == 0 ? 0 : 1;
+    }
+
+    private static String toJson(Report report) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode()
+                .put("delivered", report.delivered())
+                .put("pending", report.pending())
+                .put("failed", report.failed());
+        ArrayNode items = root.putArray("items");
+        for (ItemReport r : report.items()) {
+            items.addObject()
+                    .put("id", r.id())
+                    .put("event", r.event().wireName())
+                    .put("kind", r.kind().wireName())
+                    .put("state", r.state().name().toLowerCase(Locale.ROOT))
+                    .put("attempts", r.attempts())
+                    .put("reason", r.reason())
+                    .put("nextAttemptAt", r.nextAttemptAt() == null ? null : r.nextAttemptAt().toString());
+        }
+        return root.toString();
+    }
+
+    /** The real gateway sender, or null without a usable token (said on stderr; items then stay pending). */
+    static Sender gatewaySender(Env env, String gatewayUrl, String tokenEnv, PrintWriter err) {
+        GatewayConfig config = GatewayConfig.load(env, gatewayUrl, tokenEnv);
+        if (config.problem() != null) {
+            err.println(LogLines.noGatewayToken(config.problem(), Outbox.in(env.stateDir()).dir()));
+            err.flush();
+            return null;
+        }
+        return new GatewayClient(config)::post;
+    }
+}

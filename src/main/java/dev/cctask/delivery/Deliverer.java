@@ -1,0 +1,257 @@
+package dev.cctask.delivery;
+
+import dev.cctask.delivery.Outbox.Claim;
+import dev.cctask.delivery.Outbox.Item;
+import dev.cctask.delivery.Outbox.Kind;
+import dev.cctask.gateway.Outcome;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Sends outbox items until the gateway accepts them (SPEC §8.5, D13).
+ *
+ * <ul>
+ *   <li>Items of one run go strictly in order: its wake is attempted only once its chat message was accepted or
+ *       given up on, so the agent wakes after the chat shows the result.
+ *   <li>Retryable outcomes back off 1, 2, 4 … s (capped at 60 s, ±20 % jitter); {@code Retry-After} is the minimum.
+ *   <li>Permanent outcomes move the item to {@code failed/} at once; it is reported once, in that flush's report.
+ *   <li>An item is removed only when accepted, so nothing is lost; a send whose answer was lost may repeat.
+ * </ul>
+ */
+public final class Deliverer {
+
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** How soon to look again at an item another sender holds (a send takes at most 30 s). */
+    private static final Duration LOCK_POLL = Duration.ofMillis(250);
+
+    static final String NO_TOKEN = "not attempted: no gateway token";
+    static final String LOCKED = "being sent by another process";
+    static final String WAITING = "waiting for the earlier item of its run";
+    static final String NOT_YET = "not attempted yet";
+
+    public enum State {
+        DELIVERED,
+        PENDING,
+        FAILED
+    }
+
+    /**
+     * What became of one item in a flush.
+     *
+     * @param reason        the gateway's one-line description (pending, failed), or null when delivered
+     * @param nextAttemptAt for pending items: not sent before this instant; else null
+     */
+    public record ItemReport(
+            String id, Event event, Kind kind, State state, int attempts, String reason, Instant nextAttemptAt) {}
+
+    /** The result of a flush: what it delivered or gave up on, and everything still pending. */
+    public record Report(List<ItemReport> items) {
+        public Report {
+            items = List.copyOf(items);
+        }
+
+        public int delivered() {
+            return count(State.DELIVERED);
+        }
+
+        public int pending() {
+            return count(State.PENDING);
+        }
+
+        public int failed() {
+            return count(State.FAILED);
+        }
+
+        /** True when each of these items was delivered by this flush (e.g. a run's own message and wake). */
+        public boolean allDelivered(Collection<Item> mine) {
+            return mine.stream().allMatch(i -> items.stream()
+                    .anyMatch(r -> r.id().equals(i.id()) && r.state() == State.DELIVERED));
+        }
+
+        /** Two reports of the same outbox, e.g. expiry followed by a flush; pending items are taken from {@code later}. */
+        public Report then(Report later) {
+            List<ItemReport> all = new ArrayList<>(items.stream().filter(r -> r.state() != State.PENDING).toList());
+            all.addAll(later.items());
+            return new Report(all);
+        }
+
+        private int count(State state) {
+            return (int) items.stream().filter(r -> r.state() == state).count();
+        }
+    }
+
+    private final Outbox outbox;
+    private final Sender sender;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final DoubleSupplier random;
+
+    /**
+     * @param sender the gateway, or null when there is no token: items stay pending, nothing is attempted
+     */
+    public Deliverer(Outbox outbox, Sender sender) {
+        this(outbox, sender, Clock.systemUTC(), Sleeper.system(), () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** @param random uniform in [0, 1), for the backoff jitter */
+    public Deliverer(Outbox outbox, Sender sender, Clock clock, Sleeper sleeper, DoubleSupplier random) {
+        this.outbox = outbox;
+        this.sender = sender;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.random = random;
+    }
+
+    /**
+     * Delivers pending items until none is left or the next attempt would fall after {@code deadline} from now.
+     * Returns early, with what it has, when the thread is interrupted.
+     */
+    public Report flush(Duration deadline) throws IOException {
+        List<ItemReport> settled = new ArrayList<>();
+        Map<String, String> notes = new HashMap<>();
+        if (sender == null) {
+            return new Report(pendingReports(settled, Map.of(), NO_TOKEN));
+        }
+        Instant end = clock.instant().plus(deadline);
+        while (!Thread.currentThread().isInterrupted()) {
+            Instant wakeAt = null;
+            for (List<Item> run : byRun(outbox.pending()).values()) {
+                Instant next = deliverInOrder(run, settled, notes);
+                if (next != null && (wakeAt == null || next.isBefore(wakeAt))) {
+                    wakeAt = next;
+                }
+            }
+            if (wakeAt == null || wakeAt.isAfter(end)) {
+                break;
+            }
+            Duration wait = Duration.between(clock.instant(), wakeAt);
+            if (!wait.isNegative() && !wait.isZero()) {
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        return new Report(pendingReports(settled, notes, null));
+    }
+
+    /**
+     * Gives up on items older than {@code maxAge} (moved to {@code failed/}); {@code deliver} does this with
+     * {@link Outbox#MAX_AGE} before flushing.
+     */
+    public Report expire(Duration maxAge) throws IOException {
+        List<ItemReport> expired = new ArrayList<>();
+        Instant limit = clock.instant().minus(maxAge);
+        for (Item item : outbox.pending()) {
+            if (item.createdAt().isBefore(limit)) {
+                try (Claim claim = outbox.claim(item).orElse(null)) {
+                    if (claim != null) {
+                        String why = "expired: not delivered within " + maxAge.toDays() + " days"
+                                + (claim.item().lastError() == null ? "" : " (last error: " + claim.item().lastError() + ")");
+                        claim.moveToFailed(claim.item().withError(why));
+                        expired.add(report(claim.item(), State.FAILED, why, null));
+                    }
+                }
+            }
+        }
+        return new Report(expired);
+    }
+
+    /**
+     * Sends the due items of one run, in order, stopping at the first one that is not settled.
+     *
+     * @return when to look at this run again, or null when all its items are settled
+     */
+    private Instant deliverInOrder(List<Item> run, List<ItemReport> settled, Map<String, String> notes)
+            throws IOException {
+        for (Item listed : run) {
+            Instant now = clock.instant();
+            if (listed.nextAttemptAt().isAfter(now)) {
+                return listed.nextAttemptAt();
+            }
+            try (Claim claim = outbox.claim(listed).orElse(null)) {
+                if (claim == null) {
+                    notes.put(listed.id(), LOCKED);
+                    return now.plus(LOCK_POLL); // another sender has it, or it just went away
+                }
+                notes.remove(listed.id());
+                Item item = claim.item();
+                if (item.nextAttemptAt().isAfter(now)) {
+                    return item.nextAttemptAt(); // another sender tried it meanwhile
+                }
+                Outcome outcome = send(item);
+                if (outcome instanceof Outcome.Accepted) {
+                    claim.remove();
+                    settled.add(report(item, State.DELIVERED, null, null));
+                } else if (outcome instanceof Outcome.Permanent) {
+                    Item failed = item.afterAttempt(now, outcome.describe());
+                    claim.moveToFailed(failed);
+                    settled.add(report(failed, State.FAILED, outcome.describe(), null));
+                } else {
+                    Duration retryAfter = outcome instanceof Outcome.Retryable r ? r.retryAfter() : null;
+                    Item retry = item.afterAttempt(now.plus(backoff(item.attempts() + 1, retryAfter)),
+                            outcome.describe());
+                    claim.save(retry);
+                    return retry.nextAttemptAt();
+                }
+            }
+        }
+        return null;
+    }
+
+    private Outcome send(Item item) {
+        try {
+            return sender.send(item.transport(), item.body(), item.idempotencyKey());
+        } catch (RuntimeException bug) {
+            // a sender must classify every failure; if one slips through, keep the item and try again later
+            return new Outcome.Retryable(-1, "sender error: " + Messages.errorText(bug), null);
+        }
+    }
+
+    /** 1, 2, 4 … s for the 1st, 2nd, 3rd … failed attempt, capped at 60 s, ±20 % jitter, at least Retry-After. */
+    Duration backoff(int failedAttempts, Duration retryAfter) {
+        long baseMillis = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failedAttempts - 1, 16));
+        Duration wait = Duration.ofMillis(Math.round(baseMillis * (0.8 + 0.4 * random.getAsDouble())));
+        return retryAfter != null && retryAfter.compareTo(wait) > 0 ? retryAfter : wait;
+    }
+
+    private static Map<String, List<Item>> byRun(List<Item> pending) {
+        Map<String, List<Item>> runs = new LinkedHashMap<>();
+        for (Item item : pending) {
+            runs.computeIfAbsent(item.runId(), k -> new ArrayList<>()).add(item);
+        }
+        return runs;
+    }
+
+    /** The settled items, followed by everything still in the outbox with the reason it is still there. */
+    private List<ItemReport> pendingReports(List<ItemReport> settled, Map<String, String> notes, String reason)
+            throws IOException {
+        List<ItemReport> all = new ArrayList<>(settled);
+        Map<String, Boolean> runBlocked = new HashMap<>();
+        for (Item item : outbox.pending()) {
+            boolean behind = runBlocked.put(item.runId(), true) != null;
+            String why = reason != null ? reason
+                    : notes.containsKey(item.id()) ? notes.get(item.id())
+                    : item.lastError() != null ? item.lastError()
+                    : behind ? WAITING
+                    : NOT_YET;
+            all.add(report(item, State.PENDING, why, item.nextAttemptAt()));
+        }
+        return all;
+    }
+
+    private static ItemReport report(Item item, State state, String reason, Instant next) {
+        return new ItemReport(item.id(), item.event(), item.kind(), state, item.attempts(), reason, next);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.cctask.delivery;
+
+import java.util.Locale;
+
+/** The final event of a run, as written to the outbox (SPEC §8.5) and chosen for the final message (SPEC §5.3). */
+public enum Event {
+    COMPLETED,
+    FAILED,
+    TIMEOUT,
+    CANCELLED,
+    CRASH,
+    RESUME_FAILED,
+    LOST;
+
+    /** The word in outbox files: {@code completed}, {@code resume_failed}, … */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Event fromWireName(String word) {
+        return valueOf(word.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,184 @@
+package dev.cctask.delivery;
+
+import dev.cctask.gateway.Route;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every exact line the launcher writes to its stderr log (SPEC §12, §7.5, §8) and the {@code deliver} summary.
+ * Agents grep the log for some of them ({@code 📝 Session registered:}), so they are kept byte for byte.
+ */
+public final class LogLines {
+
+    private static final int TASK_LIMIT = 100;
+    private static final int BODY_LIMIT = 200;
+
+    private LogLines() {}
+
+    /**
+     * The start banner (SPEC §12).
+     *
+     * @param project the {@code --project} string as given (printed like Python's {@code Path})
+     * @param resume  {@code --resume} id, or null
+     * @param label   {@code --session-label}, or null
+     * @param route   the chat route, or null
+     */
+    public record Banner(
+            String task,
+            String project,
+            String outputFile,
+            long timeoutSeconds,
+            String resume,
+            String label,
+            long pid,
+            Route route,
+            String runId) {}
+
+    public static List<String> banner(Banner b) {
+        List<String> lines = new ArrayList<>();
+        lines.add("🔧 Starting Claude Code...");
+        lines.add("   Task: " + Messages.cut(b.task(), TASK_LIMIT));
+        lines.add("   Project: " + Messages.normaliseProject(b.project()));
+        lines.add("   Output: " + b.outputFile());
+        lines.add("   Timeout: " + b.timeoutSeconds() + "s (" + b.timeoutSeconds() / 60 + "min)");
+        if (b.resume() != null && !b.resume().isEmpty()) {
+            lines.add("   Resume: " + b.resume());
+        }
+        if (b.label() != null && !b.label().isEmpty()) {
+            lines.add("   Label: " + b.label());
+        }
+        lines.add("   PID: " + b.pid());
+        lines.add("   Route: " + routeText(b.route()));
+        lines.add("   Run: " + b.runId());
+        return lines;
+    }
+
+    private static String routeText(Route route) {
+        if (route == null) {
+            return "none";
+        }
+        String thread = route.threadId() == null || route.threadId().isEmpty() ? "" : " thread " + route.threadId();
+        return route.channel() + " " + route.target() + thread;
+    }
+
+    public static String timeoutReached(long timeoutSeconds) {
+        return "⏰ Timeout (" + timeoutSeconds + "s) reached, killing process...";
+    }
+
+    /**
+     * SPEC §8.1: {@code ✅ Done (exit 0, 123 chars, 3min)}.
+     *
+     * @param event     completed, failed, timeout or cancelled
+     * @param finalText the final text (its code points are counted)
+     */
+    public static String done(Event event, int exitCode, String finalText, long elapsedSeconds) {
+        String status = switch (event) {
+            case COMPLETED -> "✅";
+            case FAILED -> "❌";
+            case TIMEOUT -> "⏰ TIMEOUT";
+            case CANCELLED -> "🛑 CANCELLED";
+            default -> throw new IllegalArgumentException("no Done line for " + event);
+        };
+        return status + " Done (exit " + exitCode + ", " + Messages.length(finalText) + " chars, "
+                + elapsedSeconds / 60 + "min)";
+    }
+
+    public static String sessionRegistered(String sessionId) {
+        return "📝 Session registered: " + sessionId;
+    }
+
+    /** Two spaces after the emoji, as the original. */
+    public static String registerFailed(String error) {
+        return "⚠️  Failed to register session: " + error;
+    }
+
+    public static String registryCorrupt(Path movedTo) {
+        return "⚠️ Registry was corrupt; moved to " + movedTo;
+    }
+
+    // ---------------------------------------------------------------- gateway results (SPEC §7.5)
+
+    public static String agentNotifiedViaSessionsSend() {
+        return "✓ Agent notified via sessions_send";
+    }
+
+    public static String agentWokenViaHooks() {
+        return "✓ Agent woken via hooks";
+    }
+
+    /** A wake that was not accepted; a 404 means the tool is on the gateway's HTTP deny list. */
+    public static String sessionsSendReturned(int status, String body) {
+        return "⚠ sessions_send returned " + status + ": " + Messages.cut(body, BODY_LIMIT)
+                + (status == 404 ? " (add \"sessions_send\" to gateway.tools.allow)" : "");
+    }
+
+    public static String sessionNotifyError(String error) {
+        return "⚠ Session notify error: " + error;
+    }
+
+    public static String messageSendReturned(int status, String body) {
+        return "⚠ message send returned " + status + ": " + Messages.cut(body, BODY_LIMIT);
+    }
+
+    // ---------------------------------------------------------------- delivery and the run's end
+
+    public static String sessionNotified() {
+        return "📨 Session notified";
+    }
+
+    public static String deliveryPending(int items, Path outboxDir) {
+        return "📮 Delivery pending: " + items + " item(s) left in " + outboxDir;
+    }
+
+    public static String resumeFailed(String resumeId) {
+        return "❌ Resume failed: session " + resumeId + " not found";
+    }
+
+    public static String resumeFailureNotified() {
+        return "📨 Resume failure notified";
+    }
+
+    /** Followed by the stack trace. */
+    public static String crash(Throwable e) {
+        return "💥 Crash: " + Messages.errorText(e);
+    }
+
+    public static String gitNotFound() {
+        return "⚠ git not found; skipping git init";
+    }
+
+    /**
+     * @param reason why there is no token, e.g. {@code no token in /home/dev/.openclaw/openclaw.json}; never the token
+     */
+    public static String noGatewayToken(String reason, Path outboxDir) {
+        return "⚠ No gateway token (" + reason + "): chat messages disabled; final messages queued in " + outboxDir;
+    }
+
+    /** The outbox cannot be written (disk full, read-only): final messages are sent once, directly. */
+    public static String durabilityOff(String reason) {
+        return "⚠ Outbox not writable (" + reason + "): durability is off, sending the result directly";
+    }
+
+    public static String noDeliveryConfigured(String outputFile) {
+        return "⚠ No delivery configured: results stay in " + outputFile;
+    }
+
+    /** The {@code deliver} subcommand's summary line (SPEC §1.4). */
+    public static String deliverSummary(int delivered, int pending, int failed) {
+        return "Delivered " + delivered + ", pending " + pending + ", failed " + failed;
+    }
+
+    /**
+     * One line per item the {@code deliver} summary explains: failed ones with their reason, pending ones with
+     * why and when they are tried next; null for delivered items.
+     */
+    public static String deliverItem(Deliverer.ItemReport r) {
+        String what = r.id() + " (" + r.event().wireName() + " " + r.kind().wireName() + "): " + r.reason();
+        return switch (r.state()) {
+            case FAILED -> "  failed: " + what;
+            case PENDING -> "  pending: " + what + "; next attempt " + r.nextAttemptAt();
+            case DELIVERED -> null;
+        };
+    }
+}

@@ -1,0 +1,323 @@
+package dev.cctask.delivery;
+
+import dev.cctask.gateway.Route;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every exact chat text of SPEC §5 (and the small formatters they share), as pure functions of plain inputs.
+ * The texts are an interface — agents and users read them — so they are reproduced byte for byte.
+ * Lengths and cuts count Unicode code points, as Python's {@code len} and slicing do.
+ */
+public final class Messages {
+
+    /** Preview of the final text in final messages and the wake payload. */
+    public static final int PREVIEW_LIMIT = 2000;
+
+    private static final int TASK_LIMIT = 200;
+    private static final int LAUNCH_TASK_LIMIT = 300;
+    private static final int RESUME_ID_LIMIT = 12;
+    private static final int ERROR_LIMIT = 500;
+
+    private static final Map<String, String> CHANNEL_NAMES = Map.of(
+            "whatsapp", "WhatsApp",
+            "telegram", "Telegram",
+            "discord", "Discord",
+            "slack", "Slack",
+            "signal", "Signal");
+
+    private Messages() {}
+
+    /** What a heartbeat shows (SPEC §4); computed by the caller at send time. */
+    public record Heartbeat(
+            long elapsedSeconds,
+            double idleSeconds,
+            long tokens,
+            long toolCalls,
+            String activity,
+            long chunksSinceHeartbeat) {}
+
+    /**
+     * The launch message inputs (SPEC §5.1).
+     *
+     * @param project the {@code --project} string as given (normalised here)
+     * @param label   {@code --session-label}, or null
+     * @param resume  {@code --resume} id, or null
+     * @param pid     the runner's PID
+     */
+    public record Launch(String task, String project, long timeoutSeconds, long pid, String label, String resume) {}
+
+    /**
+     * What the last {@code result} event said, for the completion footer (SPEC §5.3, D7).
+     * Pass null instead of a {@code ResultStats} when no result event was seen.
+     *
+     * @param totalCostUsd {@code total_cost_usd}, or null when absent
+     * @param numTurns     {@code num_turns}, or null when absent
+     * @param tokens       the token figure of SPEC §3.3 (omitted from the footer when 0)
+     */
+    public record ResultStats(Double totalCostUsd, Integer numTurns, long tokens) {}
+
+    /**
+     * The end of a run, for the completed / failed / timeout / cancelled messages (SPEC §5.3).
+     *
+     * @param project        the {@code --project} string as given (normalised here)
+     * @param finalText      the final text of SPEC §8.1
+     * @param exitCode       the child's exit code as the JVM reports it (−1 if unknown)
+     * @param elapsedSeconds whole seconds since spawn, measured when the message is built
+     * @param stats          the last result's figures, or null when no result event was seen
+     */
+    public record Finished(
+            String task,
+            String project,
+            String outputFile,
+            String finalText,
+            int exitCode,
+            long elapsedSeconds,
+            long timeoutSeconds,
+            long toolCalls,
+            ResultStats stats) {}
+
+    /**
+     * A run whose runner died without reporting (SPEC §5.3 "lost", §8.6).
+     *
+     * @param sessionId the Claude session id, or null when unknown
+     */
+    public record Lost(String task, String project, String outputFile, long runnerPid, String sessionId) {}
+
+    // ---------------------------------------------------------------- formatters
+
+    /**
+     * Python {@code format_tokens}: {@code f"{n/1000:.1f}K"} rounds the exact binary value of the double half-even,
+     * which {@link String#format} (half-up on the decimal expansion) does not reproduce.
+     */
+    public static String formatTokens(long n) {
+        if (n < 1000) {
+            return Long.toString(n);
+        }
+        if (n < 10000) {
+            return new BigDecimal(n / 1000.0).setScale(1, RoundingMode.HALF_EVEN).toPlainString() + "K";
+        }
+        return n / 1000 + "K";
+    }
+
+    /** {@code "{s}s"} below a minute, else whole minutes: {@code 7200 → "120min"}. */
+    public static String fmt(long seconds) {
+        return seconds < 60 ? seconds + "s" : seconds / 60 + "min";
+    }
+
+    /**
+     * {@code str(pathlib.PurePosixPath(p))}: duplicate slashes collapsed, {@code .} segments and a trailing slash
+     * dropped, {@code ..} kept, nothing made absolute; empty → {@code .}; exactly two leading slashes are kept (POSIX).
+     */
+    public static String normaliseProject(String project) {
+        String root = "";
+        String rest = project;
+        if (project.startsWith("/")) {
+            root = project.startsWith("//") && !project.startsWith("///") ? "//" : "/";
+            rest = project.replaceFirst("^/+", "");
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : rest.split("/")) {
+            if (!part.isEmpty() && !part.equals(".")) {
+                parts.add(part);
+            }
+        }
+        String joined = root + String.join("/", parts);
+        return joined.isEmpty() ? "." : joined;
+    }
+
+    /** The first {@code codePoints} code points of {@code s} (Python {@code s[:n]}). */
+    public static String cut(String s, int codePoints) {
+        if (s.codePointCount(0, s.length()) <= codePoints) {
+            return s;
+        }
+        return s.substring(0, s.offsetByCodePoints(0, codePoints));
+    }
+
+    /** Length in code points (Python {@code len}). */
+    public static int length(String s) {
+        return s.codePointCount(0, s.length());
+    }
+
+    /** {@code {error}} of the crash message: the exception message, or its simple class name when blank. */
+    public static String errorText(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    // ---------------------------------------------------------------- progress (best effort, "📡 " prefix)
+
+    /** A progress message from {@code notify} (SPEC §11, §14): the background prefix, text as given. */
+    public static String progress(String text) {
+        return "📡 " + text;
+    }
+
+    /** SPEC §4: {@code 📡 🟢 CC (3min) | 1.2K tok | 8 calls | 📝 Write: auth.py ✍️}. */
+    public static String heartbeat(Heartbeat h) {
+        double idle = h.idleSeconds();
+        String dot = idle < 30 ? "🟢" : idle < 120 ? "🟡" : "🔴";
+        List<String> parts = new ArrayList<>();
+        parts.add(dot + " CC (" + h.elapsedSeconds() / 60 + "min)");
+        if (h.tokens() > 0) {
+            parts.add(formatTokens(h.tokens()) + " tok");
+        }
+        if (h.toolCalls() > 0) {
+            parts.add(h.toolCalls() + " calls");
+        }
+        if (idle > 120) {
+            parts.add("🧠 Thinking... (" + (long) Math.floor(idle) + "s)");
+        } else if (idle > 15 && h.chunksSinceHeartbeat() == 0) {
+            parts.add("🧠 Thinking...");
+        } else if (h.activity() != null && !h.activity().isEmpty()) {
+            parts.add(h.activity() + (h.chunksSinceHeartbeat() > 0 ? " ✍️" : ""));
+        }
+        return "📡 " + String.join(" | ", parts);
+    }
+
+    /** SPEC §5.1 (D1): single {@code *} emphasis, prompt cut to 300 code points + {@code …}. */
+    public static String launch(Launch l) {
+        List<String> lines = new ArrayList<>();
+        lines.add("📡 🚀 *Claude Code started*");
+        if (present(l.label())) {
+            lines.add("*Label:* " + l.label());
+        }
+        lines.add("*Project:* " + normaliseProject(l.project()));
+        lines.add("*Timeout:* " + fmt(l.timeoutSeconds()));
+        if (present(l.resume())) {
+            lines.add("*Resume:* " + cut(l.resume(), RESUME_ID_LIMIT) + "...");
+        }
+        lines.add("*PID:* " + l.pid());
+        String prompt = cut(l.task(), LAUNCH_TASK_LIMIT);
+        lines.add("Prompt: " + prompt + (length(l.task()) > LAUNCH_TASK_LIMIT ? "…" : ""));
+        return String.join("\n", lines);
+    }
+
+    // ---------------------------------------------------------------- final messages (no prefix)
+
+    public static String completed(Finished f) {
+        int size = length(f.finalText());
+        return "✅ Claude Code task complete!\n\n"
+                + taskAndProject(f.task(), f.project())
+                + "\nResult (" + size + " chars):\n\n"
+                + preview(f.finalText()) + "\n"
+                + (size > PREVIEW_LIMIT ? "...(truncated)" : "") + "\n"
+                + footer(f.stats())
+                + "Full output: " + f.outputFile();
+    }
+
+    public static String failed(Finished f) {
+        return "❌ Claude Code error (exit " + f.exitCode() + ")\n\n"
+                + taskAndProject(f.task(), f.project()) + "\n\n"
+                + preview(f.finalText());
+    }
+
+    public static String timeout(Finished f) {
+        return "⏰ Claude Code timed out after " + fmt(f.elapsedSeconds())
+                + " (limit: " + fmt(f.timeoutSeconds()) + ")\n\n"
+                + partialResult(f);
+    }
+
+    public static String cancelled(Finished f) {
+        return "🛑 Claude Code task cancelled after " + fmt(f.elapsedSeconds()) + "\n\n" + partialResult(f);
+    }
+
+    /** Keeps the original's {@code **} emphasis (D1). */
+    public static String crash(String task, String error) {
+        return "💥 Claude Code script crashed!\n\n**Task:** " + cut(task, TASK_LIMIT)
+                + "\n**Error:** " + cut(error, ERROR_LIMIT);
+    }
+
+    /** Keeps the original's {@code **} emphasis (D1). */
+    public static String resumeFailed(String resumeId) {
+        return "❌ Claude Code resume failed\n\nSession ID `" + resumeId + "` not found or expired.\n\n"
+                + "**Suggestion:** Start a fresh session without --resume flag.";
+    }
+
+    public static String lost(Lost l) {
+        return "⚠️ Claude Code task lost\n\n"
+                + taskAndProject(l.task(), l.project())
+                + "\nThe runner (PID " + l.runnerPid() + ") stopped without reporting a result.\n"
+                + "Partial output: " + l.outputFile()
+                + (present(l.sessionId()) ? "\nResume with: --resume " + l.sessionId() : "");
+    }
+
+    /**
+     * The completion footer (D7, A1): {@code Cost: $0.10 · 2 turns · 84 tok} + newline, or empty when no result
+     * event was seen or no part exists.
+     */
+    public static String footer(ResultStats stats) {
+        if (stats == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        if (stats.totalCostUsd() != null) {
+            parts.add("Cost: $" + BigDecimal.valueOf(stats.totalCostUsd()).setScale(2, RoundingMode.HALF_UP).toPlainString());
+        }
+        if (stats.numTurns() != null) {
+            parts.add(stats.numTurns() + (stats.numTurns() == 1 ? " turn" : " turns"));
+        }
+        if (stats.tokens() > 0) {
+            parts.add(formatTokens(stats.tokens()) + " tok");
+        }
+        return parts.isEmpty() ? "" : String.join(" · ", parts) + "\n";
+    }
+
+    // ---------------------------------------------------------------- wake (SPEC §5.5, D3)
+
+    /**
+     * The {@code [CLAUDE_CODE_RESULT]} payload that wakes the agent. For a WhatsApp group route it is byte-identical
+     * to the original's; other routes name their channel, kind and thread; without a route the agent is told to answer
+     * on its own session's channel.
+     *
+     * @param message the final message (any event), unprefixed
+     * @param route   the chat route, or null when the session key has none
+     */
+    public static String wakePayload(String message, Route route) {
+        String instruction = route == null
+                ? "send your response to the user with the message tool (action=send) on this session's channel."
+                : "send your response to the " + place(route)
+                        + " using message(action=send, channel=" + route.channel()
+                        + ", target=" + route.target()
+                        + (present(route.threadId()) ? ", threadId=" + route.threadId() : "")
+                        + ", message=YOUR_SUMMARY).";
+        return "[CLAUDE_CODE_RESULT]\n" + message + "\n\n---\n"
+                + "⚠️ INSTRUCTION: You received a Claude Code result. Process it, then " + instruction
+                + " Then reply NO_REPLY to avoid duplicate. Do NOT rely on announce step.";
+    }
+
+    private static String place(Route route) {
+        String name = CHANNEL_NAMES.getOrDefault(route.channel(), route.channel());
+        String kind = route.kind() == null ? "" : route.kind();
+        String word = switch (kind) {
+            case "group" -> "group";
+            case "channel" -> "channel";
+            default -> "chat";
+        };
+        return name + " " + word;
+    }
+
+    // ---------------------------------------------------------------- shared pieces
+
+    private static String partialResult(Finished f) {
+        return taskAndProject(f.task(), f.project())
+                + "\nTool calls: " + f.toolCalls()
+                + "\n\nPartial result (" + length(f.finalText()) + " chars):\n\n"
+                + preview(f.finalText())
+                + "\n\nFull output: " + f.outputFile();
+    }
+
+    private static String taskAndProject(String task, String project) {
+        return "Task: " + cut(task, TASK_LIMIT) + "\nProject: " + normaliseProject(project);
+    }
+
+    private static String preview(String text) {
+        return cut(text, PREVIEW_LIMIT);
+    }
+
+    private static boolean present(String s) {
+        return s != null && !s.isEmpty();
+    }
+}

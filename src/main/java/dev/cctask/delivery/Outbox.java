@@ -1,0 +1,377 @@
+package dev.cctask.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cctask.gateway.Transport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Durable queue of final chat messages and wakes (SPEC §8.5, D13): one JSON file per item in
+ * {@code <stateDir>/claude-code-task/outbox/}, written before any send and removed only when the gateway accepted it,
+ * so a crash, a dead gateway or a lost token never loses a result. Files hold no token and no URL.
+ *
+ * <p>Senders in several processes may work on the same outbox: an item is only touched through a {@link Claim},
+ * which holds an exclusive OS lock on the item's sidecar {@code <id>.lock} file. A sidecar (not the item file) is
+ * locked because items are rewritten by atomic rename, which would leave a lock on the old inode behind.
+ */
+public final class Outbox {
+
+    /** Items older than this are given up on by {@code deliver} (moved to {@code failed/}). */
+    public static final Duration MAX_AGE = Duration.ofDays(7);
+
+    private static final int VERSION = 1;
+    private static final FileAttribute<Set<PosixFilePermission>> DIR_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    /** What an item asks the gateway for. */
+    public enum Kind {
+        MESSAGE,
+        WAKE;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One gateway request to queue.
+     *
+     * @param body           the exact JSON body of SPEC §7.3/§7.4
+     * @param idempotencyKey the hooks {@code Idempotency-Key}, or null
+     */
+    public record Draft(Kind kind, Transport transport, JsonNode body, String idempotencyKey) {}
+
+    /**
+     * A queued request as stored on disk.
+     *
+     * @param id            {@code <epochMillis 13 digits>-<runId>-<seq>}, also the file name without {@code .json}
+     * @param nextAttemptAt not to be sent before this instant
+     * @param lastError     why the last attempt did not succeed, or null
+     */
+    public record Item(
+            String id,
+            String runId,
+            int seq,
+            Instant createdAt,
+            Event event,
+            Kind kind,
+            Transport transport,
+            JsonNode body,
+            String idempotencyKey,
+            int attempts,
+            Instant nextAttemptAt,
+            String lastError) {
+
+        /** A copy recording one more unsuccessful attempt. */
+        public Item afterAttempt(Instant next, String error) {
+            return new Item(id, runId, seq, createdAt, event, kind, transport, body, idempotencyKey, attempts + 1,
+                    next, error);
+        }
+
+        /** A copy with a new {@code lastError}, the attempts unchanged. */
+        public Item withError(String error) {
+            return new Item(id, runId, seq, createdAt, event, kind, transport, body, idempotencyKey, attempts,
+                    nextAttemptAt, error);
+        }
+    }
+
+    /** Lock files claimed by any thread of this process. */
+    private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+
+    private final Path dir;
+    private final Clock clock;
+
+    public Outbox(Path dir) {
+        this(dir, Clock.systemUTC());
+    }
+
+    public Outbox(Path dir, Clock clock) {
+        this.dir = dir;
+        this.clock = clock;
+    }
+
+    /** The outbox of a state dir: {@code <stateDir>/claude-code-task/outbox}. */
+    public static Outbox in(Path stateDir) {
+        return new Outbox(stateDir.resolve("claude-code-task").resolve("outbox"));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path failedDir() {
+        return dir.resolve("failed");
+    }
+
+    /**
+     * Writes the items of one final event (in order: message, then wake), each via temp file + atomic rename.
+     * All or nothing: when one item cannot be written, those already written are removed again.
+     *
+     * @throws OutboxException when the outbox is not writable; the caller should then send directly
+     */
+    public List<Item> enqueue(String runId, Event event, List<Draft> drafts) throws OutboxException {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<Item> written = new ArrayList<>();
+        try {
+            Files.createDirectories(dir, DIR_MODE);
+            for (Draft d : drafts) {
+                int seq = written.size() + 1;
+                String id = String.format(Locale.ROOT, "%013d-%s-%d", now.toEpochMilli(), runId, seq);
+                Item item = new Item(id, runId, seq, now, event, d.kind(), d.transport(), d.body(),
+                        d.idempotencyKey(), 0, now, null);
+                writeAtomically(itemFile(id), item);
+                written.add(item);
+            }
+            syncDirectory();
+            return List.copyOf(written);
+        } catch (IOException e) {
+            for (Item item : written) {
+                try {
+                    Files.deleteIfExists(itemFile(item.id()));
+                } catch (IOException ignored) {
+                    // the outbox is broken anyway; the exception below tells the caller
+                }
+            }
+            throw new OutboxException(dir, e);
+        }
+    }
+
+    /** Items waiting for delivery, oldest first (an unreadable item file is moved to {@code failed/}). */
+    public List<Item> pending() throws IOException {
+        return list(dir);
+    }
+
+    /** Items given up on, oldest first. */
+    public List<Item> failed() throws IOException {
+        return list(failedDir());
+    }
+
+    private List<Item> list(Path directory) throws IOException {
+        List<Item> items = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return items;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "[!.]*.json")) {
+            for (Path file : files) {
+                try {
+                    items.add(read(file));
+                } catch (NoSuchFileException gone) {
+                    // removed by another sender since the listing
+                } catch (IOException unreadable) {
+                    quarantine(file, directory);
+                }
+            }
+        }
+        items.sort(Comparator.comparing(Item::createdAt).thenComparing(Item::runId).thenComparingInt(Item::seq));
+        return items;
+    }
+
+    private void quarantine(Path file, Path directory) throws IOException {
+        if (directory.equals(dir)) {
+            Files.createDirectories(failedDir(), DIR_MODE);
+            try {
+                Files.move(file, failedDir().resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException gone) {
+                // someone else moved it
+            }
+        }
+    }
+
+    /**
+     * Locks an item for sending. Empty when another sender holds it, or it is gone (delivered or failed meanwhile).
+     * The claimed item is re-read from disk, so it reflects the other senders' attempts.
+     */
+    public Optional<Claim> claim(Item item) throws IOException {
+        Path lockFile = lockFile(item.id()).toAbsolutePath();
+        // Checked before opening the file: on Linux, closing any descriptor of a file drops every OS lock this
+        // process holds on it, so a second thread must not even open a lock file that is held here.
+        if (!HELD_IN_THIS_JVM.add(lockFile)) {
+            return Optional.empty();
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), FILE_MODE);
+            if (channel.tryLock() == null) {
+                return release(channel, lockFile); // another process is sending it
+            }
+            try {
+                return Optional.of(new Claim(read(itemFile(item.id())), channel, lockFile));
+            } catch (NoSuchFileException gone) {
+                Files.deleteIfExists(lockFile);
+                return release(channel, lockFile);
+            }
+        } catch (IOException | RuntimeException e) {
+            release(channel, lockFile);
+            throw e;
+        }
+    }
+
+    private static Optional<Claim> release(FileChannel channel, Path lockFile) throws IOException {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } finally {
+            HELD_IN_THIS_JVM.remove(lockFile);
+        }
+        return Optional.empty();
+    }
+
+    /** An item locked by this sender; closing releases the lock. */
+    public final class Claim implements AutoCloseable {
+        private Item item;
+        private final FileChannel lockChannel;
+        private final Path lockFile;
+
+        private Claim(Item item, FileChannel lockChannel, Path lockFile) {
+            this.item = item;
+            this.lockChannel = lockChannel;
+            this.lockFile = lockFile;
+        }
+
+        public Item item() {
+            return item;
+        }
+
+        /** Stores the item's new state (attempts, next attempt, last error). */
+        public void save(Item updated) throws IOException {
+            writeAtomically(itemFile(updated.id()), updated);
+            item = updated;
+        }
+
+        /** The gateway accepted it: gone for good. */
+        public void remove() throws IOException {
+            Files.deleteIfExists(itemFile(item.id()));
+            Files.deleteIfExists(lockFile);
+        }
+
+        /** Given up: stored with its last error in {@code failed/}, out of the queue. */
+        public void moveToFailed(Item updated) throws IOException {
+            save(updated);
+            Files.createDirectories(failedDir(), DIR_MODE);
+            Files.move(itemFile(item.id()), failedDir().resolve(item.id() + ".json"), StandardCopyOption.ATOMIC_MOVE);
+            Files.deleteIfExists(lockFile);
+        }
+
+        @Override
+        public void close() throws IOException {
+            release(lockChannel, lockFile); // closing the channel releases the OS lock
+        }
+    }
+
+    // ---------------------------------------------------------------- files
+
+    private Path itemFile(String id) {
+        return dir.resolve(id + ".json");
+    }
+
+    private Path lockFile(String id) {
+        return dir.resolve(id + ".lock");
+    }
+
+    private void writeAtomically(Path target, Item item) throws IOException {
+        byte[] content = mapper().writeValueAsBytes(toJson(item));
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + "-", ".tmp", FILE_MODE);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    ch.write(buffer);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Makes the new directory entries durable too, so an accepted enqueue survives a power cut. */
+    private void syncDirectory() {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException notSupported) {
+            // some file systems cannot sync a directory; the item files themselves are synced
+        }
+    }
+
+    private static ObjectNode toJson(Item item) {
+        ObjectNode n = mapper().createObjectNode();
+        n.put("version", VERSION);
+        n.put("id", item.id());
+        n.put("runId", item.runId());
+        n.put("seq", item.seq());
+        n.put("createdAt", item.createdAt().toString());
+        n.put("event", item.event().wireName());
+        n.put("kind", item.kind().wireName());
+        n.put("transport", item.transport().name().toLowerCase(Locale.ROOT));
+        n.set("body", item.body());
+        n.put("idempotencyKey", item.idempotencyKey());
+        n.put("attempts", item.attempts());
+        n.put("nextAttemptAt", item.nextAttemptAt().toString());
+        n.put("lastError", item.lastError());
+        return n;
+    }
+
+    private static Item read(Path file) throws IOException {
+        JsonNode n = mapper().readTree(Files.readAllBytes(file));
+        try {
+            if (n == null || n.path("version").asInt() != VERSION) {
+                throw new IOException("not an outbox item: " + file);
+            }
+            return new Item(
+                    n.get("id").asText(),
+                    n.get("runId").asText(),
+                    n.get("seq").asInt(),
+                    Instant.parse(n.get("createdAt").asText()),
+                    Event.fromWireName(n.get("event").asText()),
+                    Kind.valueOf(n.get("kind").asText().toUpperCase(Locale.ROOT)),
+                    Transport.valueOf(n.get("transport").asText().toUpperCase(Locale.ROOT)),
+                    n.get("body"),
+                    textOrNull(n.get("idempotencyKey")),
+                    n.get("attempts").asInt(),
+                    Instant.parse(n.get("nextAttemptAt").asText()),
+                    textOrNull(n.get("lastError")));
+        } catch (RuntimeException malformed) {
+            throw new IOException("malformed outbox item " + file + ": " + Messages.errorText(malformed), malformed);
+        }
+    }
+
+    private static String textOrNull(JsonNode n) {
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private static ObjectMapper mapper() {
+        return Json.MAPPER;
+    }
+
+    /** Loaded on first use only (lazy holder), shared by all threads. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+}

@@ -1,0 +1,326 @@
+package dev.cctask.gateway;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cctask.Version;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.Proxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.ConnectionSpec;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Posts prepared bodies to the local OpenClaw gateway and classifies the answer (SPEC §7.2–§7.5). One instance
+ * may be shared by threads. The HTTP client is built on first use; plain HTTP only (the gateway listens on
+ * loopback without TLS, and skipping TLS spares loading the trust store).
+ */
+public final class GatewayClient implements AutoCloseable {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration MESSAGE_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration WAKE_TIMEOUT = Duration.ofSeconds(30);
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final String THREAD_REJECTED = "cannot target a thread session";
+    private static final List<String> PERMANENT_SEND_ERRORS =
+            List.of("No session found", "cannot target the calling session", THREAD_REJECTED);
+    private static final Set<String> SEND_ACCEPTED = Set.of("accepted", "ok", "queued");
+    private static final String LOG_HINT =
+            "the real cause is only in the gateway log: run \"openclaw logs\" or see /tmp/openclaw/openclaw-*.log";
+
+    private final GatewayConfig config;
+    private final Duration messageTimeout;
+    private final Duration wakeTimeout;
+    private OkHttpClient http;
+
+    public GatewayClient(GatewayConfig config) {
+        this(config, MESSAGE_TIMEOUT, WAKE_TIMEOUT);
+    }
+
+    /** Tests shorten the call timeouts. */
+    GatewayClient(GatewayConfig config, Duration messageTimeout, Duration wakeTimeout) {
+        this.config = config;
+        this.messageTimeout = messageTimeout;
+        this.wakeTimeout = wakeTimeout;
+    }
+
+    /**
+     * Sends an exact prepared body (what the outbox replays) and classifies the answer. A {@code sessions_send}
+     * rejected with "cannot target a thread session" is retried once at once with the parent key [P4].
+     *
+     * @param idempotencyKey sent as {@code Idempotency-Key} for {@link Transport#HOOKS_AGENT}; ignored otherwise
+     */
+    public Outcome post(Transport transport, JsonNode body, String idempotencyKey) {
+        String what = what(transport, body);
+        Reply reply = exchange(transport, body, idempotencyKey);
+        if (what.equals("sessions_send") && reply.sendError().contains(THREAD_REJECTED)) {
+            String key = body.path("args").path("sessionKey").asText("");
+            String parent = Routes.parentKey(key);
+            if (!parent.equals(key)) {
+                ObjectNode retry = body.deepCopy();
+                if (retry.has("sessionKey")) {
+                    retry.put("sessionKey", parent);
+                }
+                ((ObjectNode) retry.path("args")).put("sessionKey", parent);
+                return withNote(classify(what, exchange(transport, retry, idempotencyKey)),
+                        " (after retrying with parent key " + parent + ")");
+            }
+        }
+        return classify(what, reply);
+    }
+
+    /** Posts {@link Bodies#message} with {@code tools/invoke}. */
+    public Outcome sendMessage(Route route, String text, boolean silent) {
+        return post(Transport.TOOLS_INVOKE, Bodies.message(route, text, silent), null);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (http != null) {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+            http = null;
+        }
+    }
+
+    /** What the call is, for timeouts and texts: the tool name, or {@code hooks}. */
+    private static String what(Transport transport, JsonNode body) {
+        return transport == Transport.HOOKS_AGENT ? "hooks" : body.path("tool").asText("tool");
+    }
+
+    /** The answer of one HTTP exchange; {@code failure} set when none arrived. */
+    private record Reply(int status, String body, JsonNode json, String retryAfter, Outcome failure) {
+        JsonNode details() {
+            return json.path("result").path("details");
+        }
+
+        String sendError() {
+            return failure == null ? details().path("error").asText("") : "";
+        }
+    }
+
+    private Reply exchange(Transport transport, JsonNode body, String idempotencyKey) {
+        String what = what(transport, body);
+        Secret secret = transport == Transport.HOOKS_AGENT ? config.hooks().token() : config.token();
+        if (secret == null && (transport == Transport.HOOKS_AGENT || !config.authMode().equals("none"))) {
+            String why = transport == Transport.HOOKS_AGENT ? config.hooks().problem() : config.problem();
+            return failed(new Outcome.Retryable(-1, why != null ? why : "no gateway token", Duration.ZERO));
+        }
+        String path = transport == Transport.HOOKS_AGENT ? config.hooks().path() + "/agent" : "/tools/invoke";
+        HttpUrl url = HttpUrl.parse(config.baseUrl() + path);
+        if (url == null) {
+            return failed(new Outcome.Permanent(-1, "invalid gateway URL " + config.baseUrl()
+                    + ": pass --gateway-url http://127.0.0.1:<port>"));
+        }
+        Request.Builder request = new Request.Builder()
+                .url(url)
+                .header("User-Agent", "claude-code-task/" + Version.get())
+                .post(RequestBody.create(toBytes(body), JSON));
+        if (secret != null) {
+            request.header("Authorization", "Bearer " + secret.value());
+        }
+        if (transport == Transport.HOOKS_AGENT && idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        Duration timeout = what.equals("sessions_send") || what.equals("hooks") ? wakeTimeout : messageTimeout;
+        Call call = client().newCall(request.build());
+        call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try (Response response = call.execute()) {
+            String text = response.body().string();
+            return new Reply(response.code(), text, parse(text), response.header("Retry-After"), null);
+        } catch (IOException e) {
+            return failed(new Outcome.Retryable(-1, redact(ioFailure(e, timeout)), Duration.ZERO));
+        }
+    }
+
+    private static Reply failed(Outcome outcome) {
+        return new Reply(-1, "", MissingNode.getInstance(), null, outcome);
+    }
+
+    private String ioFailure(IOException e, Duration timeout) {
+        if (e instanceof ConnectException) {
+            return "gateway not running on " + config.baseUrl() + ": start it with \"openclaw gateway run\"";
+        }
+        if (e instanceof InterruptedIOException) {
+            return "no answer from the gateway on " + config.baseUrl() + " within " + timeout.toSeconds() + "s";
+        }
+        return "cannot reach the gateway on " + config.baseUrl() + ": " + e;
+    }
+
+    /** SPEC §7.5: HTTP status, then {@code ok}, then {@code result.details}. */
+    private Outcome classify(String what, Reply r) {
+        if (r.failure() != null) {
+            return r.failure();
+        }
+        int status = r.status();
+        if (status >= 200 && status < 300) {
+            return classifyOk(what, r);
+        }
+        String line = redact("HTTP " + status + ": " + oneLine(r.body(), 200) + hint(what, status, r));
+        if (status == 400 || status == 413) {
+            return new Outcome.Permanent(status, line);
+        }
+        if (status == 401 || status == 403 || status == 404 || status == 408 || status == 429 || status >= 500) {
+            return new Outcome.Retryable(status, line, retryAfter(r.retryAfter(), Instant.now()));
+        }
+        return new Outcome.Permanent(status, line);
+    }
+
+    private Outcome classifyOk(String what, Reply r) {
+        int status = r.status();
+        if (!r.json().path("ok").asBoolean(false)) {
+            return new Outcome.Retryable(status, redact("HTTP " + status + ": unexpected answer: " + oneLine(r.body(), 200)),
+                    Duration.ZERO);
+        }
+        JsonNode details = r.details();
+        if (what.equals("hooks")) {
+            return new Outcome.Accepted(status, "hooks accepted (runId " + r.json().path("runId").asText("?") + ")");
+        }
+        if (details.path("ok").isBoolean() && !details.path("ok").booleanValue()) {
+            return new Outcome.Retryable(status, redact(what + " failed: " + oneLine(
+                    details.has("error") ? details.path("error").asText() : details.toString(), 200)), Duration.ZERO);
+        }
+        String detailStatus = details.path("status").asText("");
+        if (detailStatus.equals("suppressed")) {
+            return new Outcome.Accepted(status, what + " suppressed by the gateway ("
+                    + details.path("reason").asText("no reason given") + "): nothing was posted");
+        }
+        if (!what.equals("sessions_send") || detailStatus.isEmpty() || SEND_ACCEPTED.contains(detailStatus)) {
+            return new Outcome.Accepted(status, what + " accepted"
+                    + (detailStatus.isEmpty() ? "" : " (status " + detailStatus + ")"));
+        }
+        String error = details.path("error").asText("");
+        String line = redact("sessions_send status " + detailStatus + (error.isEmpty() ? "" : ": " + oneLine(error, 200))
+                + sendHint(detailStatus, error));
+        if (PERMANENT_SEND_ERRORS.stream().anyMatch(error::contains)) {
+            return new Outcome.Permanent(status, line);
+        }
+        return new Outcome.Retryable(status, line, Duration.ZERO);
+    }
+
+    private static String sendHint(String detailStatus, String error) {
+        if (error.contains("No session found")) {
+            return " — the session exists only after its chat has had traffic; check the key with"
+                    + " \"run-task doctor --session <key>\"";
+        }
+        if (detailStatus.equals("forbidden")) {
+            return " — set tools.sessions.visibility to \"agent\" or \"all\" in the OpenClaw config";
+        }
+        return "";
+    }
+
+    private String hint(String what, int status, Reply r) {
+        return switch (status) {
+            case 401 -> what.equals("hooks")
+                    ? " — the gateway rejected hooks.token: check hooks.token in the OpenClaw config"
+                    : " — wrong gateway " + (config.authMode().equals("password") ? "password" : "token") + " (from "
+                            + config.tokenSource() + "): it must match gateway.auth."
+                            + (config.authMode().equals("password") ? "password" : "token") + ";"
+                            + " a gateway started without a persisted token uses a random one, so persist one with"
+                            + " \"openclaw config set gateway.auth.token <token>\" and restart the gateway";
+            case 403 -> " — blocked by the gateway's tool policy";
+            case 404 -> switch (what) {
+                case "hooks" -> " — no hooks endpoint at " + config.hooks().path()
+                        + "/agent: check hooks.enabled and hooks.path";
+                case "sessions_send" -> " — add \"sessions_send\" to gateway.tools.allow:"
+                        + " \"gateway\": {\"tools\": {\"allow\": [\"sessions_send\"]}}";
+                default -> " — tool " + what + " not available over HTTP: remove \"" + what
+                        + "\" from gateway.tools.deny and the tool policy";
+            };
+            case 408 -> " — the gateway timed out reading the request";
+            case 413 -> " — the request is too large for the gateway";
+            case 429 -> " — rate limited (after failed logins even the right token is refused until the lockout ends);"
+                    + " retry after " + retryAfter(r.retryAfter(), Instant.now()).toSeconds() + "s";
+            default -> status >= 500 ? " — " + LOG_HINT : "";
+        };
+    }
+
+    /** {@code Retry-After} as delta-seconds or HTTP-date; zero when absent, unparsable or past. */
+    static Duration retryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
+            return Duration.ZERO;
+        }
+        String h = header.strip();
+        try {
+            if (h.chars().allMatch(Character::isDigit)) {
+                return Duration.ofSeconds(Long.parseLong(h));
+            }
+            Duration d = Duration.between(now, ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            return d.isNegative() ? Duration.ZERO : d;
+        } catch (NumberFormatException | DateTimeParseException e) {
+            return Duration.ZERO;
+        }
+    }
+
+    private static Outcome withNote(Outcome o, String note) {
+        if (o instanceof Outcome.Retryable r) {
+            return new Outcome.Retryable(r.httpStatus(), r.describe() + note, r.retryAfter());
+        }
+        if (o instanceof Outcome.Permanent p) {
+            return new Outcome.Permanent(p.httpStatus(), p.describe() + note);
+        }
+        return new Outcome.Accepted(o.httpStatus(), o.describe() + note);
+    }
+
+    /** The first {@code max} code points on one line (logged bodies are cut at 200, SPEC §5.7). */
+    static String oneLine(String s, int max) {
+        return Text.firstCodePoints(s, max).replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** Belt and braces: no secret may reach a description, even if a gateway echoed it. */
+    private String redact(String line) {
+        for (Secret s : new Secret[] {config.token(), config.hooks().token()}) {
+            if (s != null && s.value().length() >= 4) { // shorter ones would garble the text, and are no secret
+                line = line.replace(s.value(), "***");
+            }
+        }
+        return line;
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            JsonNode json = Json.mapper().readTree(text);
+            return json == null ? MissingNode.getInstance() : json;
+        } catch (JacksonException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    private static byte[] toBytes(JsonNode body) {
+        try {
+            return Json.mapper().writeValueAsBytes(body);
+        } catch (JacksonException e) {
+            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        }
+    }
+
+    private synchronized OkHttpClient client() {
+        if (http == null) {
+            http = new OkHttpClient.Builder()
+                    .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+                    .proxy(Proxy.NO_PROXY)
+                    .followRedirects(false)
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    // the per-call timeout (15 s / 30 s) bounds the whole exchange; no separate read limit
+                    .readTimeout(Duration.ZERO)
+                    .writeTimeout(Duration.ZERO)
+                    .build();
+        }
+        return http;
+    }
+}

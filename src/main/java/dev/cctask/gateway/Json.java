@@ -1,0 +1,86 @@
+package dev.cctask.gateway;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** The gateway room's ObjectMappers, each created on first use (holder idiom) so that startup stays cheap. */
+final class Json {
+    private Json() {}
+
+    /** Plain JSON for HTTP bodies and responses. */
+    static ObjectMapper mapper() {
+        return Plain.MAPPER;
+    }
+
+    /** JSON5 as far as Jackson reads it: the syntax OpenClaw config files use (SPEC §7.1). */
+    static ObjectMapper json5() {
+        return Json5.MAPPER;
+    }
+
+    /**
+     * Python {@code json.dumps(obj, indent=2)}: {@code "key": value}, two-space indent, LF, non-ASCII as lower-case
+     * {@code \\uXXXX} (surrogate pairs for emoji), empty containers as {@code {}}/{@code []}. No trailing newline.
+     */
+    static String python(JsonNode node) {
+        try {
+            return Python.WRITER.writeValueAsString(node);
+        } catch (JacksonException e) {
+            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        }
+    }
+
+    private static final class Python {
+        static final ObjectWriter WRITER;
+
+        static {
+            DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+            DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                            .withObjectEmptySeparator("")
+                            .withArrayEmptySeparator(""))
+                    .withObjectIndenter(indenter)
+                    .withArrayIndenter(indenter);
+            WRITER = JsonMapper.builder()
+                    .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+                    .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+                    .build()
+                    .writer(printer);
+        }
+    }
+
+    private static final class Plain {
+        // emoji go on the wire as UTF-8, not as \uD83D\uDCE1 escapes
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                .build();
+    }
+
+    private static final class Json5 {
+        static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                        .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+                        .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+                        .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+                        .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+                        .enable(JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS)
+                        .enable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
+                        .enable(JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS)
+                        .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                        .enable(JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
+                        // parse errors carry line and column, never a snippet of the file (it holds the token)
+                        .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                        .build())
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+}

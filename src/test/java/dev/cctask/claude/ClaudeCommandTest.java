@@ -1,0 +1,77 @@
+package dev.cctask.claude;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cctask.Env;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClaudeCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void argvIsTheFixedFlagsThenResumeThenExtras() {
+        assertEquals(List.of("/bin/claude", "-p", "--dangerously-skip-permissions", "--verbose", "--output-format",
+                "stream-json", "--include-partial-messages"), ClaudeCommand.argv("/bin/claude", null, List.of()));
+        assertEquals(List.of("claude", "-p", "--dangerously-skip-permissions", "--verbose", "--output-format",
+                "stream-json", "--include-partial-messages", "--resume", "abc", "--model", "sonnet"),
+                ClaudeCommand.argv("claude", "abc", List.of("--model", "sonnet")));
+        assertEquals(7, ClaudeCommand.argv("claude", "", List.of()).size(), "empty resume id adds nothing");
+    }
+
+    private Path executable(String dir, String name) throws IOException {
+        Path d = Files.createDirectories(tmp.resolve(dir));
+        return Files.createFile(d.resolve(name), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+    }
+
+    private Env env(Map<String, String> vars) {
+        return new Env(vars, tmp.resolve("home"));
+    }
+
+    @Test
+    void flagBeatsEnvironmentWhichBeatsPath() throws IOException {
+        Path flag = executable("flag", "claude");
+        Path fromEnv = executable("env", "claude");
+        Path onPath = executable("path", "claude");
+        Map<String, String> vars = Map.of("CLAUDE_BIN", fromEnv.toString(), "PATH", "/nonexistent:" + onPath.getParent());
+        assertEquals(flag, ClaudeCommand.resolveExecutable(flag.toString(), env(vars)));
+        assertEquals(fromEnv, ClaudeCommand.resolveExecutable(null, env(vars)));
+        assertEquals(onPath, ClaudeCommand.resolveExecutable(" ", env(Map.of("PATH", "/nonexistent:" + onPath.getParent()))));
+    }
+
+    @Test
+    void bareNamesAreLookedUpOnPathAndTildeIsExpanded() throws IOException {
+        Path other = executable("bin2", "claude-2");
+        assertEquals(other, ClaudeCommand.resolveExecutable("claude-2", env(Map.of("PATH", other.getParent().toString()))));
+        Path inHome = executable("home/.local/bin", "claude");
+        assertEquals(inHome, ClaudeCommand.resolveExecutable("~/.local/bin/claude", env(Map.of())));
+    }
+
+    @Test
+    void missingOrNonExecutableIsNotFoundWithTheExactMessage() throws IOException {
+        Path plain = Files.createFile(tmp.resolve("claude"));
+        Files.createDirectories(tmp.resolve("dir/claude"));
+        Map<String, String> vars = Map.of("PATH", tmp + ":" + tmp.resolve("dir"));
+        ClaudeNotFoundException e = assertThrows(ClaudeNotFoundException.class,
+                () -> ClaudeCommand.resolveExecutable(null, env(vars)));
+        assertEquals("Claude executable not found: claude", e.getMessage());
+        e = assertThrows(ClaudeNotFoundException.class,
+                () -> ClaudeCommand.resolveExecutable(plain.toString(), env(vars)));
+        assertEquals("Claude executable not found: " + plain, e.getMessage());
+        e = assertThrows(ClaudeNotFoundException.class, () -> ClaudeCommand.resolveExecutable(null, env(Map.of())));
+        assertEquals("Claude executable not found: claude", e.getMessage());
+        String hint = e.hint();
+        assertTrue(hint.contains("PATH") && hint.contains("--claude-bin") && hint.contains("CLAUDE_BIN")
+                && hint.contains("cron") && hint.contains("NVM"), hint);
+    }
+}

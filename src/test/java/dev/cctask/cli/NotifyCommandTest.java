@@ -1,0 +1,238 @@
+package dev.cctask.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cctask.App;
+import dev.cctask.Env;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code run-task notify} end to end through {@link App#run}, with a MockWebServer gateway and a fake openclaw. */
+class NotifyCommandTest {
+    private static final String TOKEN = "notify-token-8d2f41";
+    private static final String OK = "{\"ok\":true,\"result\":{\"content\":[],\"details\":{\"ok\":true,\"messageId\":\"1\"}}}";
+
+    @TempDir
+    Path home;
+
+    private final MockWebServer server = new MockWebServer();
+    private final Map<String, String> vars = new HashMap<>();
+
+    private record Run(int code, String out, String err) {}
+
+    @BeforeEach
+    void setUp() throws IOException {
+        server.start(InetAddress.getByName("127.0.0.1"), 0);
+        Path config = home.resolve("openclaw.json");
+        Files.writeString(config, "// test config\n{gateway: {port: " + server.getPort()
+                + ", auth: {mode: 'token', token: '" + TOKEN + "'}}}\n");
+        vars.put("OPENCLAW_CONFIG_PATH", config.toString());
+        vars.put("PATH", home.resolve("bin") + ":/usr/bin:/bin");
+    }
+
+    @AfterEach
+    void tearDown() {
+        CliEnv.set(null);
+        server.close();
+    }
+
+    private Run notify(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] argv = new String[args.length + 1];
+        argv[0] = "notify";
+        System.arraycopy(args, 0, argv, 1, args.length);
+        CliEnv.set(new Env(Map.copyOf(vars), home));
+        int code = App.run(new PrintWriter(out), new PrintWriter(err), argv);
+        Run run = new Run(code, out.toString(), err.toString());
+        assertFalse(run.out().contains(TOKEN) || run.err().contains(TOKEN), run.toString());
+        return run;
+    }
+
+    private RecordedRequest taken() throws InterruptedException {
+        return server.takeRequest(5, TimeUnit.SECONDS);
+    }
+
+    private void fakeOpenclaw(String script) throws IOException {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path exe = bin.resolve("openclaw");
+        Files.writeString(exe, "#!/bin/sh\n" + script, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    @Test
+    void backgroundPostToAWhatsAppGroup() throws InterruptedException {
+        server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
+        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(new Run(0, "{\n  \"status\": \"ok\"\n}\n", ""), run);
+        RecordedRequest r = taken();
+        assertEquals("/tools/invoke", r.getTarget());
+        assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"whatsapp\","
+                + "\"target\":\"120363000000000000@g.us\",\"message\":\"📡 hi\"}}", r.getBody().utf8());
+        assertEquals("Bearer " + TOKEN, r.getHeaders().get("Authorization"));
+    }
+
+    @Test
+    void backgroundPostFromASessionKeyKeepsItsThreadAndAccount() throws InterruptedException {
+        server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
+        assertEquals(0, notify("--session", "agent:ops:telegram:biz:direct:123:thread:7", "-m", "é", "--bg").code());
+        assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"telegram\",\"target\":\"123\","
+                + "\"message\":\"📡 é\",\"threadId\":\"7\",\"accountId\":\"biz\"}}", taken().getBody().utf8());
+    }
+
+    @Test
+    void backgroundPostToAnExplicitChannelAndTarget() throws InterruptedException {
+        server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
+        assertEquals(0, notify("--channel", "slack", "--target", "channel:C1", "-m", "x", "--bg").code());
+        assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"slack\",\"target\":\"channel:C1\","
+                + "\"message\":\"📡 x\"}}", taken().getBody().utf8());
+    }
+
+    @Test
+    void httpErrorIsAnErrorStatusWithStatusAndBody() {
+        server.enqueue(new MockResponse.Builder().code(500)
+                .body("{\"ok\":false,\"error\":{\"type\":\"tool_error\",\"message\":\"tool execution failed\"}}").build());
+        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.code());
+        assertEquals("{\n  \"status\": \"error\",\n  \"error\": \"HTTP 500: {\\\"ok\\\":false,\\\"error\\\":{\\\"type\\\":"
+                + "\\\"tool_error\\\",\\\"message\\\":\\\"tool execution failed\\\"}} \\u2014 the real cause is only in the"
+                + " gateway log: run \\\"openclaw logs\\\" or see /tmp/openclaw/openclaw-*.log\"\n}\n", run.out());
+    }
+
+    @Test
+    void wrongTokenSaysSoWithoutPrintingIt() {
+        server.enqueue(new MockResponse.Builder().code(401)
+                .body("{\"error\":{\"message\":\"Unauthorized\",\"type\":\"unauthorized\"}}").build());
+        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.code());
+        assertTrue(run.out().contains("wrong gateway token (from gateway.auth.token)"), run.out());
+    }
+
+    @Test
+    void missingMessageToolSaysHowToEnableIt() {
+        server.enqueue(new MockResponse.Builder().code(404)
+                .body("{\"ok\":false,\"error\":{\"type\":\"not_found\",\"message\":\"Tool not available: message\"}}").build());
+        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.code());
+        assertTrue(run.out().contains("remove \\\"message\\\" from gateway.tools.deny"), run.out());
+    }
+
+    @Test
+    void gatewayDownSaysHowToStartIt() {
+        int port = server.getPort();
+        server.close();
+        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"gateway not running on http://127.0.0.1:"
+                + port + ": start it with \\\"openclaw gateway run\\\"\"\n}\n", ""), run);
+    }
+
+    @Test
+    void noConfigAndNoTokenIsAnErrorStatusNamingThePathsTried() {
+        vars.put("OPENCLAW_CONFIG_PATH", home.resolve("absent.json").toString());
+        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.code());
+        assertTrue(run.out().startsWith("{\n  \"status\": \"error\",\n  \"error\": \"no gateway token: no OpenClaw config"
+                + " found (tried " + home.resolve("absent.json") + ", "), run.out());
+        assertEquals(0, server.getRequestCount());
+    }
+
+    @Test
+    void tokenFromAnotherVariableAndAnExplicitUrl() throws InterruptedException {
+        vars.put("MY_TOKEN", "other-token-1234");
+        server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
+        Run run = notify("-g", "1@g.us", "-m", "hi", "--bg", "--token-env", "MY_TOKEN",
+                "--gateway-url", server.url("/").toString());
+        assertEquals(0, run.code());
+        assertEquals("Bearer other-token-1234", taken().getHeaders().get("Authorization"));
+    }
+
+    @Test
+    void unroutableSessionKeyIsAnErrorStatus() {
+        Run run = notify("--session", "agent:main:main", "-m", "hi", "--bg");
+        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"session key agent:main:main names no chat"
+                + " (no channel and peer in it): pass -g JID or --channel CH --target T instead\"\n}\n", ""), run);
+    }
+
+    @Test
+    void routeSourcesAreExclusiveAndOneIsRequired() {
+        Run two = notify("-g", "1@g.us", "--session", "agent:main:main", "-m", "hi", "--bg");
+        assertEquals(2, two.code());
+        assertTrue(two.err().contains("mutually exclusive"), two.err());
+        Run none = notify("-m", "hi", "--bg");
+        assertEquals(2, none.code());
+        assertTrue(none.err().startsWith("Missing route: give one of -g/--group, --session, or --channel with --target"),
+                none.err());
+        assertEquals(2, notify("--channel", "slack", "-m", "hi").code());
+        assertEquals(2, notify("-g", "1@g.us", "--bg").code());
+        assertEquals(2, notify("-g", "1@g.us", "-m", "hi", "-t", "0").code());
+        assertEquals("", two.out() + none.out());
+        assertEquals(0, server.getRequestCount());
+    }
+
+    @Test
+    void deliverModeRunsOpenclawAgentAndJoinsThePayloadTexts() throws IOException {
+        Path argsFile = home.resolve("args.txt");
+        vars.put("ARGS_FILE", argsFile.toString());
+        fakeOpenclaw("for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$ARGS_FILE\"\n"
+                + "printf '%s' '{\"result\":{\"payloads\":[{\"text\":\"first\"},{\"text\":\"\"},{\"mediaUrl\":\"x\"},"
+                + "{\"text\":\"second ✅  \"}]}}'\n");
+        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi there");
+        assertEquals(new Run(0, "{\n  \"status\": \"ok\",\n  \"reply\": \"first\\nsecond \\u2705\"\n}\n", ""), run);
+        assertEquals(List.of("agent", "--channel", "whatsapp", "--to", "120363000000000000@g.us", "-m", "hi there",
+                "--deliver", "--json"), Files.readAllLines(argsFile));
+    }
+
+    @Test
+    void deliverModeFailureReportsStderrOrTheExitCode() throws IOException {
+        fakeOpenclaw("echo 'gateway closed (1006)' >&2\nexit 3\n");
+        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"gateway closed (1006)\\n\"\n}\n", ""),
+                notify("--channel", "telegram", "--target", "-100", "-m", "x"));
+        fakeOpenclaw("exit 0\n");
+        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"exit code 0\"\n}\n", ""),
+                notify("--channel", "telegram", "--target", "-100", "-m", "x"));
+        fakeOpenclaw("echo 'not json'\n");
+        Run bad = notify("--channel", "telegram", "--target", "-100", "-m", "x");
+        assertEquals(1, bad.code());
+        assertTrue(bad.out().startsWith("{\n  \"status\": \"error\",\n  \"error\": \"Unrecognized token 'not'"), bad.out());
+    }
+
+    @Test
+    void deliverModeTimesOutAndKillsTheAgent() throws IOException {
+        Path pidFile = home.resolve("pid");
+        vars.put("PID_FILE", pidFile.toString());
+        fakeOpenclaw("echo $$ > \"$PID_FILE\"\nsleep 60\n");
+        Run run = notify("-g", "1@g.us", "-m", "x", "-t", "1");
+        assertEquals(new Run(1, "{\n  \"status\": \"timeout\",\n  \"error\": \"Agent didn't respond within 1s\"\n}\n",
+                ""), run);
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        Optional<ProcessHandle> left = ProcessHandle.of(pid);
+        assertFalse(left.isPresent() && left.get().isAlive(), "fake openclaw still running");
+    }
+
+    @Test
+    void deliverModeWithoutOpenclawOnPath() {
+        vars.put("PATH", "/nonexistent");
+        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"openclaw not found on PATH: install OpenClaw,"
+                + " or post with --bg\"\n}\n", ""), notify("-g", "1@g.us", "-m", "x"));
+    }
+}

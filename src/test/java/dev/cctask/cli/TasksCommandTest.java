@@ -1,0 +1,85 @@
+package dev.cctask.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cctask.registry.PidFile;
+import dev.cctask.registry.PidFiles;
+import dev.cctask.registry.PythonJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TasksCommandTest {
+    @TempDir
+    Path state;
+
+    @Test
+    void jsonListsEveryPidFileWithNullsForWhatIsUnknown() throws Exception {
+        Path dir = state.resolve("pids");
+        PidFiles pids = new PidFiles(dir);
+        PidFile live = pids.create("Build the thing", Map.of(PidFile.SESSION_KEY, "agent:main:main",
+                PidFile.CLAUDE_PID, "4321", PidFile.SESSION_ID, "sid-1", PidFile.LABEL, "build",
+                PidFile.OUTPUT, "/tmp/o.txt", PidFile.RUN_ID, "run-1"));
+        PidFile bare = pids.create("Bare", Map.of());
+        PidFile garbage = pids.write(pids.newPidFile(1, "garbage", LocalDateTime.now(), Map.of()));
+        Files.writeString(garbage.path(), "not a pid\nx\nyesterday");
+
+        CliRun r = CliRun.run(state, "tasks", "--json", "--pid-dir", dir.toString());
+        assertEquals(0, r.code(), r::toString);
+        JsonNode array = PythonJson.mapper().readTree(r.out());
+        assertEquals(2, array.size());
+        assertFalse(Files.exists(garbage.path()), "a stale (unparseable) PID file is dropped, not listed");
+        JsonNode a = array.get(0).get("pid_file").textValue().equals(live.path().toString()) ? array.get(0) : array.get(1);
+        JsonNode g = a == array.get(0) ? array.get(1) : array.get(0);
+        List<String> keys = new ArrayList<>();
+        a.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("runner_pid", "claude_pid", "alive", "started", "elapsed_seconds", "session_id",
+                "session_key", "label", "task", "output", "run_id", "pid_file"), keys);
+        assertEquals(ProcessHandle.current().pid(), a.get("runner_pid").longValue());
+        assertEquals(4321, a.get("claude_pid").intValue());
+        assertTrue(a.get("alive").booleanValue());
+        assertEquals(live.started(), a.get("started").textValue());
+        assertTrue(a.get("elapsed_seconds").isIntegralNumber());
+        assertEquals("sid-1", a.get("session_id").textValue());
+        assertEquals("build", a.get("label").textValue());
+        assertEquals("Build the thing", a.get("task").textValue());
+        assertEquals(live.path().toString(), a.get("pid_file").textValue());
+
+        assertEquals(bare.path().toString(), g.get("pid_file").textValue());
+        assertTrue(g.get("claude_pid").isNull());
+        assertTrue(g.get("session_id").isNull());
+        assertTrue(g.get("session_key").isNull());
+        assertTrue(g.get("label").isNull());
+        assertEquals(PythonJson.write(array) + "\n", r.out());
+    }
+
+    @Test
+    void textListsOneRowPerTaskUnderTheSpecHeader() throws Exception {
+        PidFiles pids = new PidFiles(state.resolve("claude-code-task/pids")); // the default when not run from a jar
+        pids.create("Build\nthe thing", Map.of(PidFile.LABEL, "build"));
+        CliRun r = CliRun.run(state, "tasks");
+        assertEquals(0, r.code(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r::toString);
+        assertTrue(lines.get(0).matches("RUNNER_PID +ALIVE +STARTED +ELAPSED +SESSION_ID +LABEL +TASK"), lines.get(0));
+        String pid = String.valueOf(ProcessHandle.current().pid());
+        assertTrue(lines.get(1).matches(pid + " +yes +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\d+s +- +build +Build the thing"),
+                lines.get(1));
+    }
+
+    @Test
+    void noPidFilesMeansNoRunningTasks() {
+        CliRun r = CliRun.run(state, "tasks", "--pid-dir", state.resolve("none").toString());
+        assertEquals(0, r.code());
+        assertEquals("No running tasks\n", r.out());
+        assertEquals("[]\n", CliRun.run(state, "tasks", "--json", "--pid-dir", state.resolve("none").toString()).out());
+    }
+}

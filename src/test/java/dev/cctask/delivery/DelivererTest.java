@@ -1,0 +1,297 @@
+package dev.cctask.delivery;
+
+import static dev.cctask.delivery.FakeTime.START;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cctask.delivery.Deliverer.ItemReport;
+import dev.cctask.delivery.Deliverer.Report;
+import dev.cctask.delivery.Deliverer.State;
+import dev.cctask.delivery.Outbox.Item;
+import dev.cctask.gateway.Outcome;
+import dev.cctask.gateway.Transport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DelivererTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(900);
+
+    @TempDir
+    Path state;
+
+    private final FakeTime time = new FakeTime();
+
+    private Outbox outbox() {
+        return new Outbox(state.resolve("outbox"), time);
+    }
+
+    /** Jitter fixed at the middle of its range, so backoff is exactly 1, 2, 4 … s. */
+    private Deliverer deliverer(Sender sender) {
+        return new Deliverer(outbox(), sender, time, time, () -> 0.5);
+    }
+
+    private List<Item> enqueue(String run) throws Exception {
+        return outbox().enqueue(run, Event.COMPLETED, Drafts.finalEvent(run));
+    }
+
+    private static Instant at(double seconds) {
+        return START.plusMillis(Math.round(seconds * 1000));
+    }
+
+    private static List<Instant> times(ScriptedSender sender) {
+        return sender.calls.stream().map(ScriptedSender.Call::at).toList();
+    }
+
+    @Test
+    void unavailableTwiceThenAcceptedIsDelivered() throws Exception {
+        List<Item> mine = outbox().enqueue("r", Event.COMPLETED, List.of(Drafts.message("done r")));
+        ScriptedSender gateway = new ScriptedSender(time, ScriptedSender.unavailable(503), ScriptedSender.unavailable(503));
+
+        Report report = deliverer(gateway).flush(DEADLINE);
+
+        assertEquals(List.of(at(0), at(1), at(3)), times(gateway));
+        assertEquals(1, report.delivered());
+        assertEquals(0, report.pending());
+        assertTrue(report.allDelivered(mine));
+        assertEquals(List.of(), outbox().pending());
+        assertEquals(List.of(), outbox().failed());
+    }
+
+    @Test
+    void fiveServerErrorsBackOffExponentiallyThenTheItemIsAccepted() throws Exception {
+        enqueue("r");
+        Outcome e500 = ScriptedSender.unavailable(500);
+        ScriptedSender gateway = new ScriptedSender(time, e500, e500, e500, e500, e500);
+
+        Report report = deliverer(gateway).flush(DEADLINE);
+
+        assertEquals(List.of("message done r", "message done r", "message done r", "message done r",
+                "message done r", "message done r", "sessions_send wake r"), gateway.sent());
+        assertEquals(List.of(1L, 2L, 4L, 8L, 16L), time.sleeps.stream().map(Duration::toSeconds).toList());
+        assertEquals(2, report.delivered());
+    }
+
+    @Test
+    void retryAfterIsTheMinimumWait() throws Exception {
+        outbox().enqueue("r", Event.COMPLETED, List.of(Drafts.message("done r")));
+        ScriptedSender gateway = new ScriptedSender(time, ScriptedSender.tooMany(Duration.ofSeconds(2)));
+        // jitter at its top: the backoff alone would be 1.2 s
+        new Deliverer(outbox(), gateway, time, time, () -> 0.999).flush(DEADLINE);
+
+        assertEquals(2, gateway.calls.size());
+        Duration waited = Duration.between(gateway.calls.get(0).at(), gateway.calls.get(1).at());
+        assertTrue(waited.compareTo(Duration.ofSeconds(2)) >= 0, waited.toString());
+    }
+
+    @Test
+    void badRequestMovesTheMessageToFailedAtOnceAndTheWakeStillGoes() throws Exception {
+        enqueue("r");
+        ScriptedSender gateway = new ScriptedSender(time, ScriptedSender.badRequest());
+
+        Report report = deliverer(gateway).flush(DEADLINE);
+
+        assertEquals(List.of("message done r", "sessions_send wake r"), gateway.sent());
+        assertEquals(List.of(), time.sleeps);
+        assertEquals(1, report.failed());
+        assertEquals(1, report.delivered());
+        ItemReport failed = report.items().stream().filter(r -> r.state() == State.FAILED).findFirst().orElseThrow();
+        assertEquals("HTTP 400: action required", failed.reason());
+        assertEquals(Outbox.Kind.MESSAGE, failed.kind());
+        assertEquals(1, outbox().failed().size());
+        assertEquals("HTTP 400: action required", outbox().failed().get(0).lastError());
+
+        assertEquals(List.of(), deliverer(gateway).flush(DEADLINE).items(), "a failure is reported once");
+    }
+
+    @Test
+    void afterTheDeadlineItemsRemainAndALaterFlushDeliversThemInOrder() throws Exception {
+        enqueue("r");
+        Outcome down = ScriptedSender.unavailable(503);
+        ScriptedSender broken = new ScriptedSender(time, down, down, down, down, down, down, down, down);
+
+        Report first = deliverer(broken).flush(Duration.ofSeconds(5));
+
+        assertEquals(List.of(at(0), at(1), at(3)), times(broken), "the next attempt (at 7 s) is past the deadline");
+        assertEquals(List.of("message done r", "message done r", "message done r"), broken.sent(),
+                "the wake waits for its message");
+        assertEquals(0, first.delivered());
+        assertEquals(2, first.pending());
+        ItemReport message = first.items().get(0);
+        assertEquals("HTTP 503: gateway unavailable", message.reason());
+        assertEquals(at(7), message.nextAttemptAt());
+        assertEquals(3, message.attempts());
+        assertEquals(Deliverer.WAITING, first.items().get(1).reason());
+
+        ScriptedSender healthy = new ScriptedSender(time);
+        Report later = deliverer(healthy).flush(Duration.ofSeconds(60));
+
+        assertEquals(List.of("message done r", "sessions_send wake r"), healthy.sent());
+        assertEquals(List.of(at(7), at(7)), times(healthy), "the stored next attempt time is honoured");
+        assertEquals("Delivered 2, pending 0, failed 0",
+                LogLines.deliverSummary(later.delivered(), later.pending(), later.failed()));
+    }
+
+    @Test
+    void theItemIsOnDiskBeforeTheFirstSend() throws Exception {
+        Item item = enqueue("r").get(0);
+        Path file = outbox().dir().resolve(item.id() + ".json");
+        List<Boolean> onDisk = new ArrayList<>();
+        ScriptedSender gateway = new ScriptedSender(time);
+        gateway.onCall = () -> onDisk.add(Files.exists(file));
+
+        deliverer(gateway).flush(DEADLINE);
+
+        assertEquals(true, onDisk.get(0));
+        assertTrue(Files.notExists(file), "removed once accepted");
+    }
+
+    @Test
+    void theWakeIsSentOnlyAfterItsMessageIsAccepted() throws Exception {
+        enqueue("r");
+        ScriptedSender gateway = new ScriptedSender(time, ScriptedSender.unavailable(502));
+
+        deliverer(gateway).flush(DEADLINE);
+
+        assertEquals(List.of("message done r", "message done r", "sessions_send wake r"), gateway.sent());
+        assertEquals(List.of(at(0), at(1), at(1)), times(gateway));
+    }
+
+    @Test
+    void aRunWhoseMessageIsRetriedDoesNotHoldBackAnotherRun() throws Exception {
+        enqueue("a");
+        time.advance(Duration.ofMillis(1));
+        enqueue("b");
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        Sender gateway = (transport, body, key) -> {
+            String text = body.path("args").path("message").asText();
+            sent.add(text);
+            return text.equals("done a") && failedOnce.compareAndSet(false, true)
+                    ? ScriptedSender.unavailable(503) : ScriptedSender.OK;
+        };
+
+        Report report = deliverer(gateway).flush(DEADLINE);
+
+        assertEquals(List.of("done a", "done b", "wake b", "done a", "wake a"), sent);
+        assertEquals(4, report.delivered());
+    }
+
+    @Test
+    void withoutASenderItemsStayPendingUnattempted() throws Exception {
+        enqueue("r");
+        Report report = new Deliverer(outbox(), null, time, time, () -> 0.5).flush(DEADLINE);
+        assertEquals(2, report.pending());
+        assertEquals(List.of(Deliverer.NO_TOKEN, Deliverer.NO_TOKEN),
+                report.items().stream().map(ItemReport::reason).toList());
+        assertEquals(0, outbox().pending().get(0).attempts());
+    }
+
+    @Test
+    void aSenderThatThrowsLosesNothing() throws Exception {
+        outbox().enqueue("r", Event.CRASH, List.of(Drafts.message("crash r")));
+        AtomicBoolean thrown = new AtomicBoolean();
+        Sender flaky = (transport, body, key) -> {
+            if (thrown.compareAndSet(false, true)) {
+                throw new IllegalStateException("bug");
+            }
+            return ScriptedSender.OK;
+        };
+        Report report = deliverer(flaky).flush(DEADLINE);
+        assertEquals(1, report.delivered());
+        assertEquals(List.of(Duration.ofSeconds(1)), time.sleeps);
+    }
+
+    @Test
+    void theSenderGetsTheStoredTransportBodyAndIdempotencyKey() throws Exception {
+        JsonNode body = Drafts.JSON.readTree("{\"message\":\"p\",\"name\":\"claude-code-task\",\"deliver\":true}");
+        outbox().enqueue("r", Event.LOST, List.of(new Outbox.Draft(Outbox.Kind.WAKE, Transport.HOOKS_AGENT, body, "r:lost")));
+        ScriptedSender gateway = new ScriptedSender(time);
+        deliverer(gateway).flush(DEADLINE);
+        assertEquals(List.of(new ScriptedSender.Call(Transport.HOOKS_AGENT, body, "r:lost", START)), gateway.calls);
+    }
+
+    @Test
+    void itemsOlderThanSevenDaysAreGivenUp() throws Exception {
+        enqueue("old");
+        time.advance(Outbox.MAX_AGE.plusMillis(1));
+        enqueue("new");
+
+        Report expired = deliverer(new ScriptedSender(time)).expire(Outbox.MAX_AGE);
+
+        assertEquals(2, expired.failed());
+        assertTrue(expired.items().get(0).reason().startsWith("expired: not delivered within 7 days"),
+                expired.items().get(0).reason());
+        assertEquals(List.of("new", "new"), outbox().pending().stream().map(Item::runId).toList());
+        assertEquals(2, outbox().failed().size());
+    }
+
+    @Test
+    void backoffDoublesIsCappedAt60sAndJittersBy20Percent() throws Exception {
+        assertEquals(Duration.ofMillis(800), new Deliverer(outbox(), null, time, time, () -> 0.0).backoff(1, null));
+        assertEquals(Duration.ofMillis(1200), new Deliverer(outbox(), null, time, time, () -> 1.0).backoff(1, null));
+        Deliverer middle = deliverer(null);
+        assertEquals(Duration.ofSeconds(32), middle.backoff(6, null));
+        assertEquals(Duration.ofSeconds(60), middle.backoff(7, null));
+        assertEquals(Duration.ofSeconds(60), middle.backoff(40, null));
+        assertEquals(Duration.ofSeconds(90), middle.backoff(1, Duration.ofSeconds(90)));
+        assertEquals(Duration.ofSeconds(4), middle.backoff(3, Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void twoConcurrentFlushesNeverSendTheSameItemTwice() throws Exception {
+        int runs = 10;
+        Outbox setup = new Outbox(state.resolve("outbox"));
+        for (int i = 0; i < runs; i++) {
+            setup.enqueue("run-" + i, Event.COMPLETED, Drafts.finalEvent("run-" + i));
+        }
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch bothSending = new CountDownLatch(2);
+        Sender gateway = (transport, body, key) -> {
+            bothSending.countDown();
+            try {
+                bothSending.await(5, TimeUnit.SECONDS); // make the two flushes overlap
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sent.add(body.path("args").path("message").asText());
+            return ScriptedSender.OK;
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Report>> reports = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                reports.add(pool.submit(() -> new Deliverer(new Outbox(state.resolve("outbox")), gateway)
+                        .flush(Duration.ofSeconds(30))));
+            }
+            int delivered = 0;
+            for (Future<Report> r : reports) {
+                delivered += r.get(60, TimeUnit.SECONDS).delivered();
+            }
+            assertEquals(2 * runs, delivered);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2 * runs, sent.size());
+        assertEquals(2 * runs, new HashSet<>(sent).size(), "no item sent twice: " + sent);
+        for (int i = 0; i < runs; i++) {
+            assertTrue(sent.indexOf("done run-" + i) < sent.indexOf("wake run-" + i), sent.toString());
+        }
+        assertEquals(List.of(), setup.pending());
+    }
+}

@@ -1,0 +1,87 @@
+package dev.cctask.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.cctask.delivery.LogLines.Banner;
+import dev.cctask.gateway.Route;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LogLinesTest {
+
+    @Test
+    void fullBannerWithResumeLabelAndThreadRoute() {
+        Banner b = new Banner("t".repeat(120), "/home/dev//project/", "/tmp/cc-1.txt", 7200, "bb27ef18", "Build",
+                4242, new Route("telegram", "-1001234567890", "42", null, "group"), "run-1");
+        assertEquals(List.of(
+                "🔧 Starting Claude Code...",
+                "   Task: " + "t".repeat(100),
+                "   Project: /home/dev/project",
+                "   Output: /tmp/cc-1.txt",
+                "   Timeout: 7200s (120min)",
+                "   Resume: bb27ef18",
+                "   Label: Build",
+                "   PID: 4242",
+                "   Route: telegram -1001234567890 thread 42",
+                "   Run: run-1"), LogLines.banner(b));
+    }
+
+    @Test
+    void minimalBannerWithoutRoute() {
+        Banner b = new Banner("task", "p", "/tmp/o.txt", 59, null, null, 1, null, "r");
+        assertEquals(List.of(
+                "🔧 Starting Claude Code...",
+                "   Task: task",
+                "   Project: p",
+                "   Output: /tmp/o.txt",
+                "   Timeout: 59s (0min)",
+                "   PID: 1",
+                "   Route: none",
+                "   Run: r"), LogLines.banner(b));
+        assertEquals("   Route: whatsapp 1@g.us", LogLines.banner(new Banner("task", "p", "o", 1, null, null, 1,
+                new Route("whatsapp", "1@g.us", null, null, "group"), "r")).get(6));
+    }
+
+    @Test
+    void doneLineForEveryStatus() {
+        assertEquals("✅ Done (exit 0, 3 chars, 3min)", LogLines.done(Event.COMPLETED, 0, "a😀b", 239));
+        assertEquals("❌ Done (exit 1, 0 chars, 0min)", LogLines.done(Event.FAILED, 1, "", 59));
+        assertEquals("⏰ TIMEOUT Done (exit 143, 2 chars, 60min)", LogLines.done(Event.TIMEOUT, 143, "ab", 3600));
+        assertEquals("🛑 CANCELLED Done (exit 143, 1 chars, 1min)", LogLines.done(Event.CANCELLED, 143, "a", 60));
+        assertThrows(IllegalArgumentException.class, () -> LogLines.done(Event.LOST, 0, "", 0));
+    }
+
+    @Test
+    void runLines() {
+        assertEquals("⏰ Timeout (3600s) reached, killing process...", LogLines.timeoutReached(3600));
+        assertEquals("📝 Session registered: abc", LogLines.sessionRegistered("abc"));
+        assertEquals("⚠️  Failed to register session: disk full", LogLines.registerFailed("disk full"));
+        assertEquals("⚠️ Registry was corrupt; moved to /s/claude_sessions.json.corrupt-20261124-021500",
+                LogLines.registryCorrupt(Path.of("/s/claude_sessions.json.corrupt-20261124-021500")));
+        assertEquals("📨 Session notified", LogLines.sessionNotified());
+        assertEquals("📮 Delivery pending: 2 item(s) left in /s/claude-code-task/outbox",
+                LogLines.deliveryPending(2, Path.of("/s/claude-code-task/outbox")));
+        assertEquals("❌ Resume failed: session abc not found", LogLines.resumeFailed("abc"));
+        assertEquals("📨 Resume failure notified", LogLines.resumeFailureNotified());
+        assertEquals("💥 Crash: boom", LogLines.crash(new IllegalStateException("boom")));
+        assertEquals("⚠ git not found; skipping git init", LogLines.gitNotFound());
+        assertEquals("⚠ No gateway token (no token in /h/openclaw.json): chat messages disabled; final messages "
+                + "queued in /s/outbox", LogLines.noGatewayToken("no token in /h/openclaw.json", Path.of("/s/outbox")));
+        assertEquals("⚠ No delivery configured: results stay in /tmp/o.txt", LogLines.noDeliveryConfigured("/tmp/o.txt"));
+        assertEquals("Delivered 2, pending 0, failed 0", LogLines.deliverSummary(2, 0, 0));
+    }
+
+    @Test
+    void gatewayResultLinesCutTheBodyAndHintAtTheAllowList() {
+        assertEquals("✓ Agent notified via sessions_send", LogLines.agentNotifiedViaSessionsSend());
+        assertEquals("✓ Agent woken via hooks", LogLines.agentWokenViaHooks());
+        assertEquals("⚠ sessions_send returned 500: " + "b".repeat(200),
+                LogLines.sessionsSendReturned(500, "b".repeat(300)));
+        assertEquals("⚠ sessions_send returned 404: {} (add \"sessions_send\" to gateway.tools.allow)",
+                LogLines.sessionsSendReturned(404, "{}"));
+        assertEquals("⚠ Session notify error: timeout", LogLines.sessionNotifyError("timeout"));
+        assertEquals("⚠ message send returned 500: x", LogLines.messageSendReturned(500, "x"));
+    }
+}
