@@ -138,7 +138,8 @@ class RunTaskClaudeIT {
     @Test
     void promptTravelsOnStdinAndNeverAppearsInClaudesArgv() throws IOException {
         mock.pauseBeforeFinalReply(Duration.ofSeconds(5));
-        String task = "E2E-STDIN-PROBE: run echo hi — ünïcødé ✓ \"quoted\" $HOME";
+        // ASCII only: under LANG=C the JVM itself decodes argv as ASCII (non-ASCII -t text arrives as U+FFFD)
+        String task = "E2E-STDIN-PROBE: run echo hi \"quoted\" $HOME --not-an-option";
 
         Proc run = runTask("stdin", "-t", task, "-p", project.toString(), "-s", KEY, "-o", dir.resolve("out.txt").toString());
         mock.awaitMessages(2, RUN_LIMIT); // Claude now waits for the paused final reply: it is alive
@@ -150,6 +151,20 @@ class RunTaskClaudeIT {
         assertEquals(List.of(List.of(peers.claudeBin().toString(), "-p", "--dangerously-skip-permissions", "--verbose",
                 "--output-format", "stream-json", "--include-partial-messages")), claudes);
         assertEquals(task, mock.messages().get(0).lastUserText(), "the task reached the API verbatim, via stdin");
+    }
+
+    @Test
+    void unicodePromptFromATaskFileReachesTheApiVerbatimUnderLangC() throws IOException {
+        String task = "Run echo hi — ünïcødé ✓ 🚀 «quoted»\n\n";
+        Path file = Files.writeString(dir.resolve("task.txt"), task, StandardCharsets.UTF_8);
+
+        Proc run = runTask("task-file", "--task-file", file.toString(), "-p", project.toString(), "-s", KEY,
+                "-o", dir.resolve("out.txt").toString());
+        int exit = run.waitFor(RUN_LIMIT);
+
+        assertEquals(0, exit, run.stderr());
+        assertEquals(task, mock.messages().get(0).lastUserText());
+        assertTrue(gateway.messages().get(0).endsWith("\nPrompt: " + task), gateway.messages().get(0));
     }
 
     @Test
