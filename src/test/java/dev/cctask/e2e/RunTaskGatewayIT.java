@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,15 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * order only saves hot reloads.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedGateway.class)
 class RunTaskGatewayIT {
     private static final String KEY = RunTaskClaudeIT.KEY;
     private static final Duration RUN_LIMIT = Duration.ofSeconds(150);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path classDir;
-
-    private static GatewayStack stack;
     private static FakeTelegram telegram;
     private static FakeModelProvider model;
     private static OpenClawGateway gateway;
@@ -53,20 +50,12 @@ class RunTaskGatewayIT {
     private final List<Proc> procs = new ArrayList<>();
 
     @BeforeAll
-    static void startGateway() {
+    static void gateway(GatewayStack stack) {
         peers = E2ePeers.locate();
         RunTask.jar();
-        stack = GatewayStack.start(peers, classDir);
         telegram = stack.telegram;
         model = stack.model;
         gateway = stack.gateway;
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @BeforeEach
