@@ -10,7 +10,6 @@ import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.OutboxException;
 import dev.cctask.gateway.GatewayClient;
 import dev.cctask.gateway.Outcome;
-import dev.cctask.gateway.Transport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -74,7 +74,7 @@ public final class TaskRun {
     }
 
     public static int execute(TaskOptions options, Env env, PrintWriter out, PrintWriter err) {
-        TaskOptions resolved = ResumeByLabel.resolve(options, env, err);
+        TaskOptions resolved = ResumeTarget.resolve(options, env, err);
         RunPlan plan = RunPlan.resolve(resolved, env);
         if (resolved.dryRun()) {
             DryRun.print(plan, env, LocalDateTime.now(), out);

@@ -118,6 +118,33 @@ class RunTaskProcessTest {
     }
 
     @Test
+    void resumeByLabelFindsTheSessionAndResumesItInItsOwnDirectory() throws Exception {
+        fake("basic.jsonl");
+        var first = runTask.run(Duration.ofSeconds(30), args("--session-label", "Architecture research"));
+        assertEquals(0, first.exitCode(), first.toString());
+        String sid = JSON.readTree(runTask.stateDir().resolve("claude_sessions.json").toFile()).path("sessions")
+                .fieldNames().next();
+
+        Path argv = sandbox.resolve("argv.txt");
+        Path env = sandbox.resolve("env.txt");
+        fake("resume.jsonl").env("FAKE_CLAUDE_ARGV_FILE", argv.toString()).env("FAKE_CLAUDE_ENV_FILE", env.toString());
+        var second = runTask.run(Duration.ofSeconds(30), "-t", "Now run it again", "--resume-label", "architecture",
+                "-o", sandbox.resolve("out2.txt").toString(), "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(),
+                "--pid-dir", runTask.pidDir().toString());
+        assertEquals(0, second.exitCode(), second.toString());
+        assertTrue(Files.readAllLines(argv).containsAll(List.of("--resume", sid)), Files.readAllLines(argv).toString());
+        assertTrue(Files.readAllLines(env).contains("PWD=" + project), "resumed in the registered project dir");
+        assertTrue(second.stderr().contains("⚠ Session " + sid + " was started in " + project + "; resuming there"),
+                second.stderr());
+        JsonNode entry = JSON.readTree(runTask.stateDir().resolve("claude_sessions.json").toFile()).path("sessions").path(sid);
+        assertEquals("Architecture research", entry.path("label").asText(), "the label is kept on resume [P9]");
+
+        var none = runTask.run(Duration.ofSeconds(30), "-t", "x", "--resume-label", "gardening", "--dry-run");
+        assertEquals(1, none.exitCode(), none.toString());
+        assertEquals("no session matches 'gardening'; closest labels: Architecture research", none.stderr().strip());
+    }
+
+    @Test
     void noSessionMeansNoRequestsButTheOutputFileIsWritten() throws Exception {
         fake("basic.jsonl");
         var r = runTask.run(Duration.ofSeconds(30), args());
