@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -181,6 +182,19 @@ class RunTaskProcessTest {
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "grandchild survived");
         assertTrue(r.stderr().contains("⏰ TIMEOUT Done (exit 137"), r.stderr());
         assertNoPidFiles();
+    }
+
+    @Test
+    void aGatewayThatTakes20sPerAnswerDelaysNeitherTheTimeoutNorItsMessage() throws Exception {
+        // every call outlives the client's 15 s call timeout
+        gateway.script(c -> new mockwebserver3.MockResponse.Builder().headersDelay(20, TimeUnit.SECONDS).body("{}").build());
+        fake("basic.jsonl").env("FAKE_CLAUDE_SLEEP_AFTER", "300");
+        var r = runTask.run(Duration.ofSeconds(120), args("-s", KEY, "--timeout", "3", "--heartbeat-interval", "5",
+                "--delivery-deadline", "1"));
+        assertEquals(1, r.exitCode(), r.toString());
+        String timedOut = gateway.messageTexts().stream().filter(t -> t.startsWith("⏰")).findFirst().orElseThrow();
+        assertTrue(timedOut.matches("(?s)⏰ Claude Code timed out after [3-9]s \\(limit: 3s\\).*"),
+                "the timeout fired on time and the message says so, whatever the gateway's latency: " + timedOut);
     }
 
     @Test
