@@ -27,7 +27,8 @@ public final class FakeGateway implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One received request: tool, parsed body, and when it arrived. */
-    public record Call(String path, String tool, JsonNode body, String authorization, long atMillis) {
+    public record Call(String path, String tool, JsonNode body, String authorization, String idempotencyKey,
+            long atMillis) {
         public String text() {
             JsonNode m = body.path("args").path("message");
             return m.isTextual() ? m.asText() : null;
@@ -59,7 +60,8 @@ public final class FakeGateway implements AutoCloseable {
                     body = JSON.createObjectNode();
                 }
                 Call call = new Call(request.getUrl().encodedPath(), body.path("tool").asText(null), body,
-                        request.getHeaders().get("Authorization"), System.currentTimeMillis());
+                        request.getHeaders().get("Authorization"), request.getHeaders().get("Idempotency-Key"),
+                        System.currentTimeMillis());
                 calls.add(call);
                 return script.apply(call);
             }

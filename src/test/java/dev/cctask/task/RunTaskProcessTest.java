@@ -256,11 +256,61 @@ class RunTaskProcessTest {
     }
 
     @Test
+    void unwritableOutputDirectoryTakesTheCrashPath() throws Exception {
+        Path notADir = sandbox.resolve("file");
+        Files.writeString(notADir, "x");
+        var r = runTask.run(Duration.ofSeconds(30), "-t", "x", "-p", project.toString(), "-o",
+                notADir.resolve("out.txt").toString(), "-s", KEY, "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(),
+                "--pid-dir", runTask.pidDir().toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(lastMessage().startsWith("💥 Claude Code script crashed!\n\n**Task:** x\n**Error:** "), lastMessage());
+        assertNoPidFiles();
+    }
+
+    @Test
     void projectPathThatIsAFileTakesTheCrashPath() throws Exception {
         Files.writeString(project, "not a dir");
         var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY));
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(lastMessage().startsWith("💥 Claude Code script crashed!"), lastMessage());
+    }
+
+    @Test
+    void hooksWakeUsesTheHooksTokenAndTheRunIdAsIdempotencyKey() throws Exception {
+        Files.writeString(runTask.stateDir().resolve("openclaw.json"), "{gateway: {port: " + gateway.port()
+                + ", auth: {token: '" + FakeGateway.TOKEN + "'}}, hooks: {enabled: true, token: 'hooks-secret-77'}}");
+        fake("basic.jsonl");
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY, "--wake", "hooks"));
+        assertEquals(0, r.exitCode(), r.toString());
+        FakeGateway.Call wake = gateway.calls().get(gateway.calls().size() - 1);
+        assertEquals("/hooks/agent", wake.path());
+        assertEquals("Bearer hooks-secret-77", wake.authorization());
+        String runId = r.stderr().lines().filter(l -> l.startsWith("   Run: ")).findFirst().orElseThrow().substring(8);
+        assertEquals(runId, wake.idempotencyKey());
+        assertEquals("claude-code-task", wake.body().path("name").asText());
+        assertEquals("whatsapp", wake.body().path("channel").asText());
+        assertEquals(GROUP, wake.body().path("to").asText());
+        assertTrue(wake.body().path("message").asText().startsWith("[CLAUDE_CODE_RESULT]\n✅ Claude Code task complete!"));
+        assertTrue(gateway.calls().stream().noneMatch(c -> "sessions_send".equals(c.tool())));
+        assertTrue(r.stderr().contains("✓ Agent woken via hooks"), r.stderr());
+    }
+
+    @Test
+    void wakeNoneSendsTheResultButNoWake() throws Exception {
+        fake("basic.jsonl");
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY, "--wake", "none"));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(lastMessage().startsWith("✅ Claude Code task complete!"));
+        assertTrue(gateway.calls().stream().noneMatch(c -> "sessions_send".equals(c.tool()) || c.path().startsWith("/hooks")));
+    }
+
+    @Test
+    void hooksWakeWithoutHooksConfigIsAUsageError() throws Exception {
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY, "--wake", "hooks"));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.stderr().startsWith("--wake hooks: "), r.stderr());
+        assertFalse(Files.exists(project));
+        assertEquals(List.of(), gateway.calls());
     }
 
     @Test
