@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cctask.Env;
 import dev.cctask.claude.ClaudeCommand;
 import dev.cctask.claude.ClaudeProcess;
@@ -132,7 +133,7 @@ public final class TaskRun {
         if (end.isDone()) {
             return finish();
         }
-        StreamParser parser = new StreamParser(new com.fasterxml.jackson.databind.ObjectMapper(), state, new StreamParser.Listener() {
+        StreamParser parser = new StreamParser(new ObjectMapper(), state, new StreamParser.Listener() {
             @Override
             public void onSessionId(String sessionId) {
                 registerSession(sessionId);
