@@ -4,9 +4,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.Env;
 import dev.cctask.UserException;
+import dev.cctask.delivery.Deliverer;
+import dev.cctask.delivery.Outbox;
+import dev.cctask.delivery.Sender;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
 import dev.cctask.registry.PythonJson;
+import dev.cctask.registry.SessionRegistry;
+import dev.cctask.task.Reconciler;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -64,19 +69,30 @@ public final class TasksCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * LEAD HOOK — crash reconciliation (SPEC §8.6): for each dead PID file mark the session {@code lost}, queue the
-     * lost notice, kill a leftover Claude, delete the file. Called by {@code tasks} before listing and by
-     * {@code cancel} when the target's runner is dead. Until the task room wires it in, dead files are listed as
-     * not alive and {@code cancel} only deletes them.
-     */
+    /** Crash reconciliation (SPEC §8.6): dead runners' sessions become {@code lost} and their notices are queued. */
     static void reconcile(Env env, PidFiles pids, PrintWriter err) {
-        // wired by the lead: e.g. new Reconciler(env, pids, err).run()
+        try {
+            new Reconciler(pids, SessionRegistry.of(env, err::println), Outbox.in(env.stateDir()), err::println)
+                    .reconcile();
+        } catch (IOException e) {
+            err.println("⚠ Crash reconciliation failed: " + e.getMessage());
+        }
     }
 
-    /** LEAD HOOK — flush the outbox for at most 10 s before listing (SPEC §1.4 {@code tasks}, §8.5). */
+    /** Flushes the outbox for at most 10 s before listing (SPEC §1.4 {@code tasks}, §8.5). */
     static void flushOutbox(Env env, PrintWriter err) {
-        // wired by the lead: e.g. Deliverer.flush(env, Duration.ofSeconds(10))
+        Outbox outbox = Outbox.in(env.stateDir());
+        try {
+            if (outbox.pending().isEmpty()) {
+                return;
+            }
+            Sender sender = DeliverCommand.gatewaySender(env, null, null, err);
+            if (sender != null) {
+                new Deliverer(outbox, sender).flush(Duration.ofSeconds(10));
+            }
+        } catch (IOException e) {
+            err.println("⚠ Outbox flush failed: " + e.getMessage());
+        }
     }
 
     static PidFiles pidFiles(Env env, Path pidDir) {

@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import dev.cctask.delivery.LogLines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,7 @@ final class GitInit {
             exec(project, "git", "init", "-q");
             return null;
         } catch (IOException e) {
-            return "⚠ git not found; skipping git init";
+            return LogLines.gitNotFound();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

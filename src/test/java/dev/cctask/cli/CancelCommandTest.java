@@ -126,7 +126,9 @@ class CancelCommandTest {
                 Map.of(PidFile.LABEL, "Old job")));
         CliRun r = cancel("old job");
         assertEquals(1, r.code());
-        assertEquals("Runner " + gone.pid() + " is not running; removed its stale PID file " + f.path() + "\n", r.err());
+        assertTrue(r.err().endsWith("Runner " + gone.pid() + " is not running; removed its stale PID file " + f.path()
+                + "\n"), r.err());
+        assertTrue(r.err().contains("⚠️ Run of PID " + gone.pid() + " was lost"), "reconciled as lost: " + r.err());
         assertFalse(Files.exists(f.path()));
     }
 

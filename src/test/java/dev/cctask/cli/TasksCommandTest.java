@@ -1,6 +1,7 @@
 package dev.cctask.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +28,7 @@ class TasksCommandTest {
         PidFile live = pids.create("Build the thing", Map.of(PidFile.SESSION_KEY, "agent:main:main",
                 PidFile.CLAUDE_PID, "4321", PidFile.SESSION_ID, "sid-1", PidFile.LABEL, "build",
                 PidFile.OUTPUT, "/tmp/o.txt", PidFile.RUN_ID, "run-1"));
+        PidFile bare = pids.create("Bare", Map.of());
         PidFile garbage = pids.write(pids.newPidFile(1, "garbage", LocalDateTime.now(), Map.of()));
         Files.writeString(garbage.path(), "not a pid\nx\nyesterday");
 
@@ -34,7 +36,8 @@ class TasksCommandTest {
         assertEquals(0, r.code(), r::toString);
         JsonNode array = PythonJson.mapper().readTree(r.out());
         assertEquals(2, array.size());
-        JsonNode a = array.get(0).get("runner_pid").isNull() ? array.get(1) : array.get(0);
+        assertFalse(Files.exists(garbage.path()), "a stale (unparseable) PID file is dropped, not listed");
+        JsonNode a = array.get(0).get("pid_file").textValue().equals(live.path().toString()) ? array.get(0) : array.get(1);
         JsonNode g = a == array.get(0) ? array.get(1) : array.get(0);
         List<String> keys = new ArrayList<>();
         a.fieldNames().forEachRemaining(keys::add);
@@ -50,11 +53,11 @@ class TasksCommandTest {
         assertEquals("Build the thing", a.get("task").textValue());
         assertEquals(live.path().toString(), a.get("pid_file").textValue());
 
-        assertTrue(g.get("runner_pid").isNull());
+        assertEquals(bare.path().toString(), g.get("pid_file").textValue());
         assertTrue(g.get("claude_pid").isNull());
-        assertEquals(false, g.get("alive").booleanValue());
-        assertTrue(g.get("elapsed_seconds").isNull());
+        assertTrue(g.get("session_id").isNull());
         assertTrue(g.get("session_key").isNull());
+        assertTrue(g.get("label").isNull());
         assertEquals(PythonJson.write(array) + "\n", r.out());
     }
 

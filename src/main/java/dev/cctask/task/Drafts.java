@@ -1,0 +1,37 @@
+package dev.cctask.task;
+
+import dev.cctask.delivery.Messages;
+import dev.cctask.delivery.Outbox;
+import dev.cctask.gateway.Bodies;
+import dev.cctask.gateway.Route;
+import dev.cctask.gateway.Routes;
+import dev.cctask.gateway.Transport;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The outbox items of one final event (SPEC §8.5): the chat message first, then the wake. */
+final class Drafts {
+    private Drafts() {}
+
+    /**
+     * @param route          the chat route, or null
+     * @param sessionKey     the run's session key (wake target and hooks agent id), or null
+     * @param idempotencyKey the hooks {@code Idempotency-Key} (run id, or {@code <run id>:lost})
+     */
+    static List<Outbox.Draft> of(String message, Route route, WakeMode wake, String sessionKey, String idempotencyKey) {
+        List<Outbox.Draft> drafts = new ArrayList<>();
+        if (route != null) {
+            drafts.add(new Outbox.Draft(Outbox.Kind.MESSAGE, Transport.TOOLS_INVOKE,
+                    Bodies.message(route, message, false), null));
+        }
+        String payload = Messages.wakePayload(message, route);
+        if (wake == WakeMode.SESSIONS_SEND && sessionKey != null && !sessionKey.isBlank()) {
+            drafts.add(new Outbox.Draft(Outbox.Kind.WAKE, Transport.TOOLS_INVOKE,
+                    Bodies.sessionsSend(sessionKey, payload), null));
+        } else if (wake == WakeMode.HOOKS) {
+            drafts.add(new Outbox.Draft(Outbox.Kind.WAKE, Transport.HOOKS_AGENT,
+                    Bodies.hooksAgent(payload, Routes.agentId(sessionKey), route), idempotencyKey));
+        }
+        return drafts;
+    }
+}

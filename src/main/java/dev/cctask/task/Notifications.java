@@ -1,0 +1,169 @@
+package dev.cctask.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cctask.Env;
+import dev.cctask.delivery.Deliverer;
+import dev.cctask.delivery.Event;
+import dev.cctask.delivery.LogLines;
+import dev.cctask.delivery.Messages;
+import dev.cctask.delivery.Outbox;
+import dev.cctask.delivery.OutboxException;
+import dev.cctask.gateway.GatewayClient;
+import dev.cctask.gateway.Outcome;
+import dev.cctask.gateway.Transport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Everything a run says to the chat and the agent (SPEC §4, §5, §7, §8.5): best-effort launch, heartbeat and
+ * progress messages, and the durable final message + wake through the outbox.
+ */
+final class Notifications implements AutoCloseable {
+    private final RunPlan plan;
+    private final String runId;
+    private final Consumer<String> log;
+    private final GatewayClient client;
+    private final Outbox outbox;
+
+    Notifications(RunPlan plan, String runId, Env env, Consumer<String> log) {
+        this.plan = plan;
+        this.runId = runId;
+        this.log = log;
+        boolean canSend = plan.gateway() != null
+                && (plan.gateway().token() != null || "none".equals(plan.gateway().authMode()));
+        this.client = canSend ? new GatewayClient(plan.gateway()) : null;
+        this.outbox = Outbox.in(env.stateDir());
+    }
+
+    /** Whether chat messages (launch, heartbeats, progress) can be sent at all. */
+    boolean chat() {
+        return plan.route() != null && client != null;
+    }
+
+    void warnIfNothingConfigured(Path outputFile) {
+        if (plan.route() == null && !plan.wakes()) {
+            log.accept(LogLines.noDeliveryConfigured(outputFile.toString()));
+        } else if (client == null) {
+            log.accept(LogLines.noGatewayToken(plan.gateway().problem(), outbox.dir()));
+        }
+    }
+
+    CompletableFuture<?> launchAsync(String text) {
+        if (!chat()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> bestEffort(text, true),
+                r -> TaskRun.daemon(r, "run-task-launch").start());
+    }
+
+    void heartbeat(String line) {
+        bestEffort(line, true);
+    }
+
+    /** A progress message from Claude through the notify relay (SPEC §14). */
+    void progress(String text) {
+        if (chat()) {
+            bestEffort(Messages.progress(text), false);
+        }
+    }
+
+    private void bestEffort(String text, boolean background) {
+        boolean silent = background && "telegram".equals(plan.route().channel());
+        try {
+            Outcome outcome = client.sendMessage(plan.route(), text, silent);
+            if (!outcome.accepted()) {
+                log.accept(LogLines.messageSendReturned(outcome.httpStatus(), outcome.describe()));
+            }
+        } catch (RuntimeException e) {
+            log.accept(LogLines.messageSendReturned(-1, Messages.errorText(e)));
+        }
+    }
+
+    /** Leftovers of earlier runs are retried in the background without delaying this launch (SPEC §8.5). */
+    void flushOlderInBackground() {
+        if (client == null) {
+            return;
+        }
+        TaskRun.daemon(() -> {
+            try {
+                new Deliverer(outbox, client::post).flush(Duration.ofSeconds(plan.options().deliveryDeadlineSeconds()));
+            } catch (IOException | RuntimeException e) {
+                log.accept("⚠ Outbox flush failed: " + Messages.errorText(e));
+            }
+        }, "run-task-outbox").start();
+    }
+
+    /**
+     * Queues the final chat message and the wake, then delivers them until accepted or the deadline passes.
+     * Without a writable outbox the items are sent directly, once each, and the loss of durability is said.
+     */
+    void finalMessage(Event event, String message, Duration deadline) {
+        List<Outbox.Draft> drafts = Drafts.of(message, plan.route(), plan.options().wake(),
+                plan.options().sessionKey(), runId);
+        if (drafts.isEmpty()) {
+            return;
+        }
+        List<Outbox.Item> mine;
+        try {
+            mine = outbox.enqueue(runId, event, drafts);
+        } catch (OutboxException e) {
+            log.accept(LogLines.durabilityOff(e.getMessage()));
+            sendDirectly(drafts, event);
+            return;
+        }
+        if (client == null) {
+            return;
+        }
+        try {
+            Deliverer.Report report = new Deliverer(outbox, client::post).flush(deadline);
+            report.items().stream().filter(r -> mine.stream().anyMatch(i -> i.id().equals(r.id())))
+                    .forEach(this::logItem);
+            if (report.allDelivered(mine)) {
+                log.accept(event == Event.RESUME_FAILED ? LogLines.resumeFailureNotified() : LogLines.sessionNotified());
+            } else if (report.pending() > 0) {
+                log.accept(LogLines.deliveryPending(report.pending(), outbox.dir()));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.accept(LogLines.deliveryPending(drafts.size(), outbox.dir()) + " (" + Messages.errorText(e) + ")");
+        }
+    }
+
+    private void sendDirectly(List<Outbox.Draft> drafts, Event event) {
+        if (client == null) {
+            return;
+        }
+        for (Outbox.Draft d : drafts) {
+            Outcome outcome = client.post(d.transport(), d.body(), d.idempotencyKey());
+            logOutcome(d.kind(), d.body(), outcome.accepted(), outcome.httpStatus(), outcome.describe());
+        }
+    }
+
+    private void logItem(Deliverer.ItemReport r) {
+        boolean ok = r.state() == Deliverer.State.DELIVERED;
+        logOutcome(r.kind(), null, ok, -1, r.reason());
+    }
+
+    private void logOutcome(Outbox.Kind kind, JsonNode body, boolean accepted, int status, String reason) {
+        if (kind == Outbox.Kind.WAKE) {
+            if (accepted) {
+                log.accept(plan.options().wake() == WakeMode.HOOKS ? LogLines.agentWokenViaHooks()
+                        : LogLines.agentNotifiedViaSessionsSend());
+            } else {
+                log.accept(LogLines.sessionsSendReturned(status, reason));
+            }
+        } else if (!accepted) {
+            log.accept(LogLines.messageSendReturned(status, reason));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.cctask.task;
+
+import dev.cctask.App;
+import dev.cctask.Env;
+import dev.cctask.UserException;
+import dev.cctask.gateway.GatewayConfig;
+import dev.cctask.gateway.Route;
+import dev.cctask.gateway.Routes;
+
+/**
+ * Where a run's messages and wake go, decided before anything starts (SPEC §2.1 step 2): the chat route (§6),
+ * the wake (§7.4) and the gateway configuration (§7.1), loaded only when something is to be sent.
+ *
+ * @param route   the chat route, or null (no launch, heartbeat or chat message)
+ * @param wakeKey the {@code sessions_send} target key, or null
+ * @param gateway the gateway configuration, or null when nothing is to be sent
+ */
+public record RunPlan(TaskOptions options, Route route, String wakeKey, GatewayConfig gateway) {
+
+    public static RunPlan resolve(TaskOptions o, Env env) {
+        Route route = Routes.resolve(o.sessionKey(), o.notifyChannel(), o.notifyTarget(), o.notifyThreadId()).orElse(null);
+        String wakeKey = o.wake() == WakeMode.SESSIONS_SEND ? blankToNull(o.sessionKey()) : null;
+        boolean sends = route != null || wakeKey != null || o.wake() == WakeMode.HOOKS;
+        GatewayConfig gateway = sends ? GatewayConfig.load(env, o.gatewayUrl(), o.tokenEnv()) : null;
+        if (o.wake() == WakeMode.HOOKS && gateway.hooks().problem() != null) {
+            throw new UserException(App.EXIT_USAGE, "--wake hooks: " + gateway.hooks().problem());
+        }
+        return new RunPlan(o, route, wakeKey, gateway);
+    }
+
+    /** Whether a wake is sent at the end of the run. */
+    public boolean wakes() {
+        return wakeKey != null || options.wake() == WakeMode.HOOKS;
+    }
+
+    /** The wake target of a thread/topic key's parent (P4), or null when the key has no such suffix. */
+    public String wakeFallback() {
+        if (wakeKey == null) {
+            return null;
+        }
+        String parent = Routes.parentKey(wakeKey);
+        return parent.equals(wakeKey) ? null : parent;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

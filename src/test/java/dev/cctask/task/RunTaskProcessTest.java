@@ -1,0 +1,286 @@
+package dev.cctask.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cctask.support.FakeGateway;
+import dev.cctask.support.RunTaskProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code run-task} command as a process, with {@code examples/fake-claude} as Claude and a fake gateway:
+ * what the chat receives, the files on disk, the exit codes (SPEC §2–§10).
+ */
+class RunTaskProcessTest {
+    static final String GROUP = "120363000000000000@g.us";
+    static final String KEY = "agent:main:whatsapp:group:" + GROUP;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path sandbox;
+
+    FakeGateway gateway;
+    RunTaskProcess runTask;
+    Path project;
+    Path output;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        gateway = new FakeGateway();
+        runTask = new RunTaskProcess(sandbox);
+        gateway.writeConfig(runTask.stateDir());
+        project = sandbox.resolve("project");
+        output = sandbox.resolve("out/result.txt");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        gateway.close();
+    }
+
+    private String[] args(String... extra) {
+        List<String> a = new java.util.ArrayList<>(List.of("-t", "Run echo hi with Bash", "-p", project.toString(),
+                "-o", output.toString(), "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(),
+                "--pid-dir", runTask.pidDir().toString()));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    private RunTaskProcess fake(String transcript) {
+        return runTask.env("FAKE_CLAUDE_TRANSCRIPT", RunTaskProcess.FIXTURES.resolve(transcript).toString());
+    }
+
+    @Test
+    void successfulRunDeliversLaunchHeartbeatsResultAndWake() throws Exception {
+        fake("partial-messages.jsonl").env("FAKE_CLAUDE_DELAY", "0.4");
+        var r = runTask.run(Duration.ofSeconds(60), args("-s", KEY, "--heartbeat-interval", "5",
+                "--session-label", "demo"));
+        assertEquals(0, r.exitCode(), r.toString());
+
+        List<String> texts = gateway.messageTexts();
+        assertTrue(texts.get(0).startsWith("📡 🚀 *Claude Code started*\n*Label:* demo\n*Project:* " + project
+                + "\n*Timeout:* 120min\n*PID:* "), texts.get(0));
+        assertTrue(texts.get(0).endsWith("\nPrompt: Run echo hi with Bash"), texts.get(0));
+        List<String> beats = texts.stream().filter(t -> t.startsWith("📡 🟢 CC (0min)")).toList();
+        assertTrue(beats.size() >= 2, "two heartbeats in ~12 s at 5 s intervals: " + texts);
+        String last = texts.get(texts.size() - 1);
+        assertEquals("✅ Claude Code task complete!\n\nTask: Run echo hi with Bash\nProject: " + project
+                + "\nResult (29 chars):\n\nDone: the command printed hi.\n\nCost: $0.10 · 2 turns · 84 tok\nFull output: "
+                + output, last);
+
+        FakeGateway.Call wake = gateway.calls().get(gateway.calls().size() - 1);
+        assertEquals("sessions_send", wake.tool());
+        assertEquals(KEY, wake.body().path("sessionKey").asText());
+        assertEquals(0, wake.body().path("args").path("timeoutSeconds").asInt());
+        assertTrue(wake.body().path("args").path("message").asText().startsWith("[CLAUDE_CODE_RESULT]\n" + last));
+        assertEquals("Bearer " + FakeGateway.TOKEN, wake.authorization());
+
+        assertEquals("Done: the command printed hi.", Files.readString(output));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(output)));
+        JsonNode entry = JSON.readTree(runTask.stateDir().resolve("claude_sessions.json").toFile())
+                .path("sessions").elements().next();
+        assertEquals("completed", entry.path("status").asText());
+        assertEquals("demo", entry.path("label").asText());
+        assertEquals(0.103788, entry.path("cost_estimate").asDouble(), 1e-9);
+        assertTrue(r.stderr().contains("📝 Session registered: "), r.stderr());
+        assertTrue(r.stderr().contains("✅ Done (exit 0, 29 chars, 0min)"), r.stderr());
+        assertTrue(r.stderr().contains("📨 Session notified"), r.stderr());
+        assertNoPidFiles();
+        assertFalse(r.stderr().contains(FakeGateway.TOKEN));
+    }
+
+    @Test
+    void promptTravelsOnStdinNotInArgv() throws Exception {
+        Path stdin = sandbox.resolve("stdin.bin");
+        Path argv = sandbox.resolve("argv.txt");
+        String prompt = "--fix the build 🚀 «Привет»\n\n";
+        fake("basic.jsonl").env("FAKE_CLAUDE_STDIN_FILE", stdin.toString()).env("FAKE_CLAUDE_ARGV_FILE", argv.toString());
+        var r = runTask.run(Duration.ofSeconds(30), "--task=" + prompt, "-p", project.toString(), "-o",
+                output.toString(), "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(), "--pid-dir",
+                runTask.pidDir().toString(), "--claude-arg", "--model", "--claude-arg=sonnet");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(prompt, Files.readString(stdin, StandardCharsets.UTF_8));
+        assertEquals(List.of("-p", "--dangerously-skip-permissions", "--verbose", "--output-format", "stream-json",
+                "--include-partial-messages", "--model", "sonnet"), Files.readAllLines(argv));
+    }
+
+    @Test
+    void noSessionMeansNoRequestsButTheOutputFileIsWritten() throws Exception {
+        fake("basic.jsonl");
+        var r = runTask.run(Duration.ofSeconds(30), args());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of(), gateway.calls());
+        assertEquals("Done: the command printed hi.", Files.readString(output));
+        assertTrue(r.stderr().contains("⚠ No delivery configured: results stay in " + output), r.stderr());
+    }
+
+    @Test
+    void apiErrorIsAFailedRunWithTheErrorText() throws Exception {
+        fake("error-401-maxretries1.jsonl").env("FAKE_CLAUDE_EXIT", "1");
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY));
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("❌ Claude Code error (exit 1)\n\nTask: Run echo hi with Bash\nProject: " + project
+                + "\n\nInvalid API key · Fix external API key", lastMessage());
+        assertTrue(r.stderr().contains("❌ Done (exit 1, "), r.stderr());
+    }
+
+    @Test
+    void timeoutKillsTheTreeIncludingAGrandchildThatIgnoresSigterm() throws Exception {
+        Path grandchild = sandbox.resolve("grandchild.pid");
+        fake("basic.jsonl").env("FAKE_CLAUDE_IGNORE_TERM", "1").env("FAKE_CLAUDE_GRANDCHILD", "1")
+                .env("FAKE_CLAUDE_GRANDCHILD_PID_FILE", grandchild.toString())
+                .env("FAKE_CLAUDE_SLEEP_AFTER", "300");
+        // the transcript's result arrives, but the child never exits: a timeout
+        var r = runTask.run(Duration.ofSeconds(60), args("-s", KEY, "--timeout", "2"));
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("⏰ Timeout (2s) reached, killing process..."), r.stderr());
+        assertTrue(lastMessage().startsWith("⏰ Claude Code timed out after "), lastMessage());
+        assertTrue(lastMessage().contains("(limit: 2s)\n\nTask: Run echo hi with Bash\nProject: " + project
+                + "\nTool calls: 1\n\nPartial result ("), lastMessage());
+        long pid = Long.parseLong(Files.readString(grandchild).strip());
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "grandchild survived");
+        assertTrue(r.stderr().contains("⏰ TIMEOUT Done (exit 137"), r.stderr());
+        assertNoPidFiles();
+    }
+
+    @Test
+    void unknownResumeIdSendsTheResumeFailureAndWritesNoRegistryEntry() throws Exception {
+        fake("bad-resume-unknown-uuid.jsonl").env("FAKE_CLAUDE_EXIT", "1")
+                .env("FAKE_CLAUDE_STDERR", "No conversation found with session ID: 11111111-2222-4333-8444-555555555555");
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY, "--resume", "11111111-2222-4333-8444-555555555555"));
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("❌ Claude Code resume failed\n\nSession ID `11111111-2222-4333-8444-555555555555` not found or"
+                + " expired.\n\n**Suggestion:** Start a fresh session without --resume flag.", lastMessage());
+        assertTrue(r.stderr().contains("❌ Resume failed: session 11111111-2222-4333-8444-555555555555 not found"));
+        assertTrue(r.stderr().contains("📨 Resume failure notified"), r.stderr());
+        assertFalse(Files.exists(runTask.stateDir().resolve("claude_sessions.json"))
+                && Files.readString(runTask.stateDir().resolve("claude_sessions.json")).contains("11111111"));
+    }
+
+    @Test
+    void nonUuidResumeIsAlsoAResumeFailure() throws Exception {
+        fake("bad-resume-non-uuid.jsonl").env("FAKE_CLAUDE_EXIT", "1");
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY, "--resume", "not-a-session"));
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(lastMessage().startsWith("❌ Claude Code resume failed\n\nSession ID `not-a-session`"), lastMessage());
+    }
+
+    @Test
+    void gatewayAnswering500ThroughoutStillCompletesTheRunAndKeepsTheOutput() throws Exception {
+        gateway.script(c -> FakeGateway.json(500,
+                "{\"ok\":false,\"error\":{\"type\":\"tool_error\",\"message\":\"tool execution failed\"}}"));
+        fake("basic.jsonl");
+        var r = runTask.run(Duration.ofSeconds(60), args("-s", KEY, "--delivery-deadline", "3"));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("Done: the command printed hi.", Files.readString(output));
+        assertTrue(r.stderr().contains("📮 Delivery pending: 2 item(s) left in "), r.stderr());
+        try (Stream<Path> items = Files.list(runTask.stateDir().resolve("claude-code-task/outbox"))) {
+            assertEquals(2, items.filter(p -> p.toString().endsWith(".json")).count());
+        }
+    }
+
+    @Test
+    void hundredMegabytesOfOutputGarbageAndInvalidUtf8AreSurvived() throws Exception {
+        fake("basic.jsonl").env("FAKE_CLAUDE_BULK_MB", "100").env("FAKE_CLAUDE_GARBAGE", "1")
+                .env("FAKE_CLAUDE_LONG_LINE_MB", "20");
+        var r = runTask.jvmArg("-Xmx64m").run(Duration.ofSeconds(120), args());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("Done: the command printed hi.", Files.readString(output));
+    }
+
+    @Test
+    void missingClaudeTakesTheCrashPath() throws Exception {
+        var r = runTask.run(Duration.ofSeconds(30), "-t", "x", "-p", project.toString(), "-o", output.toString(),
+                "-s", KEY, "--claude-bin", sandbox.resolve("no-such-claude").toString(), "--pid-dir",
+                runTask.pidDir().toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("💥 Crash: "), r.stderr());
+        assertTrue(r.stderr().contains("Claude executable not found: "), r.stderr());
+        assertTrue(lastMessage().startsWith("💥 Claude Code script crashed!\n\n**Task:** x\n**Error:** Claude executable not found: "),
+                lastMessage());
+        assertNoPidFiles();
+    }
+
+    @Test
+    void projectPathThatIsAFileTakesTheCrashPath() throws Exception {
+        Files.writeString(project, "not a dir");
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY));
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(lastMessage().startsWith("💥 Claude Code script crashed!"), lastMessage());
+    }
+
+    @Test
+    void unroutableKeyWarnsAndStillWakes() throws Exception {
+        fake("basic.jsonl");
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", "agent:main:main"));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of(), gateway.messageTexts());
+        FakeGateway.Call wake = gateway.calls().get(0);
+        assertEquals("sessions_send", wake.tool());
+        assertTrue(wake.text().endsWith("send your response to the user with the message tool (action=send) on this"
+                + " session's channel. Then reply NO_REPLY to avoid duplicate. Do NOT rely on announce step."));
+    }
+
+    @Test
+    void badInputIsOneLineExitTwoAndNothingStarted() throws Exception {
+        for (String[] bad : List.of(new String[] {"-t", ""}, new String[] {"-t", "x", "--timeout", "0"},
+                new String[] {"-t", "x", "--heartbeat-interval", "1"}, new String[] {"-t", "x", "--notify-channel", "telegram"},
+                new String[] {"--task-file", sandbox.resolve("missing.txt").toString()}, new String[] {"-t", "x", "--wake", "foo"},
+                new String[] {"-t", "x", "--validate-only"})) {
+            List<String> a = new java.util.ArrayList<>(List.of(bad));
+            a.addAll(List.of("-p", project.toString(), "-o", output.toString(), "-s", KEY));
+            var r = runTask.run(Duration.ofSeconds(30), a.toArray(String[]::new));
+            assertEquals(2, r.exitCode(), r.toString());
+            assertFalse(Files.exists(project), "nothing created for " + a);
+            assertFalse(Files.exists(output));
+        }
+        assertEquals(List.of(), gateway.calls());
+    }
+
+    @Test
+    void dryRunPrintsThePlanAndTouchesNothing() throws Exception {
+        var r = runTask.run(Duration.ofSeconds(30), "-t", "x".repeat(1234), "-p", project.toString(),
+                "-s", "agent:main:telegram:group:-1001234567890:topic:42", "--dry-run", "--claude-bin",
+                RunTaskProcess.FAKE_CLAUDE.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("run-task dry run\n"
+                + "  session:  agent:main:telegram:group:-1001234567890:topic:42\n"
+                + "  route:    channel=telegram target=-1001234567890 threadId=42\n"
+                + "  wake:     sessions_send sessionKey=agent:main:telegram:group:-1001234567890:topic:42 (fallback agent:main:telegram:group:-1001234567890)\n"
+                + "  gateway:  " + gateway.url() + " (config " + runTask.stateDir().resolve("openclaw.json")
+                + "; token from gateway.auth.token)\n"
+                + "  claude:   " + RunTaskProcess.FAKE_CLAUDE + " -p --dangerously-skip-permissions --verbose --output-format stream-json --include-partial-messages\n"
+                + "  prompt:   1234 chars on stdin\n"
+                + "  cwd:      " + project + "\n", r.stdout().substring(0, r.stdout().indexOf("  output:")));
+        assertTrue(r.stdout().endsWith("  timeout:  7200s\n"), r.stdout());
+        assertFalse(Files.exists(project));
+        assertEquals(List.of(), gateway.calls());
+        assertFalse(r.stdout().contains(FakeGateway.TOKEN));
+    }
+
+    private String lastMessage() {
+        List<String> texts = gateway.messageTexts();
+        return texts.isEmpty() ? "(no message)" : texts.get(texts.size() - 1);
+    }
+
+    private void assertNoPidFiles() throws Exception {
+        if (Files.isDirectory(runTask.pidDir())) {
+            try (Stream<Path> files = Files.list(runTask.pidDir())) {
+                assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".pid")).toList());
+            }
+        }
+    }
+}
