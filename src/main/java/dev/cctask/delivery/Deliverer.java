@@ -11,9 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
@@ -25,6 +27,8 @@ import java.util.function.DoubleSupplier;
  *       given up on, so the agent wakes after the chat shows the result.
  *   <li>Retryable outcomes back off 1, 2, 4 … s (capped at 60 s, ±20 % jitter); {@code Retry-After} is the minimum.
  *   <li>Permanent outcomes move the item to {@code failed/} at once; it is reported once, in that flush's report.
+ *   <li>Outcomes that need a configuration fix (401, 403, 404) stop the run's items for this flush; they stay
+ *       pending, with the fix as their last error, for the next flush ({@code run-task deliver}) after the fix.
  *   <li>An item is removed only when accepted, so nothing is lost; a send whose answer was lost may repeat.
  * </ul>
  */
@@ -119,6 +123,7 @@ public final class Deliverer {
     public Report flush(Duration deadline) throws IOException {
         List<ItemReport> settled = new ArrayList<>();
         Map<String, String> notes = new HashMap<>();
+        Set<String> blockedRuns = new HashSet<>();
         if (sender == null) {
             return new Report(pendingReports(settled, Map.of(), NO_TOKEN));
         }
@@ -126,7 +131,10 @@ public final class Deliverer {
         while (!Thread.currentThread().isInterrupted()) {
             Instant wakeAt = null;
             for (List<Item> run : byRun(outbox.pending()).values()) {
-                Instant next = deliverInOrder(run, settled, notes);
+                if (blockedRuns.contains(run.get(0).runId())) {
+                    continue;
+                }
+                Instant next = deliverInOrder(run, settled, notes, blockedRuns);
                 if (next != null && (wakeAt == null || next.isBefore(wakeAt))) {
                     wakeAt = next;
                 }
@@ -173,8 +181,8 @@ public final class Deliverer {
      *
      * @return when to look at this run again, or null when all its items are settled
      */
-    private Instant deliverInOrder(List<Item> run, List<ItemReport> settled, Map<String, String> notes)
-            throws IOException {
+    private Instant deliverInOrder(List<Item> run, List<ItemReport> settled, Map<String, String> notes,
+            Set<String> blockedRuns) throws IOException {
         for (Item listed : run) {
             Instant now = clock.instant();
             if (listed.nextAttemptAt().isAfter(now)) {
@@ -194,6 +202,12 @@ public final class Deliverer {
                 if (outcome instanceof Outcome.Accepted) {
                     claim.remove();
                     settled.add(report(item, State.DELIVERED, null, null));
+                } else if (outcome instanceof Outcome.NeedsFix) {
+                    // not retried in this flush: kept, due at once, for the next flush after the fix
+                    claim.save(item.afterAttempt(now, outcome.describe()));
+                    notes.put(item.id(), outcome.describe());
+                    blockedRuns.add(item.runId());
+                    return null;
                 } else if (outcome instanceof Outcome.Permanent) {
                     Item failed = item.afterAttempt(now, outcome.describe());
                     claim.moveToFailed(failed);

@@ -188,7 +188,10 @@ public final class GatewayClient implements AutoCloseable {
         if (status == 400 || status == 413) {
             return new Outcome.Permanent(status, line);
         }
-        if (status == 401 || status == 403 || status == 404 || status == 408 || status == 429 || status >= 500) {
+        if (status == 401 || status == 403 || status == 404) {
+            return new Outcome.NeedsFix(status, line);
+        }
+        if (status == 408 || status == 429 || status >= 500) {
             return new Outcome.Retryable(status, line, retryAfter(r.retryAfter(), Instant.now()));
         }
         return new Outcome.Permanent(status, line);
@@ -286,6 +289,9 @@ public final class GatewayClient implements AutoCloseable {
         }
         if (o instanceof Outcome.Permanent p) {
             return new Outcome.Permanent(p.httpStatus(), p.describe() + note);
+        }
+        if (o instanceof Outcome.NeedsFix f) {
+            return new Outcome.NeedsFix(f.httpStatus(), f.describe() + note);
         }
         return new Outcome.Accepted(o.httpStatus(), o.describe() + note);
     }

@@ -24,6 +24,13 @@ public sealed interface Outcome {
     /** Worth trying again later (5xx, 401/403/404/408/429, connection errors, timeouts). */
     record Retryable(int httpStatus, String describe, Duration retryAfter) implements Outcome {}
 
+    /**
+     * Refused until the gateway's configuration changes (401 wrong token, 403 tool policy, 404 tool not allowed):
+     * retrying now only repeats the refusal (and a 401 can trigger an auth lockout), so the item is kept for
+     * {@code run-task deliver} after the fix, and the fix is reported once.
+     */
+    record NeedsFix(int httpStatus, String describe) implements Outcome {}
+
     /** Will not succeed by repetition (400, 413, "No session found", …). */
     record Permanent(int httpStatus, String describe) implements Outcome {}
 }
