@@ -24,6 +24,10 @@ import java.nio.file.StandardCopyOption;
  */
 public final class DemoGateway {
     private static final ObjectMapper JSON = new ObjectMapper();
+    // Non-ASCII as escapes: the source launcher compiles this file in the locale's charset (ASCII under LANG=C).
+    private static final String CHAT = "\uD83D\uDCAC"; // speech balloon
+    private static final String WAKE = "\uD83D\uDD14"; // bell
+    private static final String BAR = "\u2502"; // box drawings light vertical
     private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
     public static void main(String[] args) throws IOException {
@@ -53,10 +57,10 @@ public final class DemoGateway {
         JsonNode body = JSON.readTree(exchange.getRequestBody());
         JsonNode args = body.path("args");
         switch (body.path("tool").asText()) {
-            case "message" -> show("💬 chat " + args.path("channel").asText() + " " + args.path("target").asText()
+            case "message" -> show(CHAT + " chat " + args.path("channel").asText() + " " + args.path("target").asText()
                     + (args.has("threadId") ? " thread " + args.path("threadId").asText() : ""),
                     args.path("message").asText());
-            case "sessions_send" -> show("🔔 wake " + args.path("sessionKey").asText()
+            case "sessions_send" -> show(WAKE + " wake " + args.path("sessionKey").asText()
                     + " (the agent would now summarise the result in the chat)", args.path("message").asText());
             default -> {
                 reply(exchange, 404, "{\"ok\":false,\"error\":{\"type\":\"not_found\",\"message\":\"Tool not available: "
@@ -70,7 +74,7 @@ public final class DemoGateway {
     /** A header line, then the text indented, like a chat bubble. */
     private static synchronized void show(String header, String text) {
         OUT.println(header);
-        text.lines().forEach(line -> OUT.println("   │ " + line));
+        text.lines().forEach(line -> OUT.println("   " + BAR + " " + line));
         OUT.println();
     }
 
