@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -58,11 +59,8 @@ public final class NotifyCommand implements Callable<Integer> {
     @Option(names = "--bg", description = "Post '📡 TEXT' with the gateway message tool instead of waking the agent.")
     boolean background;
 
-    @Option(names = "--gateway-url", paramLabel = "URL", description = "Gateway base URL (default: from the config).")
-    String gatewayUrl;
-
-    @Option(names = "--token-env", paramLabel = "NAME", description = "Read the gateway token from this variable.")
-    String tokenEnv;
+    @Mixin
+    GatewayOptions gateway = new GatewayOptions();
 
     @Override
     public Integer call() {
@@ -76,7 +74,7 @@ public final class NotifyCommand implements Callable<Integer> {
         }
         ExplicitRoute explicit = route.explicit != null ? route.explicit : new ExplicitRoute();
         NotifyStatus status = new Notifier(CliEnv.get()).send(new Notifier.Request(route.group, route.session,
-                explicit.channel, explicit.target, message, timeout, background, gatewayUrl, tokenEnv));
+                explicit.channel, explicit.target, message, timeout, background, gateway.url, gateway.tokenEnv));
         PrintWriter out = spec.commandLine().getOut();
         out.print(status.toJson() + "\n");
         out.flush();

@@ -214,7 +214,8 @@ public final class Deliverer {
                     settled.add(report(failed, State.FAILED, outcome.describe(), null));
                 } else {
                     Duration retryAfter = outcome instanceof Outcome.Retryable r ? r.retryAfter() : null;
-                    Item retry = item.afterAttempt(now.plus(backoff(item.attempts() + 1, retryAfter)),
+                    // counted from the answer, not from before the send: Retry-After means "after this response"
+                    Item retry = item.afterAttempt(clock.instant().plus(backoff(item.attempts() + 1, retryAfter)),
                             outcome.describe());
                     claim.save(retry);
                     return retry.nextAttemptAt();

@@ -10,12 +10,14 @@ import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.OutboxException;
 import dev.cctask.gateway.GatewayClient;
 import dev.cctask.gateway.Outcome;
-import dev.cctask.gateway.Transport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -23,11 +25,15 @@ import java.util.function.Consumer;
  * progress messages, and the durable final message + wake through the outbox.
  */
 final class Notifications implements AutoCloseable {
+    /** A little over the 15 s call timeout of a {@code message} send. */
+    static final Duration LAUNCH_WAIT = Duration.ofSeconds(16);
+
     private final RunPlan plan;
     private final String runId;
     private final Consumer<String> log;
     private final GatewayClient client;
     private final Outbox outbox;
+    private volatile CompletableFuture<?> launch = CompletableFuture.completedFuture(null);
 
     Notifications(RunPlan plan, String runId, Env env, Consumer<String> log) {
         this.plan = plan;
@@ -52,12 +58,16 @@ final class Notifications implements AutoCloseable {
         }
     }
 
-    CompletableFuture<?> launchAsync(String text) {
-        if (!chat()) {
-            return CompletableFuture.completedFuture(null);
+    void launchAsync(String text) {
+        if (chat()) {
+            launch = CompletableFuture.runAsync(() -> bestEffort(text, true),
+                    r -> TaskRun.daemon(r, "run-task-launch").start());
         }
-        return CompletableFuture.runAsync(() -> bestEffort(text, true),
-                r -> TaskRun.daemon(r, "run-task-launch").start());
+    }
+
+    /** Completes when the launch call has finished (or at once when there is none). */
+    CompletableFuture<?> launched() {
+        return launch;
     }
 
     void heartbeat(String line) {
@@ -102,6 +112,7 @@ final class Notifications implements AutoCloseable {
      * Without a writable outbox the items are sent directly, once each, and the loss of durability is said.
      */
     void finalMessage(Event event, String message, Duration deadline) {
+        awaitLaunch();
         List<Outbox.Draft> drafts = Drafts.of(message, plan.route(), plan.options().wake(),
                 plan.options().sessionKey(), runId);
         if (drafts.isEmpty()) {
@@ -129,6 +140,17 @@ final class Notifications implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             log.accept(LogLines.deliveryPending(drafts.size(), outbox.dir()) + " (" + Messages.errorText(e) + ")");
+        }
+    }
+
+    /** The chat shows "started" before the result: wait for the launch call (its own timeout bounds this). */
+    private void awaitLaunch() {
+        try {
+            launch.get(LAUNCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // best effort: a failed or slow launch message does not hold the result back any longer
         }
     }
 

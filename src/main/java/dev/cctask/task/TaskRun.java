@@ -38,7 +38,6 @@ public final class TaskRun {
     static final Duration KILL_GRACE = Duration.ofSeconds(10);
     static final Duration DRAIN = Duration.ofSeconds(5);
     static final Duration CANCEL_DELIVERY = Duration.ofSeconds(20);
-    static final Duration LAUNCH_WAIT = Duration.ofSeconds(16);
 
     enum End { EXITED, TIMEOUT, CANCELLED }
 
@@ -63,7 +62,6 @@ public final class TaskRun {
     private ScheduledExecutorService timer;
     private NotifyRelay relay;
     private volatile long spawnNanos;
-    private CompletableFuture<?> launch = CompletableFuture.completedFuture(null);
     private volatile String registeredSessionId;
 
     private TaskRun(RunPlan plan, Env env, PrintWriter err) {
@@ -74,7 +72,7 @@ public final class TaskRun {
     }
 
     public static int execute(TaskOptions options, Env env, PrintWriter out, PrintWriter err) {
-        TaskOptions resolved = ResumeByLabel.resolve(options, env, err);
+        TaskOptions resolved = ResumeTarget.resolve(options, env, err);
         RunPlan plan = RunPlan.resolve(resolved, env);
         if (resolved.dryRun()) {
             DryRun.print(plan, env, LocalDateTime.now(), out);
@@ -126,7 +124,7 @@ public final class TaskRun {
         LogLines.banner(new LogLines.Banner(o.task(), o.project(), output.path().toString(), o.timeoutSeconds(),
                 o.resume(), o.label(), runnerPid, plan.route(), runId)).forEach(this::log);
         notifications.warnIfNothingConfigured(output.path());
-        launch = notifications.launchAsync(Messages.launch(
+        notifications.launchAsync(Messages.launch(
                 new Messages.Launch(o.task(), o.project(), o.timeoutSeconds(), runnerPid, o.label(), o.resume())));
 
         Path claude = ClaudeCommand.resolveExecutable(o.claudeBin(), env);
@@ -157,7 +155,7 @@ public final class TaskRun {
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "run-task-timeout"));
         timer.schedule(() -> end.complete(End.TIMEOUT), o.timeoutSeconds(), TimeUnit.SECONDS);
         if (notifications.chat()) {
-            heartbeat = new Heartbeat(o.heartbeatIntervalSeconds() * 1000L, launch, this::heartbeatLine,
+            heartbeat = new Heartbeat(o.heartbeatIntervalSeconds() * 1000L, notifications.launched(), this::heartbeatLine,
                     notifications::heartbeat);
         }
         return finish();
@@ -181,7 +179,6 @@ public final class TaskRun {
         RunOutcome outcome = RunOutcome.of(state, exitCode, child == null ? "" : child.stderr(),
                 how == End.TIMEOUT, how == End.CANCELLED, o.resume());
         Duration deadline = how == End.CANCELLED ? min(CANCEL_DELIVERY, deadline()) : deadline();
-        awaitLaunch();
         if (outcome.resumeFailed()) {
             log(LogLines.resumeFailed(o.resume()));
             output.replaceWith(outcome.finalText());
@@ -221,7 +218,6 @@ public final class TaskRun {
             if (notifications == null) {
                 notifications = new Notifications(plan, runId, env, this::log);
             }
-            awaitLaunch();
             notifications.finalMessage(Event.CRASH, Messages.crash(o.task(), Messages.errorText(t)), deadline());
         } catch (Throwable nested) {
             log("💥 Crash while reporting the crash: " + Messages.errorText(nested));
@@ -282,17 +278,6 @@ public final class TaskRun {
                     new SessionRegistry.Completion("failed", null, null, null, null, null, state.tokens()));
         } catch (IOException | RuntimeException e) {
             log(LogLines.registerFailed(Messages.errorText(e)));
-        }
-    }
-
-    /** The chat shows "started" before the result: a final message waits for the launch call (15 s at most). */
-    private void awaitLaunch() {
-        try {
-            launch.get(LAUNCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // best effort: a failed or slow launch message does not hold the result back any longer
         }
     }
 

@@ -39,6 +39,15 @@ public final class FakeGateway implements AutoCloseable {
     private volatile Function<Call, MockResponse> script = FakeGateway::accept;
 
     public FakeGateway() throws IOException {
+        this(0);
+    }
+
+    /** A gateway on a given loopback port (one a test reserved earlier, to start the gateway late). */
+    public static FakeGateway onPort(int port) throws IOException {
+        return new FakeGateway(port);
+    }
+
+    private FakeGateway(int port) throws IOException {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -55,7 +64,7 @@ public final class FakeGateway implements AutoCloseable {
                 return script.apply(call);
             }
         });
-        server.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+        server.start(java.net.InetAddress.getByName("127.0.0.1"), port);
     }
 
     /** The real gateway's answers: message sent, sessions_send accepted. */

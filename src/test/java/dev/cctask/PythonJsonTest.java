@@ -1,4 +1,4 @@
-package dev.cctask.registry;
+package dev.cctask;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
