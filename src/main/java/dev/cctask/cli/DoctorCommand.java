@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,18 +36,15 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--claude-bin", paramLabel = "PATH", description = "Claude executable (default: $CLAUDE_BIN, else claude on PATH).")
     String claudeBin;
 
-    @Option(names = "--gateway-url", paramLabel = "URL", description = "Gateway base URL (default: from the config).")
-    String gatewayUrl;
-
-    @Option(names = "--token-env", paramLabel = "NAME", description = "Read the gateway token from this variable.")
-    String tokenEnv;
+    @Mixin
+    GatewayOptions gateway = new GatewayOptions();
 
     @Option(names = "--pid-dir", paramLabel = "DIR", description = "PID file directory (default: pids/ beside run-task.jar).")
     Path pidDir;
 
     @Override
     public Integer call() {
-        Report report = new Doctor(CliEnv.get(), new Doctor.Options(session, claudeBin, gatewayUrl, tokenEnv, pidDir)).run();
+        Report report = new Doctor(CliEnv.get(), new Doctor.Options(session, claudeBin, gateway.url, gateway.tokenEnv, pidDir)).run();
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.json() + "\n" : report.text());
         out.flush();
