@@ -1,6 +1,5 @@
 package dev.cctask.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.Env;
 import dev.cctask.delivery.Deliverer;
 import dev.cctask.delivery.Event;
@@ -84,10 +83,7 @@ final class Notifications implements AutoCloseable {
     private void bestEffort(String text, boolean background) {
         boolean silent = background && "telegram".equals(plan.route().channel());
         try {
-            Outcome outcome = client.sendMessage(plan.route(), text, silent);
-            if (!outcome.accepted()) {
-                log.accept(LogLines.messageSendReturned(outcome.httpStatus(), outcome.describe()));
-            }
+            logOutcome(Outbox.Kind.MESSAGE, client.sendMessage(plan.route(), text, silent));
         } catch (RuntimeException e) {
             log.accept(LogLines.messageSendReturned(-1, Messages.errorText(e)));
         }
@@ -159,26 +155,40 @@ final class Notifications implements AutoCloseable {
             return;
         }
         for (Outbox.Draft d : drafts) {
-            Outcome outcome = client.post(d.transport(), d.body(), d.idempotencyKey());
-            logOutcome(d.kind(), d.body(), outcome.accepted(), outcome.httpStatus(), outcome.describe());
+            logOutcome(d.kind(), client.post(d.transport(), d.body(), d.idempotencyKey()));
         }
     }
 
     private void logItem(Deliverer.ItemReport r) {
-        boolean ok = r.state() == Deliverer.State.DELIVERED;
-        logOutcome(r.kind(), null, ok, -1, r.reason());
+        if (r.lastAnswer() != null) {
+            logOutcome(r.kind(), r.lastAnswer());
+        } else if (r.state() != Deliverer.State.DELIVERED) {
+            log.accept(r.kind() == Outbox.Kind.WAKE ? LogLines.sessionsSendReturned(-1, r.reason())
+                    : LogLines.messageSendReturned(-1, r.reason()));
+        }
     }
 
-    private void logOutcome(Outbox.Kind kind, JsonNode body, boolean accepted, int status, String reason) {
-        if (kind == Outbox.Kind.WAKE) {
-            if (accepted) {
+    /**
+     * SPEC §7.5 log lines: the HTTP status and the gateway's own answer (or what went wrong without one). A message
+     * failure also says how to fix it; the wake line carries the spec's own hint.
+     */
+    private void logOutcome(Outbox.Kind kind, Outcome outcome) {
+        if (outcome.accepted()) {
+            if (kind == Outbox.Kind.WAKE) {
                 log.accept(plan.options().wake() == WakeMode.HOOKS ? LogLines.agentWokenViaHooks()
                         : LogLines.agentNotifiedViaSessionsSend());
-            } else {
-                log.accept(LogLines.sessionsSendReturned(status, reason));
             }
-        } else if (!accepted) {
-            log.accept(LogLines.messageSendReturned(status, reason));
+            return;
+        }
+        if (outcome.body() == null) {
+            log.accept(kind == Outbox.Kind.WAKE ? LogLines.sessionsSendReturned(outcome.httpStatus(), outcome.describe())
+                    : LogLines.messageSendReturned(outcome.httpStatus(), outcome.describe()));
+        } else if (kind == Outbox.Kind.WAKE) {
+            log.accept(LogLines.sessionsSendReturned(outcome.httpStatus(), outcome.body()));
+        } else {
+            int fix = outcome.describe().indexOf(" — ");
+            log.accept(LogLines.messageSendReturned(outcome.httpStatus(), outcome.body())
+                    + (fix < 0 ? "" : outcome.describe().substring(fix)));
         }
     }
 

@@ -225,15 +225,19 @@ public final class TaskRun {
         return 1;
     }
 
+    /**
+     * The PID file learns the session id before the registry does: a runner killed in between then still leaves
+     * what reconciliation needs to mark the entry lost (SPEC §8.6).
+     */
     private void registerSession(String sessionId) {
         registeredSessionId = sessionId;
+        updatePidFile(PidFile.SESSION_ID, sessionId);
         try {
             registry.register(registration(sessionId));
             log(LogLines.sessionRegistered(sessionId));
         } catch (IOException | RuntimeException e) {
             log(LogLines.registerFailed(Messages.errorText(e)));
         }
-        updatePidFile(PidFile.SESSION_ID, sessionId);
     }
 
     /** Called from the main and the stream threads: one rewrite at a time. */

@@ -86,6 +86,21 @@ class RunTaskGatewayIT {
     }
 
     @Test
+    @Order(1)
+    void notifyToATopicKeyPostsIntoThatForumTopic() {
+        Proc notify = start("notify-topic", gateway.configPath(), "notify", "--session", KEY + ":topic:42",
+                "-m", "topic hi", "--bg");
+        int exit = notify.waitFor(RUN_LIMIT);
+
+        assertEquals(0, exit, notify.stderr());
+        assertEquals("{\n  \"status\": \"ok\"\n}\n", notify.stdout());
+        FakeTelegram.Call sent = telegram.awaitSent("📡 topic hi", c -> "📡 topic hi".equals(c.text()), WAIT).stream()
+                .filter(c -> "📡 topic hi".equals(c.text())).findFirst().orElseThrow();
+        assertEquals(FakeTelegram.GROUP, sent.chatId());
+        assertEquals(42, sent.params().path("message_thread_id").asInt());
+    }
+
+    @Test
     @Order(2)
     void fullRunPostsLaunchHeartbeatAndCompletionToTheGroupInOrder() throws IOException {
         gateway.allowTools(List.of());

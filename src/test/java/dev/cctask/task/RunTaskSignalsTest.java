@@ -87,6 +87,7 @@ class RunTaskSignalsTest {
     void aRunnerKilledWithSigkillIsReportedLostByTheNextTasksCall() throws Exception {
         Process runner = startLongRun();
         long claude = Long.parseLong(pidFileField("claude_pid"));
+        awaitOutputContaining("I'll run the command.");
         runner.toHandle().destroyForcibly();
         runner.waitFor(10, TimeUnit.SECONDS);
         int before = gateway.calls().size();
@@ -95,7 +96,7 @@ class RunTaskSignalsTest {
                 runTask.stateDir().toString()).run(Duration.ofSeconds(60), "tasks", "--pid-dir",
                 runTask.pidDir().toString());
         assertEquals(0, tasks.exitCode(), tasks.toString());
-        assertEquals("lost", registryEntry().path("status").asText());
+        assertEquals("lost", registryEntry().path("status").asText(), tasks.toString());
         List<FakeGateway.Call> after = gateway.calls().subList(before, gateway.calls().size());
         assertEquals(2, after.size(), "lost notice and wake: " + after);
         String lost = after.get(0).text();
@@ -126,6 +127,14 @@ class RunTaskSignalsTest {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!status.equals(registryEntry().path("status").asText())) {
             assertTrue(System.nanoTime() < end, "registry never showed " + status);
+            Thread.sleep(50);
+        }
+    }
+
+    private void awaitOutputContaining(String text) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(output) || !Files.readString(output).contains(text)) {
+            assertTrue(System.nanoTime() < end, "the streamed text never reached " + output);
             Thread.sleep(50);
         }
     }
