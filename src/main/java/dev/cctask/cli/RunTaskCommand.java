@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = "Run a Claude Code task in the background and report progress and the result to an OpenClaw chat.",
         subcommands = {NotifyCommand.class, SessionsCommand.class, TasksCommand.class, CancelCommand.class,
-            DeliverCommand.class})
+            DeliverCommand.class, DoctorCommand.class, CompletionCommand.class})
 public final class RunTaskCommand implements Callable<Integer> {
 
     @Spec

@@ -84,6 +84,19 @@ public final class GatewayClient implements AutoCloseable {
         return classify(what, reply);
     }
 
+    /**
+     * One exchange without the thread-key retry, for side-effect-free probes ({@code run-task doctor}): the HTTP
+     * status (-1 when no answer arrived), the parsed body ({@code MissingNode} when not JSON) and the classification.
+     * The body may echo request data; print only the fields you need.
+     */
+    public Probe probe(Transport transport, JsonNode body) {
+        Reply reply = exchange(transport, body, null);
+        return new Probe(reply.status(), reply.json(), classify(what(transport, body), reply));
+    }
+
+    /** The raw answer of {@link #probe}. */
+    public record Probe(int status, JsonNode json, Outcome outcome) {}
+
     /** Posts {@link Bodies#message} with {@code tools/invoke}. */
     public Outcome sendMessage(Route route, String text, boolean silent) {
         return post(Transport.TOOLS_INVOKE, Bodies.message(route, text, silent), null);
