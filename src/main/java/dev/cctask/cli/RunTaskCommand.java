@@ -39,7 +39,7 @@ public final class RunTaskCommand implements Callable<Integer> {
     @Option(names = "--task-file", paramLabel = "FILE", description = "Read the prompt (UTF-8) from FILE; '-' reads stdin.")
     String taskFile;
 
-    @Option(names = {"-p", "--project"}, paramLabel = "DIR", description = "Claude's working directory (default: ${DEFAULT-VALUE}); created if missing.")
+    @Option(names = {"-p", "--project"}, paramLabel = "DIR", description = "Claude's working directory (default: /tmp/cc-scratch); created if missing.")
     String project;
 
     @Option(names = {"-s", "--session"}, paramLabel = "KEY", description = "OpenClaw session key: chat route and wake target.")
