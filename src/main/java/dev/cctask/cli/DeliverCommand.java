@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -50,11 +51,8 @@ public final class DeliverCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
-    @Option(names = "--gateway-url", paramLabel = "URL", description = "Gateway base URL (default: from the config).")
-    String gatewayUrl;
-
-    @Option(names = "--token-env", paramLabel = "NAME", description = "Read the gateway token from this variable.")
-    String tokenEnv;
+    @Mixin
+    GatewayOptions gateway = new GatewayOptions();
 
     /** Seams for tests; the defaults are the real environment and gateway. */
     Supplier<Env> env = CliEnv::get;
@@ -68,7 +66,8 @@ public final class DeliverCommand implements Callable<Integer> {
         }
         Env environment = env.get();
         Outbox outbox = Outbox.in(environment.stateDir());
-        Deliverer deliverer = new Deliverer(outbox, senders.create(environment, gatewayUrl, tokenEnv, spec.commandLine().getErr()));
+        Deliverer deliverer = new Deliverer(outbox,
+                senders.create(environment, gateway.url, gateway.tokenEnv, spec.commandLine().getErr()));
         Report report;
         try {
             report = deliverer.expire(Outbox.MAX_AGE).then(deliverer.flush(Duration.ofSeconds(deadlineSeconds)));

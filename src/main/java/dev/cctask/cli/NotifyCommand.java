@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -61,11 +62,8 @@ public final class NotifyCommand implements Callable<Integer> {
     @Option(names = "--bg", description = "Post '📡 TEXT' with the gateway message tool instead of waking the agent.")
     boolean background;
 
-    @Option(names = "--gateway-url", paramLabel = "URL", description = "Gateway base URL (default: from the config).")
-    String gatewayUrl;
-
-    @Option(names = "--token-env", paramLabel = "NAME", description = "Read the gateway token from this variable.")
-    String tokenEnv;
+    @Mixin
+    GatewayOptions gateway = new GatewayOptions();
 
     @Override
     public Integer call() {
@@ -81,7 +79,7 @@ public final class NotifyCommand implements Callable<Integer> {
         RouteOptions given = route != null ? route : new RouteOptions();
         ExplicitRoute explicit = given.explicit != null ? given.explicit : new ExplicitRoute();
         NotifyStatus status = new Notifier(env).send(new Notifier.Request(given.group, given.session,
-                explicit.channel, explicit.target, message, timeout, background, gatewayUrl, tokenEnv));
+                explicit.channel, explicit.target, message, timeout, background, gateway.url, gateway.tokenEnv));
         PrintWriter out = spec.commandLine().getOut();
         out.print(status.toJson() + "\n");
         out.flush();

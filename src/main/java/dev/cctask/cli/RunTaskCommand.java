@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = "Run a Claude Code task in the background and report progress and the result to an OpenClaw chat.",
         subcommands = {NotifyCommand.class, SessionsCommand.class, TasksCommand.class, CancelCommand.class,
-            DeliverCommand.class})
+            DeliverCommand.class, DoctorCommand.class, CompletionCommand.class})
 public final class RunTaskCommand implements Callable<Integer> {
 
     @Spec
@@ -38,7 +39,7 @@ public final class RunTaskCommand implements Callable<Integer> {
     @Option(names = "--task-file", paramLabel = "FILE", description = "Read the prompt (UTF-8) from FILE; '-' reads stdin.")
     String taskFile;
 
-    @Option(names = {"-p", "--project"}, paramLabel = "DIR", description = "Claude's working directory (default: ${DEFAULT-VALUE}); created if missing.")
+    @Option(names = {"-p", "--project"}, paramLabel = "DIR", description = "Claude's working directory (default: /tmp/cc-scratch); created if missing.")
     String project;
 
     @Option(names = {"-s", "--session"}, paramLabel = "KEY", description = "OpenClaw session key: chat route and wake target.")
@@ -90,11 +91,8 @@ public final class RunTaskCommand implements Callable<Integer> {
     @Option(names = "--delivery-deadline", paramLabel = "SECONDS", defaultValue = "900", description = "How long to retry delivering the result (default: ${DEFAULT-VALUE}).")
     int deliveryDeadline;
 
-    @Option(names = "--gateway-url", paramLabel = "URL", description = "OpenClaw gateway URL (default: from openclaw.json).")
-    String gatewayUrl;
-
-    @Option(names = "--token-env", paramLabel = "VAR", description = "Read the gateway token from this environment variable.")
-    String tokenEnv;
+    @Mixin
+    GatewayOptions gateway = new GatewayOptions();
 
     @Override
     public Integer call() {
@@ -134,7 +132,7 @@ public final class RunTaskCommand implements Callable<Integer> {
         return new TaskOptions(prompt, project != null ? project : TaskOptions.DEFAULT_PROJECT, project != null,
                 session, output, timeout, resume, resumeLabel, sessionLabel, notifyChannel, notifyTarget,
                 notifyThreadId, wake, heartbeatInterval, claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadline,
-                gatewayUrl, tokenEnv);
+                gateway.url, gateway.tokenEnv);
     }
 
     private String readTaskFile(String file) {

@@ -3,7 +3,7 @@ package dev.cctask.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cctask.UserException;
-import dev.cctask.registry.PythonJson;
+import dev.cctask.PythonJson;
 import dev.cctask.registry.Session;
 import dev.cctask.registry.SessionRegistry;
 import java.io.IOException;

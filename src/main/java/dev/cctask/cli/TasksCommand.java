@@ -9,7 +9,7 @@ import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.Sender;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
-import dev.cctask.registry.PythonJson;
+import dev.cctask.PythonJson;
 import dev.cctask.registry.SessionRegistry;
 import dev.cctask.task.Reconciler;
 import java.io.IOException;

@@ -11,9 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
@@ -25,6 +27,8 @@ import java.util.function.DoubleSupplier;
  *       given up on, so the agent wakes after the chat shows the result.
  *   <li>Retryable outcomes back off 1, 2, 4 … s (capped at 60 s, ±20 % jitter); {@code Retry-After} is the minimum.
  *   <li>Permanent outcomes move the item to {@code failed/} at once; it is reported once, in that flush's report.
+ *   <li>Outcomes that need a configuration fix (401, 403, 404) stop the run's items for this flush; they stay
+ *       pending, with the fix as their last error, for the next flush ({@code run-task deliver}) after the fix.
  *   <li>An item is removed only when accepted, so nothing is lost; a send whose answer was lost may repeat.
  * </ul>
  */
@@ -50,9 +54,10 @@ public final class Deliverer {
      *
      * @param reason        the gateway's one-line description (pending, failed), or null when delivered
      * @param nextAttemptAt for pending items: not sent before this instant; else null
+     * @param lastAnswer    the gateway's answer to this flush's last attempt (status and body for the log), or null
      */
-    public record ItemReport(
-            String id, Event event, Kind kind, State state, int attempts, String reason, Instant nextAttemptAt) {}
+    public record ItemReport(String id, Event event, Kind kind, State state, int attempts, String reason,
+            Instant nextAttemptAt, Outcome lastAnswer) {}
 
     /** The result of a flush: what it delivered or gave up on, and everything still pending. */
     public record Report(List<ItemReport> items) {
@@ -117,16 +122,18 @@ public final class Deliverer {
      * Returns early, with what it has, when the thread is interrupted.
      */
     public Report flush(Duration deadline) throws IOException {
-        List<ItemReport> settled = new ArrayList<>();
-        Map<String, String> notes = new HashMap<>();
+        Round round = new Round();
         if (sender == null) {
-            return new Report(pendingReports(settled, Map.of(), NO_TOKEN));
+            return new Report(pendingReports(round, NO_TOKEN));
         }
         Instant end = clock.instant().plus(deadline);
         while (!Thread.currentThread().isInterrupted()) {
             Instant wakeAt = null;
             for (List<Item> run : byRun(outbox.pending()).values()) {
-                Instant next = deliverInOrder(run, settled, notes);
+                if (round.blockedRuns.contains(run.get(0).runId())) {
+                    continue;
+                }
+                Instant next = deliverInOrder(run, round);
                 if (next != null && (wakeAt == null || next.isBefore(wakeAt))) {
                     wakeAt = next;
                 }
@@ -143,7 +150,21 @@ public final class Deliverer {
                 }
             }
         }
-        return new Report(pendingReports(settled, notes, null));
+        return new Report(pendingReports(round, null));
+    }
+
+    /** What one flush has learnt so far. */
+    private static final class Round {
+        final List<ItemReport> settled = new ArrayList<>();
+        final Map<String, String> notes = new HashMap<>();
+        final Map<String, Outcome> answers = new HashMap<>();
+        /** Runs whose next item needs a configuration fix: not tried again in this flush. */
+        final Set<String> blockedRuns = new HashSet<>();
+
+        ItemReport report(Item item, State state, String reason, Instant next) {
+            return new ItemReport(item.id(), item.event(), item.kind(), state, item.attempts(), reason, next,
+                    answers.get(item.id()));
+        }
     }
 
     /**
@@ -160,7 +181,7 @@ public final class Deliverer {
                         String why = "expired: not delivered within " + maxAge.toDays() + " days"
                                 + (claim.item().lastError() == null ? "" : " (last error: " + claim.item().lastError() + ")");
                         claim.moveToFailed(claim.item().withError(why));
-                        expired.add(report(claim.item(), State.FAILED, why, null));
+                        expired.add(new Round().report(claim.item(), State.FAILED, why, null));
                     }
                 }
             }
@@ -173,8 +194,7 @@ public final class Deliverer {
      *
      * @return when to look at this run again, or null when all its items are settled
      */
-    private Instant deliverInOrder(List<Item> run, List<ItemReport> settled, Map<String, String> notes)
-            throws IOException {
+    private Instant deliverInOrder(List<Item> run, Round round) throws IOException {
         for (Item listed : run) {
             Instant now = clock.instant();
             if (listed.nextAttemptAt().isAfter(now)) {
@@ -182,25 +202,33 @@ public final class Deliverer {
             }
             try (Claim claim = outbox.claim(listed).orElse(null)) {
                 if (claim == null) {
-                    notes.put(listed.id(), LOCKED);
+                    round.notes.put(listed.id(), LOCKED);
                     return now.plus(LOCK_POLL); // another sender has it, or it just went away
                 }
-                notes.remove(listed.id());
+                round.notes.remove(listed.id());
                 Item item = claim.item();
                 if (item.nextAttemptAt().isAfter(now)) {
                     return item.nextAttemptAt(); // another sender tried it meanwhile
                 }
                 Outcome outcome = send(item);
+                round.answers.put(item.id(), outcome);
                 if (outcome instanceof Outcome.Accepted) {
                     claim.remove();
-                    settled.add(report(item, State.DELIVERED, null, null));
+                    round.settled.add(round.report(item, State.DELIVERED, null, null));
+                } else if (outcome instanceof Outcome.NeedsFix) {
+                    // not retried in this flush: kept, due at once, for the next flush after the fix
+                    claim.save(item.afterAttempt(now, outcome.describe()));
+                    round.notes.put(item.id(), outcome.describe());
+                    round.blockedRuns.add(item.runId());
+                    return null;
                 } else if (outcome instanceof Outcome.Permanent) {
                     Item failed = item.afterAttempt(now, outcome.describe());
                     claim.moveToFailed(failed);
-                    settled.add(report(failed, State.FAILED, outcome.describe(), null));
+                    round.settled.add(round.report(failed, State.FAILED, outcome.describe(), null));
                 } else {
                     Duration retryAfter = outcome instanceof Outcome.Retryable r ? r.retryAfter() : null;
-                    Item retry = item.afterAttempt(now.plus(backoff(item.attempts() + 1, retryAfter)),
+                    // counted from the answer, not from before the send: Retry-After means "after this response"
+                    Item retry = item.afterAttempt(clock.instant().plus(backoff(item.attempts() + 1, retryAfter)),
                             outcome.describe());
                     claim.save(retry);
                     return retry.nextAttemptAt();
@@ -235,23 +263,19 @@ public final class Deliverer {
     }
 
     /** The settled items, followed by everything still in the outbox with the reason it is still there. */
-    private List<ItemReport> pendingReports(List<ItemReport> settled, Map<String, String> notes, String reason)
-            throws IOException {
-        List<ItemReport> all = new ArrayList<>(settled);
+    private List<ItemReport> pendingReports(Round round, String reason) throws IOException {
+        List<ItemReport> all = new ArrayList<>(round.settled);
         Map<String, Boolean> runBlocked = new HashMap<>();
         for (Item item : outbox.pending()) {
             boolean behind = runBlocked.put(item.runId(), true) != null;
             String why = reason != null ? reason
-                    : notes.containsKey(item.id()) ? notes.get(item.id())
+                    : round.notes.containsKey(item.id()) ? round.notes.get(item.id())
                     : item.lastError() != null ? item.lastError()
                     : behind ? WAITING
                     : NOT_YET;
-            all.add(report(item, State.PENDING, why, item.nextAttemptAt()));
+            all.add(round.report(item, State.PENDING, why, item.nextAttemptAt()));
         }
         return all;
     }
 
-    private static ItemReport report(Item item, State state, String reason, Instant next) {
-        return new ItemReport(item.id(), item.event(), item.kind(), state, item.attempts(), reason, next);
-    }
 }

@@ -3,9 +3,9 @@ package dev.cctask.delivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cctask.PrivateFiles;
 import dev.cctask.gateway.Transport;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,9 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,10 +40,6 @@ public final class Outbox {
     public static final Duration MAX_AGE = Duration.ofDays(7);
 
     private static final int VERSION = 1;
-    private static final FileAttribute<Set<PosixFilePermission>> DIR_MODE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** What an item asks the gateway for. */
     public enum Kind {
@@ -138,7 +131,7 @@ public final class Outbox {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Item> written = new ArrayList<>();
         try {
-            Files.createDirectories(dir, DIR_MODE);
+            PrivateFiles.createDirectories(dir);
             for (Draft d : drafts) {
                 int seq = written.size() + 1;
                 String id = String.format(Locale.ROOT, "%013d-%s-%d", now.toEpochMilli(), runId, seq);
@@ -147,7 +140,6 @@ public final class Outbox {
                 writeAtomically(itemFile(id), item);
                 written.add(item);
             }
-            syncDirectory();
             return List.copyOf(written);
         } catch (IOException e) {
             for (Item item : written) {
@@ -193,7 +185,7 @@ public final class Outbox {
 
     private void quarantine(Path file, Path directory) throws IOException {
         if (directory.equals(dir)) {
-            Files.createDirectories(failedDir(), DIR_MODE);
+            PrivateFiles.createDirectories(failedDir());
             try {
                 Files.move(file, failedDir().resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
             } catch (NoSuchFileException gone) {
@@ -215,7 +207,7 @@ public final class Outbox {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), FILE_MODE);
+            channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PrivateFiles.fileMode());
             if (channel.tryLock() == null) {
                 return release(channel, lockFile); // another process is sending it
             }
@@ -273,7 +265,7 @@ public final class Outbox {
         /** Given up: stored with its last error in {@code failed/}, out of the queue. */
         public void moveToFailed(Item updated) throws IOException {
             save(updated);
-            Files.createDirectories(failedDir(), DIR_MODE);
+            PrivateFiles.createDirectories(failedDir());
             Files.move(itemFile(item.id()), failedDir().resolve(item.id() + ".json"), StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(lockFile);
         }
@@ -295,29 +287,7 @@ public final class Outbox {
     }
 
     private void writeAtomically(Path target, Item item) throws IOException {
-        byte[] content = mapper().writeValueAsBytes(toJson(item));
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + "-", ".tmp", FILE_MODE);
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    ch.write(buffer);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Makes the new directory entries durable too, so an accepted enqueue survives a power cut. */
-    private void syncDirectory() {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException notSupported) {
-            // some file systems cannot sync a directory; the item files themselves are synced
-        }
+        PrivateFiles.writeAtomically(target, mapper().writeValueAsBytes(toJson(item)));
     }
 
     private static ObjectNode toJson(Item item) {

@@ -84,6 +84,19 @@ public final class GatewayClient implements AutoCloseable {
         return classify(what, reply);
     }
 
+    /**
+     * One exchange without the thread-key retry, for side-effect-free probes ({@code run-task doctor}): the HTTP
+     * status (-1 when no answer arrived), the parsed body ({@code MissingNode} when not JSON) and the classification.
+     * The body may echo request data; print only the fields you need.
+     */
+    public Probe probe(Transport transport, JsonNode body) {
+        Reply reply = exchange(transport, body, null);
+        return new Probe(reply.status(), reply.json(), classify(what(transport, body), reply));
+    }
+
+    /** The raw answer of {@link #probe}. */
+    public record Probe(int status, JsonNode json, Outcome outcome) {}
+
     /** Posts {@link Bodies#message} with {@code tools/invoke}. */
     public Outcome sendMessage(Route route, String text, boolean silent) {
         return post(Transport.TOOLS_INVOKE, Bodies.message(route, text, silent), null);
@@ -171,14 +184,18 @@ public final class GatewayClient implements AutoCloseable {
         if (status >= 200 && status < 300) {
             return classifyOk(what, r);
         }
-        String line = redact("HTTP " + status + ": " + oneLine(r.body(), 200) + hint(what, status, r));
+        String body = redact(oneLine(r.body(), 200));
+        String line = redact("HTTP " + status + ": " + body + hint(what, status, r));
         if (status == 400 || status == 413) {
-            return new Outcome.Permanent(status, line);
+            return new Outcome.Permanent(status, line, body);
         }
-        if (status == 401 || status == 403 || status == 404 || status == 408 || status == 429 || status >= 500) {
-            return new Outcome.Retryable(status, line, retryAfter(r.retryAfter(), Instant.now()));
+        if (status == 401 || status == 403 || status == 404) {
+            return new Outcome.NeedsFix(status, line, body);
         }
-        return new Outcome.Permanent(status, line);
+        if (status == 408 || status == 429 || status >= 500) {
+            return new Outcome.Retryable(status, line, retryAfter(r.retryAfter(), Instant.now()), body);
+        }
+        return new Outcome.Permanent(status, line, body);
     }
 
     private Outcome classifyOk(String what, Reply r) {
@@ -269,10 +286,13 @@ public final class GatewayClient implements AutoCloseable {
 
     private static Outcome withNote(Outcome o, String note) {
         if (o instanceof Outcome.Retryable r) {
-            return new Outcome.Retryable(r.httpStatus(), r.describe() + note, r.retryAfter());
+            return new Outcome.Retryable(r.httpStatus(), r.describe() + note, r.retryAfter(), r.body());
         }
         if (o instanceof Outcome.Permanent p) {
-            return new Outcome.Permanent(p.httpStatus(), p.describe() + note);
+            return new Outcome.Permanent(p.httpStatus(), p.describe() + note, p.body());
+        }
+        if (o instanceof Outcome.NeedsFix f) {
+            return new Outcome.NeedsFix(f.httpStatus(), f.describe() + note, f.body());
         }
         return new Outcome.Accepted(o.httpStatus(), o.describe() + note);
     }

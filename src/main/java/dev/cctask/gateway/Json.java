@@ -4,13 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -26,37 +20,6 @@ final class Json {
     /** JSON5 as far as Jackson reads it: the syntax OpenClaw config files use (SPEC §7.1). */
     static ObjectMapper json5() {
         return Json5.MAPPER;
-    }
-
-    /**
-     * Python {@code json.dumps(obj, indent=2)}: {@code "key": value}, two-space indent, LF, non-ASCII as lower-case
-     * {@code \\uXXXX} (surrogate pairs for emoji), empty containers as {@code {}}/{@code []}. No trailing newline.
-     */
-    static String python(JsonNode node) {
-        try {
-            return Python.WRITER.writeValueAsString(node);
-        } catch (JacksonException e) {
-            throw new IllegalStateException("cannot serialise a JSON tree", e);
-        }
-    }
-
-    private static final class Python {
-        static final ObjectWriter WRITER;
-
-        static {
-            DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-            DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                            .withObjectEmptySeparator("")
-                            .withArrayEmptySeparator(""))
-                    .withObjectIndenter(indenter)
-                    .withArrayIndenter(indenter);
-            WRITER = JsonMapper.builder()
-                    .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-                    .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-                    .build()
-                    .writer(printer);
-        }
     }
 
     private static final class Plain {

@@ -2,6 +2,7 @@ package dev.cctask.gateway;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cctask.PythonJson;
 
 /**
  * The status object {@code notify} prints (SPEC §11): {@code {"status":"ok"[,"reply":…]}},
@@ -35,6 +36,6 @@ public record NotifyStatus(String status, String reply, String error) {
         if (error != null) {
             node.put("error", error);
         }
-        return Json.python(node);
+        return PythonJson.write(node);
     }
 }

@@ -14,6 +14,11 @@ public sealed interface Outcome {
     /** One line for logs and users: what happened and how to fix it. */
     String describe();
 
+    /** The gateway's error answer, on one line and cut at 200 code points (SPEC §7.5 log lines), or null. */
+    default String body() {
+        return null;
+    }
+
     default boolean accepted() {
         return this instanceof Accepted;
     }
@@ -22,8 +27,27 @@ public sealed interface Outcome {
     record Accepted(int httpStatus, String describe) implements Outcome {}
 
     /** Worth trying again later (5xx, 401/403/404/408/429, connection errors, timeouts). */
-    record Retryable(int httpStatus, String describe, Duration retryAfter) implements Outcome {}
+    record Retryable(int httpStatus, String describe, Duration retryAfter, String body) implements Outcome {
+        public Retryable(int httpStatus, String describe, Duration retryAfter) {
+            this(httpStatus, describe, retryAfter, null);
+        }
+    }
+
+    /**
+     * Refused until the gateway's configuration changes (401 wrong token, 403 tool policy, 404 tool not allowed):
+     * retrying now only repeats the refusal (and a 401 can trigger an auth lockout), so the item is kept for
+     * {@code run-task deliver} after the fix, and the fix is reported once.
+     */
+    record NeedsFix(int httpStatus, String describe, String body) implements Outcome {
+        public NeedsFix(int httpStatus, String describe) {
+            this(httpStatus, describe, null);
+        }
+    }
 
     /** Will not succeed by repetition (400, 413, "No session found", …). */
-    record Permanent(int httpStatus, String describe) implements Outcome {}
+    record Permanent(int httpStatus, String describe, String body) implements Outcome {
+        public Permanent(int httpStatus, String describe) {
+            this(httpStatus, describe, null);
+        }
+    }
 }

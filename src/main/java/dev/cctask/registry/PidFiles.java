@@ -1,5 +1,6 @@
 package dev.cctask.registry;
 
+import dev.cctask.PrivateFiles;
 import dev.cctask.Env;
 import java.io.IOException;
 import java.net.URL;

@@ -1,5 +1,7 @@
 package dev.cctask.registry;
 
+import dev.cctask.PrivateFiles;
+import dev.cctask.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.Env;

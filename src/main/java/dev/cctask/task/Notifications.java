@@ -1,6 +1,5 @@
 package dev.cctask.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.Env;
 import dev.cctask.delivery.Deliverer;
 import dev.cctask.delivery.Event;
@@ -10,12 +9,14 @@ import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.OutboxException;
 import dev.cctask.gateway.GatewayClient;
 import dev.cctask.gateway.Outcome;
-import dev.cctask.gateway.Transport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -23,11 +24,15 @@ import java.util.function.Consumer;
  * progress messages, and the durable final message + wake through the outbox.
  */
 final class Notifications implements AutoCloseable {
+    /** A little over the 15 s call timeout of a {@code message} send. */
+    static final Duration LAUNCH_WAIT = Duration.ofSeconds(16);
+
     private final RunPlan plan;
     private final String runId;
     private final Consumer<String> log;
     private final GatewayClient client;
     private final Outbox outbox;
+    private volatile CompletableFuture<?> launch = CompletableFuture.completedFuture(null);
 
     Notifications(RunPlan plan, String runId, Env env, Consumer<String> log) {
         this.plan = plan;
@@ -52,12 +57,16 @@ final class Notifications implements AutoCloseable {
         }
     }
 
-    CompletableFuture<?> launchAsync(String text) {
-        if (!chat()) {
-            return CompletableFuture.completedFuture(null);
+    void launchAsync(String text) {
+        if (chat()) {
+            launch = CompletableFuture.runAsync(() -> bestEffort(text, true),
+                    r -> TaskRun.daemon(r, "run-task-launch").start());
         }
-        return CompletableFuture.runAsync(() -> bestEffort(text, true),
-                r -> TaskRun.daemon(r, "run-task-launch").start());
+    }
+
+    /** Completes when the launch call has finished (or at once when there is none). */
+    CompletableFuture<?> launched() {
+        return launch;
     }
 
     void heartbeat(String line) {
@@ -74,10 +83,7 @@ final class Notifications implements AutoCloseable {
     private void bestEffort(String text, boolean background) {
         boolean silent = background && "telegram".equals(plan.route().channel());
         try {
-            Outcome outcome = client.sendMessage(plan.route(), text, silent);
-            if (!outcome.accepted()) {
-                log.accept(LogLines.messageSendReturned(outcome.httpStatus(), outcome.describe()));
-            }
+            logOutcome(Outbox.Kind.MESSAGE, client.sendMessage(plan.route(), text, silent));
         } catch (RuntimeException e) {
             log.accept(LogLines.messageSendReturned(-1, Messages.errorText(e)));
         }
@@ -102,6 +108,7 @@ final class Notifications implements AutoCloseable {
      * Without a writable outbox the items are sent directly, once each, and the loss of durability is said.
      */
     void finalMessage(Event event, String message, Duration deadline) {
+        awaitLaunch();
         List<Outbox.Draft> drafts = Drafts.of(message, plan.route(), plan.options().wake(),
                 plan.options().sessionKey(), runId);
         if (drafts.isEmpty()) {
@@ -132,31 +139,56 @@ final class Notifications implements AutoCloseable {
         }
     }
 
+    /** The chat shows "started" before the result: wait for the launch call (its own timeout bounds this). */
+    private void awaitLaunch() {
+        try {
+            launch.get(LAUNCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // best effort: a failed or slow launch message does not hold the result back any longer
+        }
+    }
+
     private void sendDirectly(List<Outbox.Draft> drafts, Event event) {
         if (client == null) {
             return;
         }
         for (Outbox.Draft d : drafts) {
-            Outcome outcome = client.post(d.transport(), d.body(), d.idempotencyKey());
-            logOutcome(d.kind(), d.body(), outcome.accepted(), outcome.httpStatus(), outcome.describe());
+            logOutcome(d.kind(), client.post(d.transport(), d.body(), d.idempotencyKey()));
         }
     }
 
     private void logItem(Deliverer.ItemReport r) {
-        boolean ok = r.state() == Deliverer.State.DELIVERED;
-        logOutcome(r.kind(), null, ok, -1, r.reason());
+        if (r.lastAnswer() != null) {
+            logOutcome(r.kind(), r.lastAnswer());
+        } else if (r.state() != Deliverer.State.DELIVERED) {
+            log.accept(r.kind() == Outbox.Kind.WAKE ? LogLines.sessionsSendReturned(-1, r.reason())
+                    : LogLines.messageSendReturned(-1, r.reason()));
+        }
     }
 
-    private void logOutcome(Outbox.Kind kind, JsonNode body, boolean accepted, int status, String reason) {
-        if (kind == Outbox.Kind.WAKE) {
-            if (accepted) {
+    /**
+     * SPEC §7.5 log lines: the HTTP status and the gateway's own answer (or what went wrong without one). A message
+     * failure also says how to fix it; the wake line carries the spec's own hint.
+     */
+    private void logOutcome(Outbox.Kind kind, Outcome outcome) {
+        if (outcome.accepted()) {
+            if (kind == Outbox.Kind.WAKE) {
                 log.accept(plan.options().wake() == WakeMode.HOOKS ? LogLines.agentWokenViaHooks()
                         : LogLines.agentNotifiedViaSessionsSend());
-            } else {
-                log.accept(LogLines.sessionsSendReturned(status, reason));
             }
-        } else if (!accepted) {
-            log.accept(LogLines.messageSendReturned(status, reason));
+            return;
+        }
+        if (outcome.body() == null) {
+            log.accept(kind == Outbox.Kind.WAKE ? LogLines.sessionsSendReturned(outcome.httpStatus(), outcome.describe())
+                    : LogLines.messageSendReturned(outcome.httpStatus(), outcome.describe()));
+        } else if (kind == Outbox.Kind.WAKE) {
+            log.accept(LogLines.sessionsSendReturned(outcome.httpStatus(), outcome.body()));
+        } else {
+            int fix = outcome.describe().indexOf(" — ");
+            log.accept(LogLines.messageSendReturned(outcome.httpStatus(), outcome.body())
+                    + (fix < 0 ? "" : outcome.describe().substring(fix)));
         }
     }
 

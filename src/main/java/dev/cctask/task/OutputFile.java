@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import dev.cctask.PrivateFiles;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -8,15 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * The run's output file (SPEC §8.2, D9): created at start with mode 0600, assistant text appended while
@@ -24,8 +21,6 @@ import java.util.Set;
  */
 public final class OutputFile implements AutoCloseable {
     static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
 
     private final Path path;
     private final Writer writer;
@@ -46,11 +41,11 @@ public final class OutputFile implements AutoCloseable {
      */
     public static OutputFile create(String explicit, LocalDateTime start) throws IOException {
         Path first = firstChoice(explicit, start).toAbsolutePath();
-        createParents(first.getParent());
+        PrivateFiles.createDirectories(first.getParent());
         if (explicit != null) {
             FileChannel ch = FileChannel.open(first, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING), fileMode());
-            Files.setPosixFilePermissions(first, FILE_MODE);
+                    StandardOpenOption.TRUNCATE_EXISTING), PrivateFiles.fileMode());
+            Files.setPosixFilePermissions(first, PosixFilePermissions.fromString("rw-------")); // an existing file too
             return new OutputFile(first, Channels.newWriter(ch, StandardCharsets.UTF_8));
         }
         String base = first.getFileName().toString().replaceFirst("\\.txt$", "");
@@ -58,7 +53,7 @@ public final class OutputFile implements AutoCloseable {
             Path candidate = n == 1 ? first : first.resolveSibling(base + "-" + n + ".txt");
             try {
                 FileChannel ch = FileChannel.open(candidate,
-                        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileMode());
+                        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PrivateFiles.fileMode());
                 return new OutputFile(candidate, Channels.newWriter(ch, StandardCharsets.UTF_8));
             } catch (FileAlreadyExistsException taken) {
                 // try the next suffix
@@ -80,13 +75,7 @@ public final class OutputFile implements AutoCloseable {
     /** Replaces the content with the final text: temp file in the same directory, then atomic rename. */
     public synchronized void replaceWith(String finalText) throws IOException {
         close();
-        Path tmp = Files.createTempFile(path.getParent(), ".cc-output-", ".tmp", fileMode());
-        try {
-            Files.writeString(tmp, finalText, StandardCharsets.UTF_8);
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        PrivateFiles.writeAtomically(path, finalText.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -94,13 +83,4 @@ public final class OutputFile implements AutoCloseable {
         writer.close();
     }
 
-    private static void createParents(Path dir) throws IOException {
-        if (dir != null && !Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-        }
-    }
-
-    private static FileAttribute<Set<PosixFilePermission>> fileMode() {
-        return PosixFilePermissions.asFileAttribute(FILE_MODE);
-    }
 }

@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cctask.Env;
 import dev.cctask.claude.ClaudeCommand;
 import dev.cctask.claude.ClaudeProcess;
@@ -38,7 +39,6 @@ public final class TaskRun {
     static final Duration KILL_GRACE = Duration.ofSeconds(10);
     static final Duration DRAIN = Duration.ofSeconds(5);
     static final Duration CANCEL_DELIVERY = Duration.ofSeconds(20);
-    static final Duration LAUNCH_WAIT = Duration.ofSeconds(16);
 
     enum End { EXITED, TIMEOUT, CANCELLED }
 
@@ -63,7 +63,6 @@ public final class TaskRun {
     private ScheduledExecutorService timer;
     private NotifyRelay relay;
     private volatile long spawnNanos;
-    private CompletableFuture<?> launch = CompletableFuture.completedFuture(null);
     private volatile String registeredSessionId;
 
     private TaskRun(RunPlan plan, Env env, PrintWriter err) {
@@ -74,7 +73,7 @@ public final class TaskRun {
     }
 
     public static int execute(TaskOptions options, Env env, PrintWriter out, PrintWriter err) {
-        TaskOptions resolved = ResumeByLabel.resolve(options, env, err);
+        TaskOptions resolved = ResumeTarget.resolve(options, env, err);
         RunPlan plan = RunPlan.resolve(resolved, env);
         if (resolved.dryRun()) {
             DryRun.print(plan, env, LocalDateTime.now(), out);
@@ -126,7 +125,7 @@ public final class TaskRun {
         LogLines.banner(new LogLines.Banner(o.task(), o.project(), output.path().toString(), o.timeoutSeconds(),
                 o.resume(), o.label(), runnerPid, plan.route(), runId)).forEach(this::log);
         notifications.warnIfNothingConfigured(output.path());
-        launch = notifications.launchAsync(Messages.launch(
+        notifications.launchAsync(Messages.launch(
                 new Messages.Launch(o.task(), o.project(), o.timeoutSeconds(), runnerPid, o.label(), o.resume())));
 
         Path claude = ClaudeCommand.resolveExecutable(o.claudeBin(), env);
@@ -134,7 +133,7 @@ public final class TaskRun {
         if (end.isDone()) {
             return finish();
         }
-        StreamParser parser = new StreamParser(new com.fasterxml.jackson.databind.ObjectMapper(), state, new StreamParser.Listener() {
+        StreamParser parser = new StreamParser(new ObjectMapper(), state, new StreamParser.Listener() {
             @Override
             public void onSessionId(String sessionId) {
                 registerSession(sessionId);
@@ -157,7 +156,7 @@ public final class TaskRun {
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "run-task-timeout"));
         timer.schedule(() -> end.complete(End.TIMEOUT), o.timeoutSeconds(), TimeUnit.SECONDS);
         if (notifications.chat()) {
-            heartbeat = new Heartbeat(o.heartbeatIntervalSeconds() * 1000L, launch, this::heartbeatLine,
+            heartbeat = new Heartbeat(o.heartbeatIntervalSeconds() * 1000L, notifications.launched(), this::heartbeatLine,
                     notifications::heartbeat);
         }
         return finish();
@@ -181,7 +180,6 @@ public final class TaskRun {
         RunOutcome outcome = RunOutcome.of(state, exitCode, child == null ? "" : child.stderr(),
                 how == End.TIMEOUT, how == End.CANCELLED, o.resume());
         Duration deadline = how == End.CANCELLED ? min(CANCEL_DELIVERY, deadline()) : deadline();
-        awaitLaunch();
         if (outcome.resumeFailed()) {
             log(LogLines.resumeFailed(o.resume()));
             output.replaceWith(outcome.finalText());
@@ -221,7 +219,6 @@ public final class TaskRun {
             if (notifications == null) {
                 notifications = new Notifications(plan, runId, env, this::log);
             }
-            awaitLaunch();
             notifications.finalMessage(Event.CRASH, Messages.crash(o.task(), Messages.errorText(t)), deadline());
         } catch (Throwable nested) {
             log("💥 Crash while reporting the crash: " + Messages.errorText(nested));
@@ -229,15 +226,19 @@ public final class TaskRun {
         return 1;
     }
 
+    /**
+     * The PID file learns the session id before the registry does: a runner killed in between then still leaves
+     * what reconciliation needs to mark the entry lost (SPEC §8.6).
+     */
     private void registerSession(String sessionId) {
         registeredSessionId = sessionId;
+        updatePidFile(PidFile.SESSION_ID, sessionId);
         try {
             registry.register(registration(sessionId));
             log(LogLines.sessionRegistered(sessionId));
         } catch (IOException | RuntimeException e) {
             log(LogLines.registerFailed(Messages.errorText(e)));
         }
-        updatePidFile(PidFile.SESSION_ID, sessionId);
     }
 
     /** Called from the main and the stream threads: one rewrite at a time. */
@@ -282,17 +283,6 @@ public final class TaskRun {
                     new SessionRegistry.Completion("failed", null, null, null, null, null, state.tokens()));
         } catch (IOException | RuntimeException e) {
             log(LogLines.registerFailed(Messages.errorText(e)));
-        }
-    }
-
-    /** The chat shows "started" before the result: a final message waits for the launch call (15 s at most). */
-    private void awaitLaunch() {
-        try {
-            launch.get(LAUNCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // best effort: a failed or slow launch message does not hold the result back any longer
         }
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.registry.IsoLocal;
-import dev.cctask.registry.PythonJson;
+import dev.cctask.PythonJson;
 import dev.cctask.registry.SessionRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;

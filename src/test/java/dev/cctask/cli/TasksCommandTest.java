@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
-import dev.cctask.registry.PythonJson;
+import dev.cctask.PythonJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

@@ -120,6 +120,27 @@ class DelivererTest {
     }
 
     @Test
+    void aWrongTokenIsNotRetriedButKeptForDeliverAfterTheFix() throws Exception {
+        enqueue("r");
+        Outcome wrongToken = new Outcome.NeedsFix(401, "HTTP 401: Unauthorized — wrong gateway token");
+        ScriptedSender refusing = new ScriptedSender(time, wrongToken, wrongToken, wrongToken);
+
+        Report first = deliverer(refusing).flush(DEADLINE);
+
+        assertEquals(List.of("message done r"), refusing.sent(), "one attempt, no retry loop against a 401");
+        assertEquals(List.of(), time.sleeps);
+        assertEquals(2, first.pending());
+        assertEquals("HTTP 401: Unauthorized — wrong gateway token", first.items().get(0).reason());
+        assertEquals("HTTP 401: Unauthorized — wrong gateway token", outbox().pending().get(0).lastError());
+        assertEquals(List.of(), outbox().failed());
+
+        ScriptedSender fixed = new ScriptedSender(time);
+        Report later = deliverer(fixed).flush(DEADLINE);
+        assertEquals(List.of("message done r", "sessions_send wake r"), fixed.sent());
+        assertEquals(2, later.delivered());
+    }
+
+    @Test
     void afterTheDeadlineItemsRemainAndALaterFlushDeliversThemInOrder() throws Exception {
         enqueue("r");
         Outcome down = ScriptedSender.unavailable(503);

@@ -1,5 +1,6 @@
 package dev.cctask.gateway;
 
+import dev.cctask.PythonJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +36,6 @@ class NotifyStatusTest {
         node.putArray("a").add(1).add("x");
         node.putObject("empty");
         node.putArray("none");
-        assertEquals("{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"empty\": {},\n  \"none\": []\n}", Json.python(node));
+        assertEquals("{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"empty\": {},\n  \"none\": []\n}", PythonJson.write(node));
     }
 }

@@ -1,5 +1,7 @@
 package dev.cctask.registry;
 
+import dev.cctask.support.PythonCheck;
+import dev.cctask.PythonJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,6 @@
 package dev.cctask.registry;
 
+import dev.cctask.PythonJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

@@ -27,7 +27,8 @@ public final class FakeGateway implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One received request: tool, parsed body, and when it arrived. */
-    public record Call(String path, String tool, JsonNode body, String authorization, long atMillis) {
+    public record Call(String path, String tool, JsonNode body, String authorization, String idempotencyKey,
+            long atMillis) {
         public String text() {
             JsonNode m = body.path("args").path("message");
             return m.isTextual() ? m.asText() : null;
@@ -39,6 +40,15 @@ public final class FakeGateway implements AutoCloseable {
     private volatile Function<Call, MockResponse> script = FakeGateway::accept;
 
     public FakeGateway() throws IOException {
+        this(0);
+    }
+
+    /** A gateway on a given loopback port (one a test reserved earlier, to start the gateway late). */
+    public static FakeGateway onPort(int port) throws IOException {
+        return new FakeGateway(port);
+    }
+
+    private FakeGateway(int port) throws IOException {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -50,12 +60,13 @@ public final class FakeGateway implements AutoCloseable {
                     body = JSON.createObjectNode();
                 }
                 Call call = new Call(request.getUrl().encodedPath(), body.path("tool").asText(null), body,
-                        request.getHeaders().get("Authorization"), System.currentTimeMillis());
+                        request.getHeaders().get("Authorization"), request.getHeaders().get("Idempotency-Key"),
+                        System.currentTimeMillis());
                 calls.add(call);
                 return script.apply(call);
             }
         });
-        server.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+        server.start(java.net.InetAddress.getByName("127.0.0.1"), port);
     }
 
     /** The real gateway's answers: message sent, sessions_send accepted. */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,6 +119,33 @@ class RunTaskProcessTest {
     }
 
     @Test
+    void resumeByLabelFindsTheSessionAndResumesItInItsOwnDirectory() throws Exception {
+        fake("basic.jsonl");
+        var first = runTask.run(Duration.ofSeconds(30), args("--session-label", "Architecture research"));
+        assertEquals(0, first.exitCode(), first.toString());
+        String sid = JSON.readTree(runTask.stateDir().resolve("claude_sessions.json").toFile()).path("sessions")
+                .fieldNames().next();
+
+        Path argv = sandbox.resolve("argv.txt");
+        Path env = sandbox.resolve("env.txt");
+        fake("resume.jsonl").env("FAKE_CLAUDE_ARGV_FILE", argv.toString()).env("FAKE_CLAUDE_ENV_FILE", env.toString());
+        var second = runTask.run(Duration.ofSeconds(30), "-t", "Now run it again", "--resume-label", "architecture",
+                "-o", sandbox.resolve("out2.txt").toString(), "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(),
+                "--pid-dir", runTask.pidDir().toString());
+        assertEquals(0, second.exitCode(), second.toString());
+        assertTrue(Files.readAllLines(argv).containsAll(List.of("--resume", sid)), Files.readAllLines(argv).toString());
+        assertTrue(Files.readAllLines(env).contains("PWD=" + project), "resumed in the registered project dir");
+        assertTrue(second.stderr().contains("⚠ Session " + sid + " was started in " + project + "; resuming there"),
+                second.stderr());
+        JsonNode entry = JSON.readTree(runTask.stateDir().resolve("claude_sessions.json").toFile()).path("sessions").path(sid);
+        assertEquals("Architecture research", entry.path("label").asText(), "the label is kept on resume [P9]");
+
+        var none = runTask.run(Duration.ofSeconds(30), "-t", "x", "--resume-label", "gardening", "--dry-run");
+        assertEquals(1, none.exitCode(), none.toString());
+        assertEquals("no session matches 'gardening'; closest labels: Architecture research", none.stderr().strip());
+    }
+
+    @Test
     void noSessionMeansNoRequestsButTheOutputFileIsWritten() throws Exception {
         fake("basic.jsonl");
         var r = runTask.run(Duration.ofSeconds(30), args());
@@ -154,6 +182,19 @@ class RunTaskProcessTest {
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "grandchild survived");
         assertTrue(r.stderr().contains("⏰ TIMEOUT Done (exit 137"), r.stderr());
         assertNoPidFiles();
+    }
+
+    @Test
+    void aGatewayThatTakes20sPerAnswerDelaysNeitherTheTimeoutNorItsMessage() throws Exception {
+        // every call outlives the client's 15 s call timeout
+        gateway.script(c -> new mockwebserver3.MockResponse.Builder().headersDelay(20, TimeUnit.SECONDS).body("{}").build());
+        fake("basic.jsonl").env("FAKE_CLAUDE_SLEEP_AFTER", "300");
+        var r = runTask.run(Duration.ofSeconds(120), args("-s", KEY, "--timeout", "3", "--heartbeat-interval", "5",
+                "--delivery-deadline", "1"));
+        assertEquals(1, r.exitCode(), r.toString());
+        String timedOut = gateway.messageTexts().stream().filter(t -> t.startsWith("⏰")).findFirst().orElseThrow();
+        assertTrue(timedOut.matches("(?s)⏰ Claude Code timed out after [3-9]s \\(limit: 3s\\).*"),
+                "the timeout fired on time and the message says so, whatever the gateway's latency: " + timedOut);
     }
 
     @Test
@@ -215,11 +256,61 @@ class RunTaskProcessTest {
     }
 
     @Test
+    void unwritableOutputDirectoryTakesTheCrashPath() throws Exception {
+        Path notADir = sandbox.resolve("file");
+        Files.writeString(notADir, "x");
+        var r = runTask.run(Duration.ofSeconds(30), "-t", "x", "-p", project.toString(), "-o",
+                notADir.resolve("out.txt").toString(), "-s", KEY, "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(),
+                "--pid-dir", runTask.pidDir().toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(lastMessage().startsWith("💥 Claude Code script crashed!\n\n**Task:** x\n**Error:** "), lastMessage());
+        assertNoPidFiles();
+    }
+
+    @Test
     void projectPathThatIsAFileTakesTheCrashPath() throws Exception {
         Files.writeString(project, "not a dir");
         var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY));
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(lastMessage().startsWith("💥 Claude Code script crashed!"), lastMessage());
+    }
+
+    @Test
+    void hooksWakeUsesTheHooksTokenAndTheRunIdAsIdempotencyKey() throws Exception {
+        Files.writeString(runTask.stateDir().resolve("openclaw.json"), "{gateway: {port: " + gateway.port()
+                + ", auth: {token: '" + FakeGateway.TOKEN + "'}}, hooks: {enabled: true, token: 'hooks-secret-77'}}");
+        fake("basic.jsonl");
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY, "--wake", "hooks"));
+        assertEquals(0, r.exitCode(), r.toString());
+        FakeGateway.Call wake = gateway.calls().get(gateway.calls().size() - 1);
+        assertEquals("/hooks/agent", wake.path());
+        assertEquals("Bearer hooks-secret-77", wake.authorization());
+        String runId = r.stderr().lines().filter(l -> l.startsWith("   Run: ")).findFirst().orElseThrow().substring(8);
+        assertEquals(runId, wake.idempotencyKey());
+        assertEquals("claude-code-task", wake.body().path("name").asText());
+        assertEquals("whatsapp", wake.body().path("channel").asText());
+        assertEquals(GROUP, wake.body().path("to").asText());
+        assertTrue(wake.body().path("message").asText().startsWith("[CLAUDE_CODE_RESULT]\n✅ Claude Code task complete!"));
+        assertTrue(gateway.calls().stream().noneMatch(c -> "sessions_send".equals(c.tool())));
+        assertTrue(r.stderr().contains("✓ Agent woken via hooks"), r.stderr());
+    }
+
+    @Test
+    void wakeNoneSendsTheResultButNoWake() throws Exception {
+        fake("basic.jsonl");
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY, "--wake", "none"));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(lastMessage().startsWith("✅ Claude Code task complete!"));
+        assertTrue(gateway.calls().stream().noneMatch(c -> "sessions_send".equals(c.tool()) || c.path().startsWith("/hooks")));
+    }
+
+    @Test
+    void hooksWakeWithoutHooksConfigIsAUsageError() throws Exception {
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY, "--wake", "hooks"));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.stderr().startsWith("--wake hooks: "), r.stderr());
+        assertFalse(Files.exists(project));
+        assertEquals(List.of(), gateway.calls());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.cctask.registry;
+package dev.cctask;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;

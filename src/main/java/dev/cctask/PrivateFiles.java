@@ -1,4 +1,4 @@
-package dev.cctask.registry;
+package dev.cctask;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.cctask.registry;
+package dev.cctask.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs small Python scripts for compatibility checks; tests skip themselves when python3 is not on PATH. */
-final class PythonCheck {
+public final class PythonCheck {
     private PythonCheck() {}
 
-    static boolean available() {
+    public static boolean available() {
         try {
             Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
@@ -26,14 +26,14 @@ final class PythonCheck {
     }
 
     /** Runs {@code python3 -c script args…}; returns stdout (UTF-8); fails with stderr on a non-zero exit. */
-    static String run(String script, String... args) throws IOException, InterruptedException {
+    public static String run(String script, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("python3", "-c", script));
         cmd.addAll(List.of(args));
         return exec(cmd);
     }
 
     /** Runs {@code python3 scriptFile args…} the same way. */
-    static String runFile(Path scriptFile, String... args) throws IOException, InterruptedException {
+    public static String runFile(Path scriptFile, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("python3", scriptFile.toString()));
         cmd.addAll(List.of(args));
         return exec(cmd);

@@ -1,5 +1,6 @@
-package dev.cctask.registry;
+package dev.cctask;
 
+import dev.cctask.support.PythonCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

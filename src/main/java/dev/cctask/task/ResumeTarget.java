@@ -1,0 +1,86 @@
+package dev.cctask.task;
+
+import dev.cctask.App;
+import dev.cctask.Env;
+import dev.cctask.UserException;
+import dev.cctask.registry.Session;
+import dev.cctask.registry.SessionRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Which session a run resumes, and where (SPEC §10, A10). {@code --resume-label TEXT} picks the registered session
+ * whose label matches (exact, then substring; several → exit 2). Claude stores sessions per directory, so when the
+ * registered project dir differs from {@code -p} the run warns, and uses the registered dir unless {@code -p} was
+ * given explicitly.
+ */
+final class ResumeTarget {
+    private ResumeTarget() {}
+
+    static TaskOptions resolve(TaskOptions o, Env env, PrintWriter err) {
+        if (o.resume() == null && o.resumeLabel() == null) {
+            return o;
+        }
+        SessionRegistry registry = SessionRegistry.of(env, line -> err.println(line));
+        Session session = o.resumeLabel() != null ? byLabel(registry, o.resumeLabel()) : byId(registry, o.resume());
+        String sessionId = session != null ? session.id() : o.resume();
+        return o.withResume(sessionId, projectFor(o, session, err));
+    }
+
+    private static Session byLabel(SessionRegistry registry, String label) {
+        List<Session> matches;
+        try {
+            matches = registry.matchLabel(label);
+        } catch (IOException e) {
+            throw new UserException(1, "Cannot read the session registry " + registry.file() + ": " + e.getMessage());
+        }
+        if (matches.isEmpty()) {
+            throw new UserException(1, "no session matches '" + label + "'" + closest(registry, label));
+        }
+        if (matches.size() > 1) {
+            throw new UserException(App.EXIT_USAGE, "--resume-label '" + label + "' matches " + matches.size()
+                    + " sessions; use --resume <id> or a more exact label:\n"
+                    + matches.stream().map(s -> "  " + s.id() + "  " + s.label() + "  " + s.projectDir())
+                            .collect(Collectors.joining("\n")));
+        }
+        return matches.get(0);
+    }
+
+    /** An unregistered id is still resumed as given: Claude knows sessions this registry never saw. */
+    private static Session byId(SessionRegistry registry, String id) {
+        try {
+            return registry.get(id).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String projectFor(TaskOptions o, Session session, PrintWriter err) {
+        String registered = Optional.ofNullable(session).map(Session::projectDir).orElse(null);
+        if (registered == null || Path.of(registered).equals(Path.of(o.project()).toAbsolutePath())) {
+            return o.project();
+        }
+        if (o.projectExplicit()) {
+            err.println("⚠ Session " + session.id() + " was started in " + registered + "; resuming in " + o.project()
+                    + " as asked (Claude stores sessions per directory, so it may not find the session there)");
+            err.flush();
+            return o.project();
+        }
+        err.println("⚠ Session " + session.id() + " was started in " + registered + "; resuming there");
+        err.flush();
+        return registered;
+    }
+
+    private static String closest(SessionRegistry registry, String label) {
+        try {
+            List<String> near = registry.closestLabels(label, 3);
+            return near.isEmpty() ? " (the registry has no labelled sessions)" : "; closest labels: " + String.join(", ", near);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

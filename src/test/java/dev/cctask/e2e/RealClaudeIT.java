@@ -1,0 +1,157 @@
+package dev.cctask.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The real Claude Code CLI 2.1.330 against this suite's Java mock of the Messages API, without run-task: proves
+ * the mock speaks the protocol the CLI expects, and the two CLI facts run-task relies on (prompt on stdin, resume).
+ */
+class RealClaudeIT {
+    private static E2ePeers peers;
+
+    @TempDir
+    Path dir;
+
+    private MockAnthropic mock;
+    private final List<Proc> procs = new ArrayList<>();
+
+    @BeforeAll
+    static void peers() {
+        peers = E2ePeers.locate();
+    }
+
+    @BeforeEach
+    void startMock() throws Exception {
+        mock = new MockAnthropic();
+        Files.createDirectories(dir.resolve("home"));
+        Files.createDirectories(dir.resolve("tmp"));
+        Files.createDirectories(dir.resolve("work"));
+    }
+
+    @AfterEach
+    void stopAll() {
+        procs.forEach(Proc::close);
+        mock.close();
+    }
+
+    @Test
+    void realClaudeRunsTheBashToolAndFinishesAgainstTheJavaMockWithThePromptOnStdin() {
+        String prompt = "Run echo hi with Bash — ünïcødé ✓\n";
+
+        Run run = claude("first", prompt);
+
+        assertEquals(0, run.exit, run.stderr);
+        assertEquals("", run.stderr);
+        assertTrue(run.has("system", "init"), run.stdout);
+        assertTrue(run.events.stream().anyMatch(e -> e.path("type").asText().equals("stream_event")), "partial messages");
+        assertTrue(run.events.stream().anyMatch(e -> e.path("type").asText().equals("assistant")
+                && e.path("message").path("content").path(0).path("name").asText().equals("Bash")
+                && e.path("message").path("content").path(0).path("input").path("command").asText().equals("echo hi")),
+                run.stdout);
+        assertTrue(run.events.stream().anyMatch(e -> e.path("type").asText().equals("user")
+                && e.path("message").path("content").path(0).path("content").asText().equals("hi")), run.stdout);
+        JsonNode result = run.events.get(run.events.size() - 1);
+        assertEquals("result", result.path("type").asText());
+        assertEquals("success", result.path("subtype").asText());
+        assertEquals(false, result.path("is_error").asBoolean(true));
+        assertEquals(MockAnthropic.FINAL_TEXT, result.path("result").asText());
+
+        List<MockAnthropic.Call> calls = mock.messages();
+        assertEquals(2, calls.size(), "one request for the tool_use, one for the final text");
+        for (MockAnthropic.Call c : calls) {
+            assertEquals("test", c.headers().get("x-api-key"));
+            assertEquals("2023-06-01", c.headers().get("anthropic-version"));
+            assertEquals(true, c.body().path("stream").asBoolean());
+        }
+        assertEquals(prompt, calls.get(0).lastUserText(), "the stdin prompt reaches the API verbatim");
+        assertTrue(calls.get(1).answersToolResult());
+    }
+
+    @Test
+    void resumeContinuesTheSessionAndSendsTheEarlierHistory() {
+        Run first = claude("first", "Run echo hi with Bash");
+        assertEquals(0, first.exit, first.stderr);
+        String sid = first.events.get(first.events.size() - 1).path("session_id").asText();
+        int firstRunRequests = mock.messages().size();
+
+        Run second = claude("second", "Now run it again", "--resume", sid);
+
+        assertEquals(0, second.exit, second.stderr);
+        JsonNode result = second.events.get(second.events.size() - 1);
+        assertEquals(sid, result.path("session_id").asText());
+        assertEquals(MockAnthropic.FINAL_TEXT, result.path("result").asText());
+        MockAnthropic.Call resumed = mock.messages().get(firstRunRequests);
+        assertEquals(sid, resumed.headers().get("x-claude-code-session-id"));
+        assertEquals("Now run it again", resumed.lastUserText());
+        String history = Json.write(resumed.messages());
+        assertTrue(history.contains("Run echo hi with Bash"), "the earlier prompt is in the history");
+        assertTrue(history.contains(MockAnthropic.FINAL_TEXT), "the earlier answer is in the history");
+        assertTrue(resumed.messages().size() > mock.messages().get(0).messages().size());
+    }
+
+    @Test
+    void unknownResumeIdIsRefusedWithNoConversationFound() {
+        String unknown = "11111111-2222-4333-8444-555555555555";
+
+        Run run = claude("bad-resume", "hello", "--resume", unknown);
+
+        assertEquals(1, run.exit);
+        assertTrue(run.stderr.contains("No conversation found with session ID: " + unknown), run.stderr);
+        assertEquals(0, mock.messages().size());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "401 | Invalid API key · Fix external API key",
+        "500 | API Error: 500 Internal server error. This is a server-side issue, usually temporary — try again in a"
+                + " moment. If it persists, check your inference gateway (127.0.0.1:PORT).",
+        "529 | API Error: 529 Overloaded. This is a server-side issue, usually temporary — try again in a moment. If it"
+                + " persists, check your inference gateway (127.0.0.1:PORT)."})
+    void apiErrorsEndTheRunWithAnErrorResultAndExitOne(int status, String text) {
+        mock.failWith(status);
+
+        Run run = claude("error-" + status, "Run echo hi with Bash");
+
+        assertEquals(1, run.exit, run.stdout);
+        JsonNode result = run.events.get(run.events.size() - 1);
+        assertEquals(true, result.path("is_error").asBoolean());
+        assertEquals(status, result.path("api_error_status").asInt());
+        assertEquals(text.replace("PORT", String.valueOf(mock.port())), result.path("result").asText());
+        assertEquals(1, mock.messages().size(), "x-should-retry: false stops the retries");
+    }
+
+    private record Run(int exit, String stdout, String stderr, List<JsonNode> events) {
+        boolean has(String type, String subtype) {
+            return events.stream().anyMatch(e -> e.path("type").asText().equals(type)
+                    && e.path("subtype").asText().equals(subtype));
+        }
+    }
+
+    private Run claude(String name, String prompt, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of(peers.claudeBin().toString(), "-p", "--dangerously-skip-permissions",
+                "--verbose", "--output-format", "stream-json", "--include-partial-messages"));
+        cmd.addAll(List.of(extra));
+        Proc p = Proc.start(cmd, mock.claudeEnv(dir.resolve("home"), dir.resolve("tmp")), dir.resolve("work"),
+                dir.resolve("logs"), name, prompt.getBytes(StandardCharsets.UTF_8));
+        procs.add(p);
+        int exit = p.waitFor(Duration.ofSeconds(90));
+        List<JsonNode> events = p.stdout().lines().filter(l -> !l.isBlank()).map(Json::parse).toList();
+        return new Run(exit, p.stdout(), p.stderr(), events);
+    }
+}

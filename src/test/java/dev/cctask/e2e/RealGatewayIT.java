@@ -1,0 +1,98 @@
+package dev.cctask.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The real OpenClaw gateway 2026.9.6 with the fake Telegram and fake model provider, driven directly over
+ * {@code POST /tools/invoke}: proves the harness and the gateway facts run-task relies on (GATEWAY.md §3–§5).
+ */
+@ExtendWith(SharedGateway.class)
+class RealGatewayIT {
+    private static final Duration WAIT = Duration.ofSeconds(60); // the first agent turn took 14–18 s on a loaded 2-core host
+
+    private static FakeTelegram telegram;
+    private static FakeModelProvider model;
+    private static OpenClawGateway gateway;
+
+    @BeforeAll
+    static void gateway(GatewayStack stack) {
+        telegram = stack.telegram;
+        model = stack.model;
+        gateway = stack.gateway;
+    }
+
+    @Test
+    void messageToolSendReachesTheFakeTelegramGroup() {
+        OpenClawGateway.Reply reply = gateway.invoke(send("plain send from RealGatewayIT"));
+
+        assertEquals(200, reply.status(), reply.body().toString());
+        assertEquals(true, reply.body().path("ok").asBoolean());
+        assertTrue(reply.body().path("result").path("details").hasNonNull("messageId"), reply.body().toString());
+        FakeTelegram.Call sent = telegram.awaitSent("the plain send", c -> "plain send from RealGatewayIT".equals(c.text()), WAIT)
+                .stream().filter(c -> "plain send from RealGatewayIT".equals(c.text())).findFirst().orElseThrow();
+        assertEquals(FakeTelegram.GROUP, sent.chatId());
+        assertEquals("HTML", sent.params().path("parse_mode").asText());
+    }
+
+    @Test
+    void sessionsSendIsDeniedByDefaultWith404() {
+        gateway.allowTools(List.of());
+
+        OpenClawGateway.Reply reply = gateway.invoke(probe());
+
+        assertEquals(404, reply.status(), reply.body().toString());
+        assertEquals("Tool not available: sessions_send", reply.body().path("error").path("message").asText());
+    }
+
+    @Test
+    void sessionsSendAllowedByHotReloadIsAcceptedAndRunsOneAgentTurn() {
+        gateway.allowTools(List.of("sessions_send"));
+        OpenClawGateway.Reply probe = gateway.invoke(probe());
+        assertEquals(400, probe.status(), probe.body().toString());
+        assertEquals("message required", probe.body().path("error").path("message").asText());
+        // a session exists only after the chat had traffic: an outbound send creates it
+        assertEquals(200, gateway.invoke(send("session opener")).status());
+        String key = "agent:main:telegram:group:" + FakeTelegram.GROUP;
+        ObjectNode wake = Json.object().put("tool", "sessions_send").put("sessionKey", key);
+        wake.putObject("args").put("sessionKey", key).put("message", "[CLAUDE_CODE_RESULT]\nRealGatewayIT wake")
+                .put("timeoutSeconds", 0);
+
+        OpenClawGateway.Reply reply = gateway.invoke(wake);
+
+        assertEquals(200, reply.status(), reply.body().toString());
+        assertEquals("accepted", reply.body().path("result").path("details").path("status").asText(),
+                reply.body().toString());
+        model.awaitCompletion("the woken agent turn", b -> Json.write(b).contains("RealGatewayIT wake"), WAIT);
+    }
+
+    @Test
+    void wrongTokenIsRejectedWith401() {
+        OpenClawGateway.Reply reply = gateway.invoke(send("never sent"), "not-the-token");
+
+        assertEquals(401, reply.status());
+        assertEquals("unauthorized", reply.body().path("error").path("type").asText());
+        assertTrue(telegram.sent().stream().noneMatch(c -> "never sent".equals(c.text())));
+    }
+
+    private static JsonNode send(String text) {
+        ObjectNode body = Json.object().put("tool", "message");
+        body.putObject("args").put("action", "send").put("channel", "telegram").put("target", FakeTelegram.GROUP)
+                .put("message", text);
+        return body;
+    }
+
+    private static JsonNode probe() {
+        ObjectNode body = Json.object().put("tool", "sessions_send");
+        body.putObject("args");
+        return body;
+    }
+}

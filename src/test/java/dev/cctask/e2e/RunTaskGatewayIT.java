@@ -1,0 +1,221 @@
+package dev.cctask.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code java -jar run-task.jar} against the real OpenClaw gateway 2026.9.6 (one per class, ≈ 25 s to start) with a
+ * fake Telegram Bot API and a fake model provider, and the real Claude CLI against the Java mock (SPEC §13 item 54).
+ * What the group would see is read at the fake Bot API. Tests declare the {@code gateway.tools.allow} they need; the
+ * order only saves hot reloads.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedGateway.class)
+class RunTaskGatewayIT {
+    private static final String KEY = RunTaskClaudeIT.KEY;
+    private static final Duration RUN_LIMIT = Duration.ofSeconds(150);
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static FakeTelegram telegram;
+    private static FakeModelProvider model;
+    private static OpenClawGateway gateway;
+    private static E2ePeers peers;
+
+    @TempDir
+    Path dir;
+
+    private MockAnthropic mock;
+    private final List<Proc> procs = new ArrayList<>();
+
+    @BeforeAll
+    static void gateway(GatewayStack stack) {
+        peers = E2ePeers.locate();
+        RunTask.jar();
+        telegram = stack.telegram;
+        model = stack.model;
+        gateway = stack.gateway;
+    }
+
+    @BeforeEach
+    void startMock() throws IOException {
+        mock = new MockAnthropic();
+        Files.createDirectories(dir.resolve("home"));
+        Files.createDirectories(dir.resolve("tmp"));
+    }
+
+    @AfterEach
+    void stopRuns() {
+        procs.forEach(Proc::close);
+        mock.close();
+    }
+
+    @Test
+    @Order(1)
+    void notifyInTheBackgroundPostsToTheTelegramGroup() {
+        Proc notify = start("notify", gateway.configPath(), "notify", "--session", KEY, "-m", "hi", "--bg");
+        int exit = notify.waitFor(RUN_LIMIT);
+
+        assertEquals(0, exit, notify.stderr());
+        assertEquals("{\n  \"status\": \"ok\"\n}\n", notify.stdout());
+        FakeTelegram.Call sent = telegram.awaitSent("📡 hi", c -> "📡 hi".equals(c.text()), WAIT).stream()
+                .filter(c -> "📡 hi".equals(c.text())).findFirst().orElseThrow();
+        assertEquals(FakeTelegram.GROUP, sent.chatId());
+        assertFalse(sent.params().has("disable_notification"), "notify is not a silent progress line");
+    }
+
+    @Test
+    @Order(1)
+    void notifyToATopicKeyPostsIntoThatForumTopic() {
+        Proc notify = start("notify-topic", gateway.configPath(), "notify", "--session", KEY + ":topic:42",
+                "-m", "topic hi", "--bg");
+        int exit = notify.waitFor(RUN_LIMIT);
+
+        assertEquals(0, exit, notify.stderr());
+        assertEquals("{\n  \"status\": \"ok\"\n}\n", notify.stdout());
+        FakeTelegram.Call sent = telegram.awaitSent("📡 topic hi", c -> "📡 topic hi".equals(c.text()), WAIT).stream()
+                .filter(c -> "📡 topic hi".equals(c.text())).findFirst().orElseThrow();
+        assertEquals(FakeTelegram.GROUP, sent.chatId());
+        assertEquals(42, sent.params().path("message_thread_id").asInt());
+    }
+
+    @Test
+    @Order(2)
+    void fullRunPostsLaunchHeartbeatAndCompletionToTheGroupInOrder() throws IOException {
+        gateway.allowTools(List.of());
+        mock.pauseBeforeFinalReply(Duration.ofSeconds(7));
+        String task = "E2E-G: run echo hi with Bash";
+        Path project = dir.resolve("project");
+        Path out = dir.resolve("out.txt");
+
+        Proc run = runTask("full-run", gateway.configPath(), "-t", task, "-p", project.toString(), "-s", KEY,
+                "-o", out.toString(), "--heartbeat-interval", "5", "--delivery-deadline", "3");
+        int exit = run.waitFor(RUN_LIMIT);
+
+        assertEquals(0, exit, run.stderr());
+        String completion = "✅ Claude Code task complete!\n\nTask: " + task + "\nProject: " + project;
+        List<FakeTelegram.Call> sent = telegram.awaitSent("the completion", c -> c.text().startsWith(completion), WAIT);
+        String launch = "📡 🚀 <i>Claude Code started</i>\n<i>Project:</i> " + project + "\n<i>Timeout:</i> 120min\n"
+                + "<i>PID:</i> " + run.handle().pid() + "\nPrompt: " + task;
+        int first = indexOf(sent, c -> launch.equals(c.text()));
+        int last = indexOf(sent, c -> c.text().startsWith(completion));
+        assertTrue(first >= 0 && last > first, "launch before completion: " + sent);
+        List<FakeTelegram.Call> between = sent.subList(first + 1, last);
+        assertFalse(between.isEmpty(), "at least one heartbeat between launch and completion: " + sent);
+        Pattern beat = Pattern.compile("📡 [🟢🟡🔴] CC \\(\\d+min\\)( \\| .*)?");
+        for (FakeTelegram.Call c : between) {
+            assertTrue(beat.matcher(c.text()).matches(), c.text());
+            assertEquals(FakeTelegram.GROUP, c.chatId());
+            assertEquals(true, c.params().path("disable_notification").asBoolean(), "heartbeats are silent");
+        }
+        assertEquals(true, sent.get(first).params().path("disable_notification").asBoolean(), "launch is silent");
+        FakeTelegram.Call done = sent.get(last);
+        RunTaskClaudeIT.assertMatches(Pattern.quote(completion + "\nResult (29 chars):\n\nDone: the command printed hi.\n\n")
+                + "Cost: \\$\\d+\\.\\d\\d" + Pattern.quote(" · 2 turns · 84 tok\nFull output: " + out), done.text());
+        assertFalse(done.params().path("disable_notification").asBoolean(false), "the result is not silent");
+        assertEquals(MockAnthropic.FINAL_TEXT, Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @Order(3)
+    void deniedSessionsSendIsReportedWithTheGatewayToolsAllowFix() {
+        gateway.allowTools(List.of());
+
+        Proc run = runTask("wake-denied", gateway.configPath(), "-t", "E2E-H1: run echo hi", "-p",
+                dir.resolve("project").toString(), "-s", KEY, "-o", dir.resolve("out.txt").toString(),
+                "--delivery-deadline", "3");
+        int exit = run.waitFor(RUN_LIMIT);
+
+        String stderr = run.stderr();
+        assertEquals(0, exit, "delivery problems never change the exit code\n" + stderr);
+        assertTrue(stderr.contains("⚠ sessions_send returned 404: "), stderr);
+        assertTrue(stderr.contains("Tool not available: sessions_send"), stderr);
+        assertTrue(stderr.contains("(add \"sessions_send\" to gateway.tools.allow)"), stderr);
+        assertFalse(stderr.contains("✓ Agent notified via sessions_send"), stderr);
+    }
+
+    @Test
+    @Order(4)
+    void wrongTokenIsReportedAsUnauthorizedAndTheRunStillWritesItsOutput() throws IOException {
+        String wrong = "wrong-token-" + System.nanoTime();
+        Path config = gateway.configWithToken(dir.resolve("wrong/openclaw.json"), wrong);
+        String task = "E2E-I: run echo hi with a wrong token";
+        Path out = dir.resolve("out.txt");
+
+        Proc run = runTask("wrong-token", config, "-t", task, "-p", dir.resolve("project").toString(), "-s", KEY,
+                "-o", out.toString(), "--delivery-deadline", "3");
+        int exit = run.waitFor(RUN_LIMIT);
+
+        String stderr = run.stderr();
+        assertEquals(0, exit, stderr);
+        assertTrue(stderr.contains("⚠ message send returned 401: "), stderr);
+        assertTrue(stderr.contains("Unauthorized"), stderr);
+        assertFalse(stderr.contains("💥"), stderr);
+        assertFalse(stderr.contains(wrong) || stderr.contains(gateway.token()), "no token in the log");
+        assertEquals(MockAnthropic.FINAL_TEXT, Files.readString(out, StandardCharsets.UTF_8));
+        assertTrue(telegram.sent().stream().noneMatch(c -> c.text() != null && c.text().contains("E2E-I")),
+                "nothing reached the group");
+    }
+
+    @Test
+    @Order(5)
+    void allowedSessionsSendWakesTheAgentWithTheResult() {
+        gateway.allowTools(List.of("sessions_send"));
+        String task = "E2E-H2: run echo hi and wake the agent";
+
+        Proc run = runTask("wake-allowed", gateway.configPath(), "-t", task, "-p", dir.resolve("project").toString(),
+                "-s", KEY, "-o", dir.resolve("out.txt").toString(), "--delivery-deadline", "30");
+        int exit = run.waitFor(RUN_LIMIT);
+
+        String stderr = run.stderr();
+        assertEquals(0, exit, stderr);
+        assertTrue(stderr.contains("✓ Agent notified via sessions_send"), stderr);
+        model.awaitCompletion("the agent turn woken with the result",
+                b -> Json.write(b).contains("[CLAUDE_CODE_RESULT]") && Json.write(b).contains("E2E-H2"), WAIT);
+    }
+
+    private Proc runTask(String name, Path config, String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("--claude-bin", peers.claudeBin().toString(), "--pid-dir", dir.resolve("pids").toString()));
+        return start(name, config, all.toArray(String[]::new));
+    }
+
+    private Proc start(String name, Path config, String... args) {
+        Map<String, String> env = new TreeMap<>(mock.claudeEnv(dir.resolve("home"), dir.resolve("tmp")));
+        env.put("OPENCLAW_CONFIG_PATH", config.toString());
+        env.put("OPENCLAW_STATE_DIR", dir.resolve("state").toString());
+        Proc p = RunTask.start(dir, name, env, Arrays.asList(args));
+        procs.add(p);
+        return p;
+    }
+
+    private static int indexOf(List<FakeTelegram.Call> calls, java.util.function.Predicate<FakeTelegram.Call> match) {
+        for (int i = 0; i < calls.size(); i++) {
+            if (calls.get(i).text() != null && match.test(calls.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.cctask.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class NotifyRelayTest {
+    static final MediaType TEXT = MediaType.get("text/plain; charset=utf-8");
+
+    final List<String> posted = new CopyOnWriteArrayList<>();
+    final AtomicLong clock = new AtomicLong(1_000_000_000_000L);
+    final OkHttpClient http = new OkHttpClient();
+    NotifyRelay relay;
+    Map<String, String> env;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        relay = NotifyRelay.start(posted::add, clock::get);
+        env = relay.childEnv();
+    }
+
+    @AfterEach
+    void tearDown() {
+        relay.close();
+    }
+
+    private Response post(String text, String secret) throws Exception {
+        Request.Builder rb = new Request.Builder().url(env.get(NotifyRelay.URL_ENV)).post(RequestBody.create(text, TEXT));
+        if (secret != null) {
+            rb.header("Authorization", "Bearer " + secret);
+        }
+        return http.newCall(rb.build()).execute();
+    }
+
+    @Test
+    void theChildGetsALoopbackUrlAndA128BitSecret() {
+        assertTrue(env.get(NotifyRelay.URL_ENV).matches("http://127\\.0\\.0\\.1:\\d+/notify"), env.toString());
+        assertTrue(env.get(NotifyRelay.SECRET_ENV).matches("[0-9a-f]{32}"), env.toString());
+    }
+
+    @Test
+    void anAuthorisedMessageIsPostedAsGiven() throws Exception {
+        try (Response r = post("Step 2/5 done ✅ «ок»", env.get(NotifyRelay.SECRET_ENV))) {
+            assertEquals(200, r.code());
+            assertEquals("{\"status\":\"ok\"}", r.body().string());
+        }
+        assertEquals(List.of("Step 2/5 done ✅ «ок»"), posted);
+    }
+
+    @Test
+    void aMissingOrWrongSecretIs403AndNothingIsPosted() throws Exception {
+        try (Response r = post("hi", null)) {
+            assertEquals(403, r.code());
+        }
+        try (Response r = post("hi", "0".repeat(32))) {
+            assertEquals(403, r.code());
+            assertEquals("{\"status\":\"error\",\"error\":\"wrong or missing relay secret\"}", r.body().string());
+        }
+        assertEquals(List.of(), posted);
+    }
+
+    @Test
+    void moreThan4000CodePointsIs413() throws Exception {
+        String secret = env.get(NotifyRelay.SECRET_ENV);
+        try (Response r = post("🚀".repeat(4000), secret)) {
+            assertEquals(200, r.code(), "4000 code points (8000 UTF-16 units) is the limit, not over it");
+        }
+        try (Response r = post("x".repeat(4001), secret)) {
+            assertEquals(413, r.code());
+        }
+        assertEquals(1, posted.size());
+    }
+
+    @Test
+    void theSeventhMessageInAMinuteIs429WithRetryAfter() throws Exception {
+        String secret = env.get(NotifyRelay.SECRET_ENV);
+        for (int i = 1; i <= 6; i++) {
+            clock.addAndGet(5_000_000_000L);
+            try (Response r = post("m" + i, secret)) {
+                assertEquals(200, r.code());
+            }
+        }
+        try (Response r = post("m7", secret)) {
+            assertEquals(429, r.code());
+            assertEquals("35", r.header("Retry-After"), "the first of the six (at +5 s) leaves the window at +65 s; now is +30 s");
+        }
+        clock.addAndGet(35_000_000_000L);
+        try (Response r = post("m8", secret)) {
+            assertEquals(200, r.code());
+        }
+        assertEquals(List.of("m1", "m2", "m3", "m4", "m5", "m6", "m8"), posted);
+    }
+}
