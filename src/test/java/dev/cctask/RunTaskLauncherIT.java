@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cctask.gateway.NotifyStatus;
+import dev.cctask.support.Posted;
 import dev.cctask.task.NotifyRelay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +38,7 @@ class RunTaskLauncherIT {
     @TempDir
     Path tmp;
 
-    private final List<String> posted = new CopyOnWriteArrayList<>();
+    private final Posted posted = new Posted();
     private final Map<String, String> env = new HashMap<>();
     private NotifyRelay relay;
 
@@ -46,7 +46,7 @@ class RunTaskLauncherIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        relay = NotifyRelay.start(posted::add);
+        relay = NotifyRelay.start(posted);
         Path home = Files.createDirectories(tmp.resolve("home"));
         env.put("HOME", home.toString());
         env.put("OPENCLAW_STATE_DIR", home.resolve(".openclaw").toString());
@@ -121,7 +121,7 @@ class RunTaskLauncherIT {
         env.put("PATH", bin("bash", "curl").toString()); // no java: a JVM start would fail
         assertEquals(new Result(0, OK, ""), run("notify", "-m", TEXT));
         assertEquals(new Result(0, OK, ""), run("notify", "--bg", "--message=" + TEXT));
-        assertEquals(List.of(TEXT, TEXT), posted);
+        assertEquals(List.of(TEXT, TEXT), posted.await(2));
     }
 
     @Test
@@ -129,7 +129,7 @@ class RunTaskLauncherIT {
         inRun(null);
         env.put("PATH", bin("bash", "readlink", "java").toString());
         assertEquals(new Result(0, OK, ""), run("notify", "-m", TEXT));
-        assertEquals(List.of(TEXT), posted);
+        assertEquals(List.of(TEXT), posted.await(1));
     }
 
     @Test
@@ -140,7 +140,7 @@ class RunTaskLauncherIT {
         assertEquals("{\n  \"status\": \"error\",\n  \"error\": \"HTTP 403: wrong or missing relay secret \\u2014 the relay"
                 + " refused RUN_TASK_NOTIFY_SECRET: use the environment of the run that started Claude\"\n}\n", r.out());
         assertEquals("", r.err());
-        assertEquals(List.of(), posted);
+        assertEquals(List.of(), posted.await(0));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cctask.Env;
+import dev.cctask.support.Posted;
 import dev.cctask.task.NotifyRelay;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -27,13 +27,13 @@ class NotifyViaRelayTest {
     @TempDir
     Path home;
 
-    private final List<String> posted = new CopyOnWriteArrayList<>();
+    private final Posted posted = new Posted();
     private final Map<String, String> vars = new HashMap<>();
     private NotifyRelay relay;
 
     @BeforeEach
     void startRelay() throws IOException {
-        relay = NotifyRelay.start(posted::add);
+        relay = NotifyRelay.start(posted);
         vars.putAll(relay.childEnv());
     }
 
@@ -57,39 +57,39 @@ class NotifyViaRelayTest {
     }
 
     @Test
-    void messageReachesTheRelayUnchangedAndPrintsOk() {
+    void messageReachesTheRelayUnchangedAndPrintsOk() throws InterruptedException {
         String text = "Tests pass ✅ — \"quoted\", 'single', $HOME, ж, 😀\nsecond line\n";
         assertEquals(new CliRun(0, OK, ""), notify("-m", text));
-        assertEquals(List.of(text), posted);
+        assertEquals(List.of(text), posted.await(1));
     }
 
     @Test
-    void backgroundFlagAndTimeoutAreAcceptedInRelayMode() {
+    void backgroundFlagAndTimeoutAreAcceptedInRelayMode() throws InterruptedException {
         assertEquals(new CliRun(0, OK, ""), notify("--bg", "-t", "30", "--message=hi"));
-        assertEquals(List.of("hi"), posted);
+        assertEquals(List.of("hi"), posted.await(1));
     }
 
     @Test
-    void wrongSecretIsAnErrorStatusThatDoesNotShowTheSecret() {
+    void wrongSecretIsAnErrorStatusThatDoesNotShowTheSecret() throws InterruptedException {
         vars.put(NotifyRelay.SECRET_ENV, "not-the-secret");
         assertEquals(new CliRun(1, error("HTTP 403: wrong or missing relay secret \\u2014 the relay refused"
                 + " RUN_TASK_NOTIFY_SECRET: use the environment of the run that started Claude"), ""), notify("-m", "x"));
         vars.remove(NotifyRelay.SECRET_ENV);
         assertEquals(1, notify("-m", "x").code());
-        assertEquals(List.of(), posted);
+        assertEquals(List.of(), posted.await(0));
     }
 
     @Test
-    void tooLongMessageIsRefusedBeforePosting() {
+    void tooLongMessageIsRefusedBeforePosting() throws InterruptedException {
         String fits = "😀".repeat(4000);
         assertEquals(0, notify("-m", fits).code());
         assertEquals(new CliRun(1, error("HTTP 413: message too long: at most 4000 characters \\u2014 shorten the message"),
                 ""), notify("-m", fits + "x"));
-        assertEquals(List.of(fits), posted);
+        assertEquals(List.of(fits), posted.await(1));
     }
 
     @Test
-    void seventhMessageInAMinuteIsRateLimitedWithTheWait() {
+    void seventhMessageInAMinuteIsRateLimitedWithTheWait() throws InterruptedException {
         for (int i = 1; i <= 6; i++) {
             assertEquals(0, notify("-m", "step " + i).code());
         }
@@ -97,7 +97,7 @@ class NotifyViaRelayTest {
         assertEquals(1, limited.code());
         assertTrue(limited.out().matches("(?s)\\{\n  \"status\": \"error\",\n  \"error\": \"HTTP 429: rate limit: at most 6"
                 + " messages a minute \\\\u2014 retry after (59|60)s\"\n}\n"), limited.out());
-        assertEquals(6, posted.size());
+        assertEquals(6, posted.await(6).size());
     }
 
     @Test
@@ -121,6 +121,6 @@ class NotifyViaRelayTest {
                     "--gateway-url", gateway.url("/").toString()));
             assertTrue(gateway.takeRequest(5, TimeUnit.SECONDS).getBody().utf8().contains("📡 direct"));
         }
-        assertEquals(List.of(), posted);
+        assertEquals(List.of(), posted.await(0));
     }
 }
