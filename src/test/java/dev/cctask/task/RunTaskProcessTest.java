@@ -100,7 +100,7 @@ class RunTaskProcessTest {
         assertTrue(r.stderr().contains("✅ Done (exit 0, 29 chars, 0min)"), r.stderr());
         assertTrue(r.stderr().contains("📨 Session notified"), r.stderr());
         assertNoPidFiles();
-        assertFalse(r.stderr().contains(FakeGateway.TOKEN));
+        assertTokenInNoFileButTheConfig();
     }
 
     @Test
@@ -230,6 +230,18 @@ class RunTaskProcessTest {
         assertTrue(r.stderr().contains("📮 Delivery pending: 2 item(s) left in "), r.stderr());
         try (Stream<Path> items = Files.list(runTask.stateDir().resolve("claude-code-task/outbox"))) {
             assertEquals(2, items.filter(p -> p.toString().endsWith(".json")).count());
+        }
+        assertTokenInNoFileButTheConfig();
+    }
+
+    /** SPEC §7.1, acceptance 24: outbox, PID files, registry, output and logs never hold the gateway token. */
+    private void assertTokenInNoFileButTheConfig() throws Exception {
+        Path config = runTask.stateDir().resolve("openclaw.json");
+        try (Stream<Path> files = Files.walk(sandbox)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.equals(config)).toList()) {
+                String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                assertFalse(text.contains(FakeGateway.TOKEN), "the token leaked into " + f);
+            }
         }
     }
 
