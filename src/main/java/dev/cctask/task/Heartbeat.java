@@ -25,11 +25,17 @@ public final class Heartbeat implements AutoCloseable {
     private final Consumer<String> sender;
 
     public Heartbeat(long intervalMillis, CompletableFuture<?> launchDone, Supplier<String> line, Consumer<String> sender) {
+        this(intervalMillis, intervalMillis, launchDone, line, sender);
+    }
+
+    /** @param firstMillis delay of the first tick: the interval less the time since spawn, so ticks fall at k·interval after spawn */
+    public Heartbeat(long firstMillis, long intervalMillis, CompletableFuture<?> launchDone, Supplier<String> line,
+            Consumer<String> sender) {
         this.launchDone = launchDone;
         this.line = line;
         this.sender = sender;
         this.clock = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeat-clock"));
-        this.ticks = clock.scheduleAtFixedRate(this::tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        this.ticks = clock.scheduleAtFixedRate(this::tick, Math.max(0, firstMillis), intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     private void tick() {

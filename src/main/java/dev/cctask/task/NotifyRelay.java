@@ -2,6 +2,7 @@ package dev.cctask.task;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cctask.gateway.Notifier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -26,8 +27,8 @@ import java.util.function.LongSupplier;
  * token nor the chat id, and a progress message costs a local HTTP call instead of a JVM start.
  */
 public final class NotifyRelay implements AutoCloseable {
-    public static final String URL_ENV = "RUN_TASK_NOTIFY_URL";
-    public static final String SECRET_ENV = "RUN_TASK_NOTIFY_SECRET";
+    public static final String URL_ENV = Notifier.RELAY_URL_VARIABLE;
+    public static final String SECRET_ENV = Notifier.RELAY_SECRET_VARIABLE;
     static final int MAX_CODE_POINTS = 4000;
     static final int MAX_PER_MINUTE = 6;
     private static final long MINUTE_NANOS = 60_000_000_000L;

@@ -156,7 +156,9 @@ public final class TaskRun {
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "run-task-timeout"));
         timer.schedule(() -> end.complete(End.TIMEOUT), o.timeoutSeconds(), TimeUnit.SECONDS);
         if (notifications.chat()) {
-            heartbeat = new Heartbeat(o.heartbeatIntervalSeconds() * 1000L, notifications.launched(), this::heartbeatLine,
+            long interval = o.heartbeatIntervalSeconds() * 1000L;
+            long sinceSpawn = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spawnNanos);
+            heartbeat = new Heartbeat(interval - sinceSpawn, interval, notifications.launched(), this::heartbeatLine,
                     notifications::heartbeat);
         }
         return finish();

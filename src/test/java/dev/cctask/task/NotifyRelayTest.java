@@ -3,9 +3,9 @@ package dev.cctask.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cctask.support.Posted;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class NotifyRelayTest {
     static final MediaType TEXT = MediaType.get("text/plain; charset=utf-8");
 
-    final List<String> posted = new CopyOnWriteArrayList<>();
+    final Posted posted = new Posted();
     final AtomicLong clock = new AtomicLong(1_000_000_000_000L);
     final OkHttpClient http = new OkHttpClient();
     NotifyRelay relay;
@@ -27,7 +27,7 @@ class NotifyRelayTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        relay = NotifyRelay.start(posted::add, clock::get);
+        relay = NotifyRelay.start(posted, clock::get);
         env = relay.childEnv();
     }
 
@@ -56,7 +56,7 @@ class NotifyRelayTest {
             assertEquals(200, r.code());
             assertEquals("{\"status\":\"ok\"}", r.body().string());
         }
-        assertEquals(List.of("Step 2/5 done ✅ «ок»"), posted);
+        assertEquals(List.of("Step 2/5 done ✅ «ок»"), posted.await(1));
     }
 
     @Test
@@ -68,7 +68,7 @@ class NotifyRelayTest {
             assertEquals(403, r.code());
             assertEquals("{\"status\":\"error\",\"error\":\"wrong or missing relay secret\"}", r.body().string());
         }
-        assertEquals(List.of(), posted);
+        assertEquals(List.of(), posted.await(0));
     }
 
     @Test
@@ -80,7 +80,7 @@ class NotifyRelayTest {
         try (Response r = post("x".repeat(4001), secret)) {
             assertEquals(413, r.code());
         }
-        assertEquals(1, posted.size());
+        assertEquals(1, posted.await(1).size());
     }
 
     @Test
@@ -100,6 +100,6 @@ class NotifyRelayTest {
         try (Response r = post("m8", secret)) {
             assertEquals(200, r.code());
         }
-        assertEquals(List.of("m1", "m2", "m3", "m4", "m5", "m6", "m8"), posted);
+        assertEquals(List.of("m1", "m2", "m3", "m4", "m5", "m6", "m8"), posted.await(7));
     }
 }
