@@ -23,4 +23,20 @@ class AppTest {
         assertEquals(2, code);
         assertTrue(err.toString().contains("Unknown option: '--validate-only'"), err.toString());
     }
+
+    @Test
+    void helpListsEverySubcommand() {
+        StringWriter out = new StringWriter();
+        assertEquals(0, App.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--help"));
+        for (String name : java.util.List.of("notify", "sessions", "tasks", "cancel", "deliver", "doctor", "completion")) {
+            assertTrue(out.toString().contains("\n  " + name + " "), name + " missing from:\n" + out);
+        }
+    }
+
+    @Test
+    void notifyBuildsOnlyItsOwnCommandModel() {
+        PrintWriter sink = new PrintWriter(new StringWriter());
+        assertEquals(java.util.Set.of("notify"), App.commandLine(sink, sink, "notify").getSubcommands().keySet());
+        assertEquals(7, App.commandLine(sink, sink, "tasks").getSubcommands().size());
+    }
 }

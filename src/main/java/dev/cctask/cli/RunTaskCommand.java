@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         description = "Run a Claude Code task in the background and report progress and the result to an OpenClaw chat.",
-        subcommands = {NotifyCommand.class, SessionsCommand.class, TasksCommand.class, CancelCommand.class,
-            DeliverCommand.class, DoctorCommand.class, CompletionCommand.class})
+        // the subcommands are registered by App (only notify on notify's hot path)
+        subcommands = {})
 public final class RunTaskCommand implements Callable<Integer> {
 
     @Spec
