@@ -160,6 +160,22 @@ public final class LogLines {
         return "⚠ Outbox not writable (" + reason + "): durability is off, sending the result directly";
     }
 
+    /** Crash reconciliation found a dead runner (SPEC §8.6). */
+    public static String runLost(long runnerPid, String sessionId) {
+        return "⚠️ Run of PID " + runnerPid + " was lost (runner gone without a result)"
+                + (sessionId == null ? "" : "; session " + sessionId + " marked lost");
+    }
+
+    /** Resuming a registered session from another directory than the one it was started in (SPEC §10). */
+    public static String resumeInRegisteredDir(String sessionId, String registeredDir) {
+        return "⚠ Session " + sessionId + " was started in " + registeredDir + "; resuming there";
+    }
+
+    public static String resumeElsewhere(String sessionId, String registeredDir, String project) {
+        return "⚠ Session " + sessionId + " was started in " + registeredDir + "; resuming in " + project
+                + " as asked (Claude stores sessions per directory, so it may not find the session there)";
+    }
+
     public static String noDeliveryConfigured(String outputFile) {
         return "⚠ No delivery configured: results stay in " + outputFile;
     }

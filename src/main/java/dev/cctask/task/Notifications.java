@@ -38,8 +38,7 @@ final class Notifications implements AutoCloseable {
         this.plan = plan;
         this.runId = runId;
         this.log = log;
-        boolean canSend = plan.gateway() != null
-                && (plan.gateway().token() != null || "none".equals(plan.gateway().authMode()));
+        boolean canSend = plan.gateway() != null && plan.gateway().problem() == null;
         this.client = canSend ? new GatewayClient(plan.gateway()) : null;
         this.outbox = Outbox.in(env.stateDir());
     }

@@ -2,6 +2,7 @@ package dev.cctask.task;
 
 import dev.cctask.claude.ProcessTree;
 import dev.cctask.delivery.Event;
+import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
 import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.OutboxException;
@@ -86,8 +87,7 @@ public final class Reconciler {
         Route route = Routes.resolve(pf.sessionKey(), null, null, null).orElse(null);
         String runId = pf.runId() != null ? pf.runId() : "pid-" + pf.runnerPid();
         var drafts = Drafts.of(message, route, WakeMode.SESSIONS_SEND, pf.sessionKey(), runId + ":lost");
-        log.accept("⚠️ Run of PID " + pf.runnerPid() + " was lost (runner gone without a result)"
-                + (pf.sessionId() == null ? "" : "; session " + pf.sessionId() + " marked lost"));
+        log.accept(LogLines.runLost(pf.runnerPid(), pf.sessionId()));
         if (drafts.isEmpty()) {
             return;
         }

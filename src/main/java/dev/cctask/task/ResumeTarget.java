@@ -3,6 +3,7 @@ package dev.cctask.task;
 import dev.cctask.App;
 import dev.cctask.Env;
 import dev.cctask.UserException;
+import dev.cctask.delivery.LogLines;
 import dev.cctask.registry.Session;
 import dev.cctask.registry.SessionRegistry;
 import java.io.IOException;
@@ -65,12 +66,11 @@ final class ResumeTarget {
             return o.project();
         }
         if (o.projectExplicit()) {
-            err.println("⚠ Session " + session.id() + " was started in " + registered + "; resuming in " + o.project()
-                    + " as asked (Claude stores sessions per directory, so it may not find the session there)");
+            err.println(LogLines.resumeElsewhere(session.id(), registered, o.project()));
             err.flush();
             return o.project();
         }
-        err.println("⚠ Session " + session.id() + " was started in " + registered + "; resuming there");
+        err.println(LogLines.resumeInRegisteredDir(session.id(), registered));
         err.flush();
         return registered;
     }
