@@ -2,14 +2,14 @@ package dev.cctask.claude;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
- * Splits a byte stream at {@code \n} and decodes each line as UTF-8 (malformed bytes become U+FFFD, P6). A line
- * longer than the limit is never held in full: its bytes are counted and dropped up to the next {@code \n}.
+ * Splits a byte stream at {@code \n} and hands on each line's bytes, undecoded: the consumer decodes (P6), so a line
+ * is not copied into a String on its way to the parser. A line inside one read chunk is passed from the chunk itself;
+ * only a line spanning chunks is copied. A line longer than the limit is never held in full: its bytes are counted
+ * and dropped up to the next {@code \n}.
  */
 final class BoundedLineReader {
     private static final int CHUNK = 64 * 1024;
@@ -35,7 +35,7 @@ final class BoundedLineReader {
      * @param onLine each line without its {@code \n} (a final unterminated line included)
      * @param onDiscarded the byte length of each line over the limit
      */
-    void readAll(Consumer<String> onLine, LongConsumer onDiscarded) throws IOException {
+    void readAll(LineSink onLine, LongConsumer onDiscarded) throws IOException {
         byte[] chunk = new byte[CHUNK];
         int n;
         while ((n = in.read(chunk)) != -1) {
@@ -45,7 +45,7 @@ final class BoundedLineReader {
                     continue;
                 }
                 if (lineLength == 0 && discarding < 0 && i - start <= maxLineBytes) {
-                    onLine.accept(new String(chunk, start, i - start, StandardCharsets.UTF_8)); // no copy needed
+                    onLine.accept(chunk, start, i - start); // no copy needed
                 } else {
                     append(chunk, start, i - start);
                     endLine(onLine, onDiscarded);
@@ -74,16 +74,18 @@ final class BoundedLineReader {
         }
     }
 
-    private void endLine(Consumer<String> onLine, LongConsumer onDiscarded) {
+    private void endLine(LineSink onLine, LongConsumer onDiscarded) {
         if (discarding >= 0) {
             long length = discarding;
             discarding = -1;
             onDiscarded.accept(length);
             return;
         }
-        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
-        release();
-        onLine.accept(text);
+        try {
+            onLine.accept(line, 0, lineLength);
+        } finally {
+            release();
+        }
     }
 
     private void release() {

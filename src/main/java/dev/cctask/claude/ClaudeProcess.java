@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +38,7 @@ public final class ClaudeProcess {
     /** Set when the drains were given up: late output of orphaned grandchildren is ignored. */
     private volatile boolean abandoned;
 
-    private ClaudeProcess(Process process, String prompt, Consumer<String> lines) {
+    private ClaudeProcess(Process process, String prompt, LineSink lines) {
         this.process = process;
         this.exit = process.onExit().thenApply(Process::exitValue);
         long pid = process.pid();
@@ -55,10 +54,10 @@ public final class ClaudeProcess {
      * @param cwd the project directory
      * @param extraEnv variables added to the inherited environment
      * @param prompt written to stdin as UTF-8 right away, then stdin is closed
-     * @param lines receives each stdout line, stripped, blank lines skipped, on the stdout thread
+     * @param lines receives each stdout line's bytes on the stdout thread, undecoded (blank lines too)
      */
     public static ClaudeProcess start(
-            List<String> argv, Path cwd, Map<String, String> extraEnv, String prompt, Consumer<String> lines)
+            List<String> argv, Path cwd, Map<String, String> extraEnv, String prompt, LineSink lines)
             throws IOException {
         ProcessBuilder builder = new ProcessBuilder(argv).directory(cwd.toFile());
         builder.environment().putAll(extraEnv);
@@ -136,9 +135,9 @@ public final class ClaudeProcess {
         }
     }
 
-    private void readStdout(Consumer<String> lines) {
+    private void readStdout(LineSink lines) {
         try (InputStream in = process.getInputStream()) {
-            new BoundedLineReader(in, MAX_LINE_BYTES).readAll(raw -> forward(raw, lines), length -> {
+            new BoundedLineReader(in, MAX_LINE_BYTES).readAll((bytes, offset, length) -> forward(bytes, offset, length, lines), length -> {
                 discardedLines++;
                 LOG.warn("Discarded a Claude output line of {} bytes (limit {} bytes)", length, MAX_LINE_BYTES);
             });
@@ -149,13 +148,12 @@ public final class ClaudeProcess {
         }
     }
 
-    private void forward(String raw, Consumer<String> lines) {
-        String line = raw.strip();
-        if (line.isEmpty() || abandoned) {
+    private void forward(byte[] bytes, int offset, int length, LineSink lines) {
+        if (abandoned) {
             return;
         }
         try {
-            lines.accept(line);
+            lines.accept(bytes, offset, length);
         } catch (RuntimeException e) {
             LOG.warn("a Claude output line could not be processed: {}", e.toString()); // the reader never dies (P6)
         }

@@ -4,15 +4,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * Applies Claude's stream-json lines to a {@link RunState}, one line at a time (SPEC §3.1, D6, P6).
  *
  * <p>Never throws for bad input: a line that is not a JSON object is counted ({@link RunState#badLines()}) and
- * skipped; missing, null and odd-typed fields are treated as absent. Only the top-level fields the rules read are
- * turned into trees; everything else (tool results, init's tool lists, whole {@code user} events) is skipped by the
- * tokenizer without building strings, so memory stays flat whatever the tools print.
+ * skipped; missing, null and odd-typed fields are treated as absent. Only the fields the rules read are turned into
+ * trees ({@link #READ}); everything else (tool results, init's tool lists, delta texts, whole {@code user} events)
+ * is skipped by the tokenizer without building strings, so memory stays flat whatever the tools print.
  *
  * <p>Not thread-safe: one reader thread feeds it.
  */
@@ -44,11 +43,39 @@ public final class StreamParser {
         }
     }
 
-    /** Top-level fields any rule reads; the rest of a line is skipped unparsed. */
-    private static final Set<String> READ_FIELDS = Set.of(
-            "type", "subtype", "session_id", "parent_tool_use_id", "event", "message", "content_block", "delta",
-            "usage", "result", "is_error", "errors", "total_cost_usd", "num_turns", "duration_ms",
-            "model_usage_since_last_result");
+    /**
+     * What the rules read of each type of line (§3.1); the rest is skipped unparsed, and a line of any other type
+     * ({@code user} with its tool results, {@code rate_limit_event}, …) is only checked to be JSON (liveness).
+     */
+    private static final Projection READ;
+
+    static {
+        Projection usage = Projection.of("output_tokens");
+        Projection message = Projection.of(Map.of( // an assistant message, or the message of a message_start
+                "id", Projection.ALL,
+                "usage", usage,
+                "content", Projection.of(Map.of( // each block; input only for the activity line (§3.2)
+                        "type", Projection.ALL, "text", Projection.ALL, "name", Projection.ALL,
+                        "input", Projection.of("file_path", "command")))));
+        Map<String, Projection> apiEvent = Map.of("content_block", Projection.of("type", "name"),
+                "delta", Projection.of("type"), "message", message, "usage", usage);
+        Map<String, Projection> event = new HashMap<>(apiEvent);
+        event.put("type", Projection.ALL);
+        Map<String, Projection> rawEvent = new HashMap<>(apiEvent); // a raw API event at the top level
+        rawEvent.put("parent_tool_use_id", Projection.ALL);
+
+        Map<String, Projection> byType = new HashMap<>();
+        byType.put("system", Projection.of("subtype", "session_id"));
+        byType.put("stream_event", Projection.of(Map.of(
+                "event", Projection.of(event), "parent_tool_use_id", Projection.ALL)));
+        byType.put("assistant", Projection.of(Map.of("message", message)));
+        byType.put("result", Projection.of("subtype", "session_id", "result", "is_error", "errors", "total_cost_usd",
+                "num_turns", "duration_ms", "usage", "model_usage_since_last_result"));
+        for (String raw : List.of("content_block_start", "content_block_delta", "message_start", "message_delta")) {
+            byType.put(raw, Projection.of(rawEvent));
+        }
+        READ = Projection.byType(byType);
+    }
 
     private final ObjectMapper mapper;
     private final RunState state;
@@ -64,56 +91,67 @@ public final class StreamParser {
         this(new ObjectMapper(), state, new Listener() { });
     }
 
-    /** Applies one stdout line (already stripped; blank lines are ignored). */
-    public void accept(String line) {
-        ObjectNode event;
-        try {
-            event = readObject(line);
-        } catch (IOException | RuntimeException e) {
-            event = null;
-        }
+    /**
+     * Applies one stdout line as the child wrote it (its bytes without the {@code \n}; blank lines are ignored).
+     *
+     * <p>The bytes go to Jackson as they are, which decodes UTF-8 itself: no String is made of a line that parses.
+     * Only a line that does not parse like that is decoded the slow way ({@link #accept(String)}: malformed bytes
+     * become U+FFFD, P6; whitespace stripped) and tried again, so such a line ends as it would have without the fast
+     * path. (Jackson takes a few byte sequences Java's decoder replaces, such as overlong forms, which no JSON writer
+     * produces.)
+     */
+    public void accept(byte[] bytes, int offset, int length) {
+        ObjectNode event = readObject(bytes, offset, length);
         if (event == null) {
-            if (!line.isBlank()) {
-                state.badLine();
-            }
+            accept(new String(bytes, offset, length, StandardCharsets.UTF_8));
+        } else {
+            apply(event);
+        }
+    }
+
+    /** Applies one decoded stdout line; surrounding whitespace is stripped and blank lines are ignored. */
+    public void accept(String line) {
+        String stripped = line.strip();
+        if (stripped.isEmpty()) {
             return;
         }
-        try {
+        byte[] bytes = stripped.getBytes(StandardCharsets.UTF_8);
+        ObjectNode event = readObject(bytes, 0, bytes.length);
+        if (event == null) {
+            state.badLine();
+        } else {
             apply(event);
+        }
+    }
+
+    /**
+     * The line's top-level object as far as the rules read it ({@link #READ}), or null when the line is not a
+     * JSON object.
+     */
+    private ObjectNode readObject(byte[] bytes, int offset, int length) {
+        // from UTF-8 bytes, not from a String: Jackson's byte parser is ~1.5x faster than its char parser here
+        try (JsonParser p = mapper.createParser(bytes, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            ObjectNode object = (ObjectNode) READ.read(p);
+            // like Python's json.loads: anything after the object makes the line invalid
+            return p.currentToken() == JsonToken.END_OBJECT && p.nextToken() == null ? object : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void apply(ObjectNode o) {
+        try {
+            applyRules(o);
         } catch (RuntimeException e) {
             // A listener failed (e.g. the output file); the stream goes on (P6).
             LOG.warn("stream line not fully processed: {}", e.toString());
         }
     }
 
-    /** The line's top-level object with only {@link #READ_FIELDS}, or null when the line is not a JSON object. */
-    private ObjectNode readObject(String line) throws IOException {
-        // from UTF-8 bytes, not from the String: Jackson's byte parser is ~1.5x faster than its char parser here
-        // (bench/parser_jmh.py), and the line is valid UTF-8 (malformed input was replaced when it was decoded)
-        try (JsonParser p = mapper.createParser(line.getBytes(StandardCharsets.UTF_8))) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            ObjectNode object = JsonNodeFactory.instance.objectNode();
-            boolean skipRest = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                p.nextToken();
-                if (skipRest || !READ_FIELDS.contains(name)) {
-                    p.skipChildren();
-                    continue;
-                }
-                JsonNode value = p.readValueAsTree();
-                object.set(name, value);
-                // user events (tool results, often huge) are not read beyond liveness (§3.1)
-                skipRest = name.equals("type") && "user".equals(value.textValue());
-            }
-            // like Python's json.loads: anything after the object makes the line invalid
-            return p.currentToken() == JsonToken.END_OBJECT && p.nextToken() == null ? object : null;
-        }
-    }
-
-    private void apply(ObjectNode o) {
+    private void applyRules(ObjectNode o) {
         state.touch();
         String type = text(o, "type");
         JsonNode inner = o;

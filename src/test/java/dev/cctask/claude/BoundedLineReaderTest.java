@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,9 @@ class BoundedLineReaderTest {
     private final List<Long> discarded = new ArrayList<>();
 
     private void read(InputStream in, int limit) throws IOException {
-        new BoundedLineReader(in, limit).readAll(lines::add, discarded::add);
+        new BoundedLineReader(in, limit).readAll(
+                (bytes, offset, length) -> lines.add(new String(bytes, offset, length, StandardCharsets.UTF_8)),
+                discarded::add);
     }
 
     /** Hands out one byte per read, so every line crosses chunk boundaries. */
@@ -51,9 +54,14 @@ class BoundedLineReaderTest {
     }
 
     @Test
-    void malformedUtf8BecomesReplacementCharacters() throws IOException {
+    void bytesArriveUndecodedEvenMalformedOnes() throws IOException {
         byte[] input = {'a', (byte) 0xff, 'b', (byte) 0xc3, '\n', (byte) 0xe2, (byte) 0x82, (byte) 0xac, '\n'};
-        read(trickle(input), 100);
-        assertEquals(List.of("a\uFFFDb\uFFFD", "\u20AC"), lines);
+        for (InputStream in : List.of(new ByteArrayInputStream(input), trickle(input))) {
+            List<String> raw = new ArrayList<>();
+            new BoundedLineReader(in, 100).readAll(
+                    (bytes, offset, length) -> raw.add(HexFormat.of().formatHex(bytes, offset, offset + length)),
+                    discarded::add);
+            assertEquals(List.of("61ff62c3", "e282ac"), raw);
+        }
     }
 }

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,9 +69,9 @@ class ClaudeProcessTest {
         }
 
         Run start() throws IOException {
-            Consumer<String> lines = line -> {
-                bytes.addAndGet(line.length() + 1);
-                parser.accept(line);
+            LineSink lines = (line, offset, length) -> {
+                bytes.addAndGet(length + 1);
+                parser.accept(line, offset, length);
             };
             process = ClaudeProcess.start(ClaudeCommand.argv(Fixtures.fakeClaude().toString(), null, extraArgs), tmp,
                     env, prompt, lines);
@@ -214,18 +213,19 @@ class ClaudeProcessTest {
     }
 
     @Test
-    void linesAreStrippedAndBlankLinesSkipped() throws Exception {
+    void linesArriveAsTheChildWroteThem() throws Exception {
         Path transcript = tmp.resolve("spaced.jsonl");
         Files.writeString(transcript, "\n   \n  {\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}  \r\n\t\n"
-                + "{\"type\":\"result\",\"result\":\"ok\",\"is_error\":false}", StandardCharsets.UTF_8);
+                + "{\"type\":\"result\",\"result\":\"ok ü\",\"is_error\":false}", StandardCharsets.UTF_8);
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         ClaudeProcess p = ClaudeProcess.start(List.of(Fixtures.fakeClaude().toString()), tmp,
-                Map.of("FAKE_CLAUDE_TRANSCRIPT", transcript.toString()), "", seen::add);
+                Map.of("FAKE_CLAUDE_TRANSCRIPT", transcript.toString()), "",
+                (line, offset, length) -> seen.add(new String(line, offset, length, StandardCharsets.UTF_8)));
         started.add(p);
         p.onExit().get(30, TimeUnit.SECONDS);
         p.awaitDrains(DRAIN);
-        assertEquals(List.of("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}",
-                "{\"type\":\"result\",\"result\":\"ok\",\"is_error\":false}"), seen);
+        assertEquals(List.of("", "   ", "  {\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}  \r", "\t",
+                "{\"type\":\"result\",\"result\":\"ok ü\",\"is_error\":false}"), seen);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -47,10 +48,15 @@ class StreamParserTest {
             return replay;
         }
 
+        /** Through the production path: the line's UTF-8 bytes. */
         void accept(String line) {
+            accept(line.getBytes(StandardCharsets.UTF_8));
+        }
+
+        void accept(byte[] line) {
             long tokens = state.tokens();
             int resultsBefore = results;
-            parser.accept(line);
+            parser.accept(line, 0, line.length);
             if (results > resultsBefore && tokensBeforeFirstResult == null) {
                 tokensBeforeFirstResult = tokens;
             }
@@ -361,6 +367,52 @@ class StreamParserTest {
         r.accept("{\"type\":\"rate_limit_event\"}");
         assertEquals(10, r.state.badLines(), "unknown types are ignored, not bad");
         assertEquals(0.0, r.state.idleSeconds(), "any object is a sign of life");
+    }
+
+    @Test
+    void theTypeNeedNotComeFirst() {
+        Replay r = Replay.of("""
+                {"session_id":"s1","subtype":"init","type":"system"}
+                {"message":{"id":"m1","content":[{"name":"Bash","input":{"command":"ls"},"type":"tool_use"},\
+                {"text":"hi","type":"text"}],"usage":{"output_tokens":5}},"type":"assistant"}
+                {"event":{"delta":{"type":"text_delta","text":"x"},"type":"content_block_delta"},"type":"stream_event"}
+                {"result":"done","usage":{"output_tokens":7},"is_error":false,"type":"result"}
+                """);
+        assertEquals(List.of("s1"), r.sessionIds);
+        assertEquals("hi\n", r.state.assistantText());
+        assertEquals(1, r.state.toolCalls());
+        assertEquals("done", r.result().result());
+        assertEquals(7, r.state.tokens());
+        assertEquals(0, r.state.badLines());
+    }
+
+    @Test
+    void malformedUtf8InAReadFieldBecomesReplacementCharacters() {
+        Replay r = new Replay();
+        byte[] head = "{\"type\":\"assistant\",\"message\":{\"id\":\"m\",\"content\":[{\"type\":\"text\",\"text\":\"a"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "b\"}]}}".getBytes(StandardCharsets.UTF_8);
+        byte[] line = new byte[head.length + 2 + tail.length];
+        System.arraycopy(head, 0, line, 0, head.length);
+        line[head.length] = (byte) 0xff;
+        line[head.length + 1] = (byte) 0xc3; // a lead byte without its continuation
+        System.arraycopy(tail, 0, line, head.length + 2, tail.length);
+        r.accept(line);
+        assertEquals("a\uFFFD\uFFFDb\n", r.state.assistantText());
+        assertEquals(0, r.state.badLines());
+    }
+
+    @Test
+    void surroundingWhitespaceIsStrippedAndBlankLinesAreNotBad() {
+        Replay r = new Replay();
+        for (String blank : List.of("", "   ", "\t", "\r", "\u2003 \u000B")) {
+            r.accept(blank);
+        }
+        assertEquals(0, r.state.badLines());
+        r.accept("  {\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"a\"}  \r");
+        r.accept("\u2003\u000B{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"b\"}\u2003");
+        assertEquals(List.of("a"), r.sessionIds, "the first init wins; both lines parsed");
+        assertEquals(0, r.state.badLines());
     }
 
     @Test
