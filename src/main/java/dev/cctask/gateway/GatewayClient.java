@@ -8,34 +8,26 @@ import dev.cctask.Version;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.Proxy;
+import java.net.MalformedURLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
-import okhttp3.ConnectionSpec;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * Posts prepared bodies to the local OpenClaw gateway and classifies the answer (SPEC §7.2–§7.5). One instance
- * may be shared by threads. The HTTP client is built on first use; plain HTTP only (the gateway listens on
- * loopback without TLS, and skipping TLS spares loading the trust store).
+ * may be shared by threads. Plain HTTP only: the gateway listens on loopback without TLS.
  */
 public final class GatewayClient implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration MESSAGE_TIMEOUT = Duration.ofSeconds(15);
     static final Duration WAKE_TIMEOUT = Duration.ofSeconds(30);
-    private static final MediaType JSON = MediaType.get("application/json");
+    private static final String JSON = "application/json";
     private static final String THREAD_REJECTED = "cannot target a thread session";
     private static final List<String> PERMANENT_SEND_ERRORS =
             List.of("No session found", "cannot target the calling session", THREAD_REJECTED);
@@ -46,15 +38,22 @@ public final class GatewayClient implements AutoCloseable {
     private final GatewayConfig config;
     private final Duration messageTimeout;
     private final Duration wakeTimeout;
-    private OkHttpClient http;
+    private final HttpPost http;
 
+    /** A client for a process that posts many times: pooled connections. */
     public GatewayClient(GatewayConfig config) {
-        this(config, MESSAGE_TIMEOUT, WAKE_TIMEOUT);
+        this(config, HttpPost.pooled());
+    }
+
+    /** @param http {@link HttpPost#oneShot()} for a command that posts once */
+    GatewayClient(GatewayConfig config, HttpPost http) {
+        this(config, http, MESSAGE_TIMEOUT, WAKE_TIMEOUT);
     }
 
     /** Tests shorten the call timeouts. */
-    GatewayClient(GatewayConfig config, Duration messageTimeout, Duration wakeTimeout) {
+    GatewayClient(GatewayConfig config, HttpPost http, Duration messageTimeout, Duration wakeTimeout) {
         this.config = config;
+        this.http = http;
         this.messageTimeout = messageTimeout;
         this.wakeTimeout = wakeTimeout;
     }
@@ -103,12 +102,8 @@ public final class GatewayClient implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (http != null) {
-            http.dispatcher().executorService().shutdown();
-            http.connectionPool().evictAll();
-            http = null;
-        }
+    public void close() {
+        http.close();
     }
 
     /** What the call is, for timeouts and texts: the tool name, or {@code hooks}. */
@@ -135,27 +130,21 @@ public final class GatewayClient implements AutoCloseable {
             return failed(new Outcome.Retryable(-1, why != null ? why : "no gateway token", Duration.ZERO));
         }
         String path = transport == Transport.HOOKS_AGENT ? config.hooks().path() + "/agent" : "/tools/invoke";
-        HttpUrl url = HttpUrl.parse(config.baseUrl() + path);
-        if (url == null) {
-            return failed(new Outcome.Permanent(-1, "invalid gateway URL " + config.baseUrl()
-                    + ": pass --gateway-url http://127.0.0.1:<port>"));
-        }
-        Request.Builder request = new Request.Builder()
-                .url(url)
-                .header("User-Agent", "claude-code-task/" + Version.get())
-                .post(RequestBody.create(toBytes(body), JSON));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("User-Agent", "claude-code-task/" + Version.get());
         if (secret != null) {
-            request.header("Authorization", "Bearer " + secret.value());
+            headers.put("Authorization", "Bearer " + secret.value());
         }
         if (transport == Transport.HOOKS_AGENT && idempotencyKey != null) {
-            request.header("Idempotency-Key", idempotencyKey);
+            headers.put("Idempotency-Key", idempotencyKey);
         }
         Duration timeout = what.equals("sessions_send") || what.equals("hooks") ? wakeTimeout : messageTimeout;
-        Call call = client().newCall(request.build());
-        call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        try (Response response = call.execute()) {
-            String text = response.body().string();
-            return new Reply(response.code(), text, parse(text), response.header("Retry-After"), null);
+        try {
+            HttpPost.Answer answer = http.post(config.baseUrl() + path, headers, JSON, toBytes(body), timeout);
+            return new Reply(answer.status(), answer.body(), parse(answer.body()), answer.retryAfter(), null);
+        } catch (MalformedURLException e) {
+            return failed(new Outcome.Permanent(-1, "invalid gateway URL " + config.baseUrl()
+                    + ": pass --gateway-url http://127.0.0.1:<port>"));
         } catch (IOException e) {
             return failed(new Outcome.Retryable(-1, redact(ioFailure(e, timeout)), Duration.ZERO));
         }
@@ -332,27 +321,5 @@ public final class GatewayClient implements AutoCloseable {
         } catch (JacksonException e) {
             throw new IllegalStateException("cannot serialise a JSON tree", e);
         }
-    }
-
-    private synchronized OkHttpClient client() {
-        if (http == null) {
-            http = cleartextClient();
-        }
-        return http;
-    }
-
-    /**
-     * An HTTP client for peers on loopback (the gateway, the notify relay): plain HTTP only, no proxy, no redirects.
-     * Callers bound each exchange with a per-call timeout, so there is no separate read or write limit.
-     */
-    static OkHttpClient cleartextClient() {
-        return new OkHttpClient.Builder()
-                .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
-                .proxy(Proxy.NO_PROXY)
-                .followRedirects(false)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .readTimeout(Duration.ZERO)
-                .writeTimeout(Duration.ZERO)
-                .build();
     }
 }

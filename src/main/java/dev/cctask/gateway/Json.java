@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** The gateway room's ObjectMappers, each created on first use (holder idiom) so that startup stays cheap. */
 final class Json {
@@ -15,6 +17,26 @@ final class Json {
     /** Plain JSON for HTTP bodies and responses. */
     static ObjectMapper mapper() {
         return Plain.MAPPER;
+    }
+
+    /**
+     * Builds both mappers and their tree (de)serialisers on a daemon thread, for a command whose main thread has other
+     * start-up work first (notify: its command line): a mapper's first use costs tens of milliseconds of class and
+     * locale-data initialisation, which a second core does meanwhile.
+     */
+    static void warmUp() {
+        Thread warm = new Thread(Json::warm, "json-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
+    private static void warm() {
+        try {
+            json5().readTree("{}");
+            mapper().readTree(mapper().writeValueAsBytes(mapper().createObjectNode()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen with these inputs
+        }
     }
 
     /** JSON5 as far as Jackson reads it: the syntax OpenClaw config files use (SPEC §7.1). */

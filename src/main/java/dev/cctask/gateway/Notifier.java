@@ -59,7 +59,7 @@ public final class Notifier {
         if (request.group() == null && request.sessionKey() == null && request.channel() == null) {
             String relay = env.get(RELAY_URL_VARIABLE);
             return relay != null
-                    ? NotifyRelayClient.post(relay, Secret.ofNullable(env.get(RELAY_SECRET_VARIABLE)),
+                    ? NotifyRelayClient.post(HttpPost.oneShot(), relay, Secret.ofNullable(env.get(RELAY_SECRET_VARIABLE)),
                             request.message())
                     : NotifyStatus.error("no route: give -g, --session or --channel/--target (or run inside a"
                             + " supervised run, which sets " + RELAY_URL_VARIABLE + ")");
@@ -72,6 +72,11 @@ public final class Notifier {
         return request.background()
                 ? postInBackground(route.get(), request)
                 : deliverViaAgent(route.get(), request.message(), request.timeoutSeconds());
+    }
+
+    /** Call first thing when a notify is coming: the JSON machinery is made ready on another core meanwhile. */
+    public static void warmUp() {
+        Json.warmUp();
     }
 
     /** {@code -g} is a WhatsApp group; {@code --session} resolves by SPEC §6; {@code --channel/--target} as given. */
@@ -88,7 +93,7 @@ public final class Notifier {
         if (config.problem() != null) {
             return NotifyStatus.error(config.problem());
         }
-        try (GatewayClient client = new GatewayClient(config)) {
+        try (GatewayClient client = new GatewayClient(config, HttpPost.oneShot())) {
             Outcome outcome = client.sendMessage(route, BACKGROUND_PREFIX + request.message(), false);
             return outcome.accepted() ? NotifyStatus.ok(null) : NotifyStatus.error(outcome.describe());
         }

@@ -9,17 +9,12 @@ import dev.cctask.Version;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.MalformedURLException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The client side of a supervised run's notify relay (SPEC §14): the run puts the relay's URL and a per-run secret
@@ -27,34 +22,28 @@ import okhttp3.Response;
  * needs neither the gateway token nor the chat id. The relay posts it on the run's own route.
  */
 final class NotifyRelayClient {
-    private static final MediaType TEXT = MediaType.get("text/plain; charset=utf-8");
+    private static final String TEXT = "text/plain; charset=utf-8";
 
     private NotifyRelayClient() {}
 
     /** Posts {@code text} as a UTF-8 body; 200 is ok, anything else an error status saying why. */
-    static NotifyStatus post(String url, Secret secret, String text) {
-        HttpUrl target = HttpUrl.parse(url);
-        if (target == null) {
-            return NotifyStatus.error(RELAY_URL_VARIABLE + " is not an http URL: " + url);
-        }
-        Request.Builder request = new Request.Builder()
-                .url(target)
-                .header("User-Agent", "claude-code-task/" + Version.get())
-                .post(RequestBody.create(text.getBytes(StandardCharsets.UTF_8), TEXT));
+    static NotifyStatus post(HttpPost http, String url, Secret secret, String text) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("User-Agent", "claude-code-task/" + Version.get());
         if (secret != null) {
-            request.header("Authorization", "Bearer " + secret.value());
+            headers.put("Authorization", "Bearer " + secret.value());
         }
         Duration timeout = GatewayClient.MESSAGE_TIMEOUT;
-        OkHttpClient http = GatewayClient.cleartextClient();
-        Call call = http.newCall(request.build());
-        call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        try (Response response = call.execute()) {
-            if (response.code() == 200) {
+        try {
+            HttpPost.Answer answer = http.post(url, headers, TEXT, text.getBytes(StandardCharsets.UTF_8), timeout);
+            if (answer.status() == 200) {
                 return NotifyStatus.ok(null);
             }
-            String reason = GatewayClient.oneLine(reason(response.body().string()), 200);
-            return NotifyStatus.error(GatewayClient.redact("HTTP " + response.code() + ": " + reason
-                    + hint(response.code(), response.header("Retry-After")), secret));
+            String reason = GatewayClient.oneLine(reason(answer.body()), 200);
+            return NotifyStatus.error(GatewayClient.redact("HTTP " + answer.status() + ": " + reason
+                    + hint(answer.status(), answer.retryAfter()), secret));
+        } catch (MalformedURLException e) {
+            return NotifyStatus.error(RELAY_URL_VARIABLE + " is not an http URL: " + url);
         } catch (ConnectException e) {
             return NotifyStatus.error("notify relay not running on " + url + " (has the run that set "
                     + RELAY_URL_VARIABLE + " ended?): post with -g, --session or --channel/--target instead");
@@ -65,7 +54,7 @@ final class NotifyRelayClient {
             return NotifyStatus.error(
                     GatewayClient.redact("cannot reach the notify relay on " + url + ": " + e, secret));
         } finally {
-            http.connectionPool().evictAll();
+            http.close();
         }
     }
 

@@ -22,12 +22,14 @@ import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GatewayClientTest {
     private static final String TOKEN = "gw-token-5f3a9c";
@@ -65,7 +67,12 @@ class GatewayClientTest {
         Files.writeString(file, config, StandardCharsets.UTF_8);
         GatewayConfig c = GatewayConfig.load(
                 new Env(Map.of("OPENCLAW_CONFIG_PATH", file.toString()), home), server.url("/").toString(), null);
-        return new GatewayClient(c, Duration.ofMillis(500), Duration.ofMillis(500));
+        return new GatewayClient(c, http(), Duration.ofMillis(500), Duration.ofMillis(500));
+    }
+
+    /** The HTTP library under test; {@link GatewayClientOneShotTest} runs every test with the other one. */
+    HttpPost http() {
+        return HttpPost.pooled();
     }
 
     private void answer(int code, String body) {
@@ -333,5 +340,34 @@ class GatewayClientTest {
         answer(200, SUCCESS);
         assertTrue(post(Transport.TOOLS_INVOKE, Bodies.message(TOPIC, "x", false)).accepted());
         assertNull(taken().getHeaders().get("Authorization"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://127.0.0.1:1", "ftp://127.0.0.1/", "127.0.0.1:18789", "http://"})
+    void aGatewayUrlThatIsNotHttpIsRefusedWithTheFix(String url) throws IOException {
+        GatewayConfig c = GatewayConfig.load(new Env(Map.of("OPENCLAW_GATEWAY_TOKEN", TOKEN), home), url, null);
+        try (GatewayClient bad = new GatewayClient(c, http())) {
+            assertEquals(new Outcome.Permanent(-1, "invalid gateway URL " + c.baseUrl()
+                    + ": pass --gateway-url http://127.0.0.1:<port>"), bad.sendMessage(TOPIC, "x", false));
+        }
+    }
+
+    @Test
+    void redirectsAreNotFollowed() throws InterruptedException {
+        server.enqueue(new MockResponse.Builder().code(307).addHeader("Location", server.url("/elsewhere")).build());
+        Outcome o = post(Transport.TOOLS_INVOKE, Bodies.message(TOPIC, "x", false));
+        assertEquals(new Outcome.Permanent(307, "HTTP 307: ", ""), o);
+        taken();
+        assertEquals(1, server.getRequestCount(), "the token went nowhere else");
+    }
+
+    @Test
+    void aPostWhoseAnswerIsLostIsNotSentAgain() {
+        server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        answer(200, SUCCESS);
+        Outcome o = post(Transport.TOOLS_INVOKE, Bodies.message(TOPIC, "x", false));
+        assertInstanceOf(Outcome.Retryable.class, o);
+        assertTrue(o.describe().startsWith("cannot reach the gateway on "), o.describe());
+        assertEquals(1, server.getRequestCount(), "the message may have been posted: the caller decides to retry");
     }
 }
