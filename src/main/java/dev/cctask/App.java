@@ -8,9 +8,12 @@ import dev.cctask.cli.NotifyCommand;
 import dev.cctask.cli.RunTaskCommand;
 import dev.cctask.cli.SessionsCommand;
 import dev.cctask.cli.TasksCommand;
+import dev.cctask.cli.VersionProvider;
+import dev.cctask.gateway.Notifier;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Builds the picocli CommandLine once: out/err, handlers and the exit-code mapping. */
 public final class App {
@@ -32,41 +35,70 @@ public final class App {
     }
 
     /**
-     * {@code notify} is what Claude Code calls at every milestone, so for it only its own model is built: picocli
-     * would otherwise reflect over all commands (about 20 ms) and load the registry classes through their
-     * signatures. Subcommands are added before the settings below, which picocli applies to the hierarchy as it is.
+     * {@code notify} is what Claude Code calls at every milestone, so for it only its own model is built, under a
+     * bare {@code run-task} root: reflecting over the root command and the others costs about 60 ms and loads the
+     * registry classes through their signatures. Subcommands are added before the settings below, which picocli
+     * applies to the hierarchy as it is.
      */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, String firstArg) {
-        CommandLine cl = new CommandLine(new RunTaskCommand());
-        for (Class<?> sub : SUBCOMMANDS) {
-            if (!"notify".equals(firstArg) || sub == NotifyCommand.class) {
+        CommandLine cl;
+        if ("notify".equals(firstArg)) {
+            Notifier.warmUp();
+            cl = new CommandLine(CommandSpec.create().name(RunTaskCommand.NAME));
+            cl.addSubcommand(NotifyCommand.class);
+        } else {
+            cl = new CommandLine(new RunTaskCommand());
+            for (Class<?> sub : SUBCOMMANDS) {
                 cl.addSubcommand(sub);
             }
         }
+        versionEverywhere(cl, new VersionProvider());
         cl.setOut(out);
         cl.setErr(err);
         cl.setAbbreviatedOptionsAllowed(true);
         cl.setUsageHelpAutoWidth(false);
-        cl.setParameterExceptionHandler(App::usageError);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+        Handlers handlers = new Handlers();
+        cl.setParameterExceptionHandler(handlers);
+        cl.setExecutionExceptionHandler(handlers);
+        return cl;
+    }
+
+    /** {@code -V} of every subcommand prints the program's version, as the root's does. */
+    private static void versionEverywhere(CommandLine cl, VersionProvider version) {
+        cl.getCommandSpec().versionProvider(version);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            versionEverywhere(sub, version);
+        }
+    }
+
+    /**
+     * Usage errors exit 2 with the synopsis; a {@link UserException} prints its one line and exits with its code.
+     * A class, not lambdas: picocli's class files predate Java 6, and the CDS dump leaves out an old interface that
+     * a lambda made it link (and with it, through a method reference, picocli's CommandLine itself).
+     */
+    private static final class Handlers
+            implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println(ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.print(cmd.getHelp().fullSynopsis());
+            err.printf("See '%s --help'.%n", cmd.getCommandSpec().qualifiedName());
+            err.flush();
+            return EXIT_USAGE;
+        }
+
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult)
+                throws Exception {
             if (ex instanceof UserException ue) {
                 commandLine.getErr().println(ue.getMessage());
                 commandLine.getErr().flush();
                 return ue.exitCode();
             }
             throw ex;
-        });
-        return cl;
-    }
-
-    private static int usageError(CommandLine.ParameterException ex, String[] args) {
-        CommandLine cmd = ex.getCommandLine();
-        PrintWriter err = cmd.getErr();
-        err.println(ex.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-        err.print(cmd.getHelp().fullSynopsis());
-        err.printf("See '%s --help'.%n", cmd.getCommandSpec().qualifiedName());
-        err.flush();
-        return EXIT_USAGE;
+        }
     }
 }

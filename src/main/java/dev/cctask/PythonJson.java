@@ -28,8 +28,12 @@ import java.util.Map;
 public final class PythonJson {
     private PythonJson() {}
 
-    private static final class Holder {
+    // two holders: writing (notify's status line) needs no ObjectMapper
+    private static final class MapperHolder {
         static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
+    private static final class FactoryHolder {
         static final JsonFactory FACTORY = new JsonFactoryBuilder()
                 .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
                 .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
@@ -39,13 +43,13 @@ public final class PythonJson {
 
     /** The shared mapper for reading and building trees (created on first use). */
     public static ObjectMapper mapper() {
-        return Holder.MAPPER;
+        return MapperHolder.MAPPER;
     }
 
     /** Serialises a tree the way Python's {@code json.dumps(value, indent=2)} does. */
     public static String write(JsonNode value) {
         StringWriter out = new StringWriter();
-        try (JsonGenerator g = Holder.FACTORY.createGenerator(out)) {
+        try (JsonGenerator g = FactoryHolder.FACTORY.createGenerator(out)) {
             g.setPrettyPrinter(new IndentTwo());
             writeNode(g, value);
         } catch (IOException e) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AppTest {
     @Test
@@ -13,6 +15,15 @@ class AppTest {
         StringWriter out = new StringWriter();
         int code = App.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--version");
         assertEquals(0, code);
+        assertEquals("run-task 0.1.0", out.toString().strip());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"notify", "sessions", "sessions list", "tasks", "cancel", "deliver", "doctor", "completion"})
+    void everySubcommandPrintsTheVersion(String command) {
+        StringWriter out = new StringWriter();
+        String[] args = (command + " -V").split(" ");
+        assertEquals(0, App.run(new PrintWriter(out), new PrintWriter(new StringWriter()), args));
         assertEquals("run-task 0.1.0", out.toString().strip());
     }
 

@@ -149,9 +149,14 @@ class RunTaskLauncherIT {
         env.put("RUN_TASK_JAVA_OPTS", "-Xlog:class+load=info:stderr");
         Result r = run("notify", "-t", "30", "-m", "x"); // -t: the JVM path
         assertEquals(0, r.code(), r.toString());
-        List<String> ours = r.err().lines().filter(l -> l.contains(" dev.cctask.")).toList();
-        assertTrue(ours.stream().anyMatch(l -> l.contains(" dev.cctask.Main source: shared objects file")), r.err());
-        assertEquals(List.of(), ours.stream().filter(l -> l.contains(" dev.cctask.claude.")).toList());
+        List<String> loaded = r.err().lines().filter(l -> l.contains("[class,load]")).toList();
+        for (String fromArchive : List.of("dev.cctask.Main", "picocli.CommandLine", "dev.cctask.gateway.Notifier")) {
+            assertTrue(loaded.stream().anyMatch(l -> l.contains(" " + fromArchive + " source: shared objects file")),
+                    fromArchive + " not from the archive:\n" + r.err());
+        }
+        for (String notLoaded : List.of(" dev.cctask.claude.", " dev.cctask.registry.", " okhttp3.", " kotlin.")) {
+            assertEquals(List.of(), loaded.stream().filter(l -> l.contains(notLoaded)).toList(), notLoaded);
+        }
     }
 
     @Test
@@ -181,7 +186,9 @@ class RunTaskLauncherIT {
         Path dir = Files.createDirectories(tmp.resolve("installed"));
         Files.copy(LAUNCHER, dir.resolve("run-task"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.copy(BASEDIR.resolve("target/run-task.jar"), dir.resolve("run-task.jar"));
-        Files.copy(BASEDIR.resolve("target/run-task.classlist"), dir.resolve("run-task.classlist"));
+        for (String list : List.of("run-task.classlist", "run-task-notify.classlist")) {
+            Files.copy(BASEDIR.resolve("target").resolve(list), dir.resolve(list));
+        }
         return dir;
     }
 
@@ -192,7 +199,7 @@ class RunTaskLauncherIT {
         assertEquals(new Result(0, "", ""), run(dir.resolve("run-task"), tmp));
         env.remove("RUN_TASK_CDS");
         // an archive the launcher takes for this jar and JVM (same stamp, newer than the jar) but the JVM rejects
-        Path archive = dir.resolve("run-task.jsa");
+        Path archive = dir.resolve("run-task-notify.jsa");
         Files.setPosixFilePermissions(archive, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Files.write(archive, new byte[4096]);
         Files.setLastModifiedTime(archive, FileTime.from(Instant.now().plusSeconds(60)));

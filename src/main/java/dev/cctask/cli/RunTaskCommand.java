@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** Root command {@code run-task}: supervises one Claude Code run (SPEC §1–§2). */
 @Command(
-        name = "run-task",
+        name = RunTaskCommand.NAME,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
         // the subcommands are registered by App (only notify on notify's hot path)
         subcommands = {})
 public final class RunTaskCommand implements Callable<Integer> {
+    /** The program name in usage texts. */
+    public static final String NAME = "run-task";
 
     @Spec
     CommandSpec spec;
