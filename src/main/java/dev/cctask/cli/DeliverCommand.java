@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.Env;
+import dev.cctask.PythonJson;
 import dev.cctask.UserException;
 import dev.cctask.delivery.Deliverer;
 import dev.cctask.delivery.Deliverer.ItemReport;
@@ -91,7 +92,7 @@ public final class DeliverCommand implements Callable<Integer> {
     }
 
     private static String toJson(Report report) {
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = PythonJson.mapper();
         ObjectNode root = mapper.createObjectNode()
                 .put("delivered", report.delivered())
                 .put("pending", report.pending())

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.PrivateFiles;
+import dev.cctask.PythonJson;
 import dev.cctask.gateway.Transport;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -337,11 +338,6 @@ public final class Outbox {
     }
 
     private static ObjectMapper mapper() {
-        return Json.MAPPER;
-    }
-
-    /** Loaded on first use only (lazy holder), shared by all threads. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
+        return PythonJson.mapper();
     }
 }

@@ -3,6 +3,7 @@ package dev.cctask.doctor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cctask.PythonJson;
 import java.util.List;
 
 /** The outcome of {@link Doctor#run()}: the checks in order, rendered for people or as JSON. */
@@ -52,7 +53,7 @@ public record Report(List<Check> checks) {
 
     /** {@code {"ok":…,"checks":[{"check":…,"status":"ok|warn|fail|skip","detail":…,"fix":…|null},…]}}. */
     public String json() {
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = PythonJson.mapper();
         ObjectNode root = mapper.createObjectNode().put("ok", ok());
         ArrayNode array = root.putArray("checks");
         for (Check c : checks) {

@@ -1,10 +1,10 @@
 package dev.cctask.task;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cctask.PythonJson;
 import dev.cctask.gateway.Notifier;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +32,6 @@ public final class NotifyRelay implements AutoCloseable {
     static final int MAX_CODE_POINTS = 4000;
     static final int MAX_PER_MINUTE = 6;
     private static final long MINUTE_NANOS = 60_000_000_000L;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
     private final String secret;
@@ -125,11 +124,11 @@ public final class NotifyRelay implements AutoCloseable {
     }
 
     private static void reply(HttpExchange ex, int code, String error) throws IOException {
-        ObjectNode status = JSON.createObjectNode().put("status", error == null ? "ok" : "error");
+        ObjectNode status = PythonJson.mapper().createObjectNode().put("status", error == null ? "ok" : "error");
         if (error != null) {
             status.put("error", error);
         }
-        byte[] bytes = JSON.writeValueAsBytes(status);
+        byte[] bytes = PythonJson.mapper().writeValueAsBytes(status);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(code, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {

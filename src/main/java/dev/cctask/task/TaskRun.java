@@ -1,7 +1,7 @@
 package dev.cctask.task;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cctask.Env;
+import dev.cctask.PythonJson;
 import dev.cctask.claude.ClaudeCommand;
 import dev.cctask.claude.ClaudeProcess;
 import dev.cctask.claude.Progress;
@@ -133,7 +133,7 @@ public final class TaskRun {
         if (end.isDone()) {
             return finish();
         }
-        StreamParser parser = new StreamParser(new ObjectMapper(), state, new StreamParser.Listener() {
+        StreamParser parser = new StreamParser(PythonJson.mapper(), state, new StreamParser.Listener() {
             @Override
             public void onSessionId(String sessionId) {
                 registerSession(sessionId);
