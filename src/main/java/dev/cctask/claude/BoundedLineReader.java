@@ -2,6 +2,9 @@ package dev.cctask.claude;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.function.LongConsumer;
 
@@ -13,6 +16,8 @@ import java.util.function.LongConsumer;
  */
 final class BoundedLineReader {
     private static final int CHUNK = 64 * 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
     private static final int INITIAL_LINE = 8 * 1024;
     /** A line buffer grown beyond this is released after use, so one long line does not pin memory. */
     private static final int KEEP_LINE = 1024 * 1024;
@@ -40,10 +45,7 @@ final class BoundedLineReader {
         int n;
         while ((n = in.read(chunk)) != -1) {
             int start = 0;
-            for (int i = 0; i < n; i++) {
-                if (chunk[i] != '\n') {
-                    continue;
-                }
+            for (int i = indexOfNewline(chunk, 0, n); i >= 0; i = indexOfNewline(chunk, i + 1, n)) {
                 if (lineLength == 0 && discarding < 0 && i - start <= maxLineBytes) {
                     onLine.accept(chunk, start, i - start); // no copy needed
                 } else {
@@ -57,6 +59,28 @@ final class BoundedLineReader {
         if (lineLength > 0 || discarding >= 0) {
             endLine(onLine, onDiscarded);
         }
+    }
+
+    /**
+     * The index of the first {@code \n} in {@code bytes[from, to)}, or -1. Eight bytes at a time (a byte equal to
+     * {@code \n} is found with the carry trick on a long): the scan is a tenth of the supervisor's CPU per line,
+     * and it runs as C1 code, which does not vectorise a byte loop.
+     */
+    static int indexOfNewline(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(bytes, i) ^ NEWLINES;
+            long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3); // the lowest flagged byte is exact
+            }
+        }
+        for (; i < to; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void append(byte[] bytes, int offset, int length) {

@@ -64,4 +64,26 @@ class BoundedLineReaderTest {
             assertEquals(List.of("61ff62c3", "e282ac"), raw);
         }
     }
+
+    @Test
+    void theNewlineScanAgreesWithAByteLoopEverywhere() {
+        java.util.Random random = new java.util.Random(42);
+        byte[] alphabet = {'\n', 0x0B, 0x09, (byte) 0x8A, 0x01, 0x00, (byte) 0xFF, 'a', (byte) 0x0A, 0x7F};
+        for (int round = 0; round < 2000; round++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
+            }
+            for (int from = 0; from <= bytes.length; from++) {
+                for (int to = from; to <= bytes.length; to += 1 + random.nextInt(3)) {
+                    int expected = -1;
+                    for (int i = from; i < to && expected < 0; i++) {
+                        expected = bytes[i] == '\n' ? i : -1;
+                    }
+                    assertEquals(expected, BoundedLineReader.indexOfNewline(bytes, from, to),
+                            () -> HexFormat.of().formatHex(bytes));
+                }
+            }
+        }
+    }
 }
