@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cctask.Version;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -131,7 +130,6 @@ public final class GatewayClient implements AutoCloseable {
         }
         String path = transport == Transport.HOOKS_AGENT ? config.hooks().path() + "/agent" : "/tools/invoke";
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("User-Agent", "claude-code-task/" + Version.get());
         if (secret != null) {
             headers.put("Authorization", "Bearer " + secret.value());
         }

@@ -1,5 +1,6 @@
 package dev.cctask.gateway;
 
+import dev.cctask.Version;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -17,11 +18,14 @@ import java.util.Map;
  * </ul>
  */
 interface HttpPost extends AutoCloseable {
+    /** Sent with every request. */
+    String USER_AGENT = "claude-code-task/" + Version.get();
+
     /** The answer: status, body decoded as UTF-8, and the {@code Retry-After} header (null when absent). */
     record Answer(int status, String body, String retryAfter) {}
 
     /**
-     * @param headers request headers besides {@code Content-Type}
+     * @param headers request headers besides {@code Content-Type} and {@code User-Agent}
      * @param timeout bounds the exchange (pooled: the whole call; one-shot: connecting and each read)
      * @throws MalformedURLException when {@code url} is not an {@code http://} URL; nothing was sent
      * @throws IOException when no answer arrived: {@link java.net.ConnectException} when nothing listens,

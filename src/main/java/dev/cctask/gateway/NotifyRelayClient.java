@@ -5,7 +5,6 @@ import static dev.cctask.gateway.Notifier.RELAY_URL_VARIABLE;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cctask.Version;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -29,7 +28,6 @@ final class NotifyRelayClient {
     /** Posts {@code text} as a UTF-8 body; 200 is ok, anything else an error status saying why. */
     static NotifyStatus post(HttpPost http, String url, Secret secret, String text) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("User-Agent", "claude-code-task/" + Version.get());
         if (secret != null) {
             headers.put("Authorization", "Bearer " + secret.value());
         }

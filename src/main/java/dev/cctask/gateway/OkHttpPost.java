@@ -26,7 +26,10 @@ final class OkHttpPost implements HttpPost {
     public Answer post(String url, Map<String, String> headers, String contentType, byte[] body, Duration timeout)
             throws IOException {
         HttpUrl target = HttpUrl.get(HttpPost.httpUri(url).toString());
-        Request.Builder request = new Request.Builder().url(target).post(RequestBody.create(body, MediaType.get(contentType)));
+        Request.Builder request = new Request.Builder()
+                .url(target)
+                .header("User-Agent", USER_AGENT)
+                .post(RequestBody.create(body, MediaType.get(contentType)));
         for (Map.Entry<String, String> header : headers.entrySet()) {
             request.header(header.getKey(), header.getValue());
         }

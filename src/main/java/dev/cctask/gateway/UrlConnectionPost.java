@@ -32,6 +32,7 @@ final class UrlConnectionPost implements HttpPost {
             c.setReadTimeout((int) timeout.toMillis());
             c.setDoOutput(true);
             c.setRequestProperty("Content-Type", contentType);
+            c.setRequestProperty("User-Agent", USER_AGENT);
             for (Map.Entry<String, String> header : headers.entrySet()) {
                 c.setRequestProperty(header.getKey(), header.getValue());
             }
