@@ -66,6 +66,17 @@ public final class LogLines {
         return "⏰ Timeout (" + timeoutSeconds + "s) reached, killing process...";
     }
 
+    /** After Claude ended on its own (or after its result), processes it started were still running. */
+    public static String leftoversStopped(int count) {
+        return "🧹 Stopped " + count + " leftover process(es) started by Claude";
+    }
+
+    /** Claude could not be started in its own session and process group. */
+    public static String noSetsid() {
+        return "⚠ setsid not found on PATH: Claude shares run-task's process group; what it starts is found by its"
+                + " RUN_TASK_RUN_ID mark only";
+    }
+
     /**
      * SPEC §8.1: {@code ✅ Done (exit 0, 123 chars, 3min)}.
      *

@@ -4,6 +4,7 @@ import dev.cctask.Env;
 import dev.cctask.PythonJson;
 import dev.cctask.claude.ClaudeCommand;
 import dev.cctask.claude.ClaudeProcess;
+import dev.cctask.claude.ProcessTree;
 import dev.cctask.claude.Progress;
 import dev.cctask.claude.RunOutcome;
 import dev.cctask.claude.RunState;
@@ -12,6 +13,7 @@ import dev.cctask.delivery.Event;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
 import dev.cctask.delivery.Outbox;
+import dev.cctask.gateway.GatewayConfig;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
 import dev.cctask.registry.SessionRegistry;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * the result is written, recorded and queued for delivery, and the PID file removed.
  */
 public final class TaskRun {
-    static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    static final Duration KILL_GRACE = ProcessTree.TERM_GRACE;
     static final Duration DRAIN = Duration.ofSeconds(5);
     static final Duration CANCEL_DELIVERY = Duration.ofSeconds(20);
 
@@ -150,8 +153,11 @@ public final class TaskRun {
         });
         spawnNanos = System.nanoTime();
         child = ClaudeProcess.start(ClaudeCommand.argv(claude.toString(), o.resume(), o.claudeArgs()), project,
-                relay.childEnv(), o.task(), parser::accept);
+                new ClaudeProcess.ChildEnv(relay.childEnv(), secretVariables(), runId), o.task(), parser::accept);
         updatePidFile(PidFile.CLAUDE_PID, Long.toString(child.pid()));
+        if (!child.ownSession()) {
+            log(LogLines.noSetsid());
+        }
         child.onExit().thenRun(() -> end.complete(End.EXITED));
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "run-task-timeout"));
         timer.schedule(() -> end.complete(End.TIMEOUT), o.timeoutSeconds(), TimeUnit.SECONDS);
@@ -170,11 +176,13 @@ public final class TaskRun {
         stopClocks();
         int exitCode = -1;
         if (child != null) {
-            if (how != End.EXITED) {
-                if (how == End.TIMEOUT) {
-                    log(LogLines.timeoutReached(o.timeoutSeconds()));
-                }
-                child.killTree(KILL_GRACE);
+            if (how == End.TIMEOUT) {
+                log(LogLines.timeoutReached(o.timeoutSeconds()));
+            }
+            // also after a normal exit: nothing Claude started outlives the run (README, Security)
+            int leftovers = child.killTree(KILL_GRACE).leftovers();
+            if (leftovers > 0 && how == End.EXITED) {
+                log(LogLines.leftoversStopped(leftovers));
             }
             exitCode = child.onExit().get();
             child.awaitDrains(DRAIN);
@@ -286,6 +294,12 @@ public final class TaskRun {
         } catch (IOException | RuntimeException e) {
             log(LogLines.registerFailed(Messages.errorText(e)));
         }
+    }
+
+    /** The variables a gateway secret may come from: neither Claude nor anything it starts may see them. */
+    private Set<String> secretVariables() {
+        GatewayConfig gateway = plan.gateway() != null ? plan.gateway() : GatewayConfig.load(env, o.gatewayUrl(), o.tokenEnv());
+        return gateway.secretVariables();
     }
 
     private String heartbeatLine() {
