@@ -42,8 +42,11 @@ public final class TaskRun {
     static final Duration KILL_GRACE = ProcessTree.TERM_GRACE;
     static final Duration DRAIN = Duration.ofSeconds(5);
     static final Duration CANCEL_DELIVERY = Duration.ofSeconds(20);
+    /** How long Claude may linger after its final result, with no background task running, before it is stopped. */
+    static final Duration RESULT_GRACE = Duration.ofSeconds(5);
 
-    enum End { EXITED, TIMEOUT, CANCELLED }
+    /** EXITED: Claude exited; DONE: it printed its final result but lingered beyond {@link #RESULT_GRACE}. */
+    enum End { EXITED, DONE, TIMEOUT, CANCELLED }
 
     private final RunPlan plan;
     private final TaskOptions o;
@@ -161,6 +164,11 @@ public final class TaskRun {
         child.onExit().thenRun(() -> end.complete(End.EXITED));
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "run-task-timeout"));
         timer.schedule(() -> end.complete(End.TIMEOUT), o.timeoutSeconds(), TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+            if (state.doneForNanos() >= RESULT_GRACE.toNanos()) {
+                end.complete(End.DONE);
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
         if (notifications.chat()) {
             long interval = o.heartbeatIntervalSeconds() * 1000L;
             long sinceSpawn = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spawnNanos);
@@ -178,14 +186,19 @@ public final class TaskRun {
         if (child != null) {
             if (how == End.TIMEOUT) {
                 log(LogLines.timeoutReached(o.timeoutSeconds()));
+            } else if (how == End.DONE) {
+                log(LogLines.stoppedAfterResult(RESULT_GRACE.toSeconds()));
             }
             // also after a normal exit: nothing Claude started outlives the run (README, Security)
             int leftovers = child.killTree(KILL_GRACE).leftovers();
-            if (leftovers > 0 && how == End.EXITED) {
+            if (leftovers > 0 && (how == End.EXITED || how == End.DONE)) {
                 log(LogLines.leftoversStopped(leftovers));
             }
             exitCode = child.onExit().get();
             child.awaitDrains(DRAIN);
+            if (how == End.DONE) { // the exit status Claude gives its result (CLAUDE-STREAM.md §3.4), not our kill's
+                exitCode = state.lastResult().orElseThrow().isError() ? 1 : 0;
+            }
         }
         RunOutcome outcome = RunOutcome.of(state, exitCode, child == null ? "" : child.stderr(),
                 how == End.TIMEOUT, how == End.CANCELLED, o.resume());

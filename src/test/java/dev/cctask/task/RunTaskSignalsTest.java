@@ -40,8 +40,8 @@ class RunTaskSignalsTest {
         project = sandbox.resolve("project");
         output = sandbox.resolve("out.txt");
         childPid = sandbox.resolve("grandchild.pid");
-        // init + some text, then the child stays alive (with a grandchild) until killed
-        runTask.env("FAKE_CLAUDE_TRANSCRIPT", RunTaskProcess.FIXTURES.resolve("partial-messages.jsonl").toString())
+        // init + some text, no result, then the child stays alive (with a grandchild) until killed
+        runTask.env("FAKE_CLAUDE_TRANSCRIPT", runTask.unfinishedTranscript().toString())
                 .env("FAKE_CLAUDE_SLEEP_AFTER", "300").env("FAKE_CLAUDE_GRANDCHILD", "1")
                 .env("FAKE_CLAUDE_GRANDCHILD_PID_FILE", childPid.toString());
     }
