@@ -1,12 +1,17 @@
 package dev.cctask.claude;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +31,9 @@ public final class ClaudeProcess {
     static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
     /** Stderr kept in memory (SPEC §2.5); the rest is counted. */
     static final int MAX_STDERR_BYTES = 1024 * 1024;
-    /** How long SIGKILLed processes get to disappear (SPEC §9.1 step 4). */
-
     private final Process process;
+    private final boolean ownSession;
+    private final String runId;
     private final CompletableFuture<Integer> exit;
     private final Thread stdoutThread;
     private final Thread stderrThread;
@@ -38,8 +43,10 @@ public final class ClaudeProcess {
     /** Set when the drains were given up: late output of orphaned grandchildren is ignored. */
     private volatile boolean abandoned;
 
-    private ClaudeProcess(Process process, String prompt, LineSink lines) {
+    private ClaudeProcess(Process process, boolean ownSession, String runId, String prompt, LineSink lines) {
         this.process = process;
+        this.ownSession = ownSession;
+        this.runId = runId;
         this.exit = process.onExit().thenApply(Process::exitValue);
         long pid = process.pid();
         startDaemon("claude-stdin-" + pid, () -> writePrompt(prompt));
@@ -48,20 +55,39 @@ public final class ClaudeProcess {
     }
 
     /**
-     * Starts the child.
+     * How the child's environment differs from the runner's.
+     *
+     * @param added   variables added (the notify relay's)
+     * @param removed variables taken out: those the gateway token or another secret may come from
+     * @param runId   the run's mark, {@value ProcessTree#RUN_ID_VARIABLE}, inherited by everything Claude starts
+     */
+    public record ChildEnv(Map<String, String> added, Collection<String> removed, String runId) {}
+
+    /**
+     * Starts the child, through {@code setsid} when it is on {@code PATH}, so that Claude leads its own session and
+     * process group ({@link #ownSession()}).
      *
      * @param argv the full command line ({@link ClaudeCommand#argv}); run directly, no shell
      * @param cwd the project directory
-     * @param extraEnv variables added to the inherited environment
+     * @param env how the child's environment differs from the runner's
      * @param prompt written to stdin as UTF-8 right away, then stdin is closed
      * @param lines receives each stdout line's bytes on the stdout thread, undecoded (blank lines too)
      */
-    public static ClaudeProcess start(
-            List<String> argv, Path cwd, Map<String, String> extraEnv, String prompt, LineSink lines)
+    public static ClaudeProcess start(List<String> argv, Path cwd, ChildEnv env, String prompt, LineSink lines)
             throws IOException {
         ProcessBuilder builder = new ProcessBuilder(argv).directory(cwd.toFile());
-        builder.environment().putAll(extraEnv);
-        return new ClaudeProcess(builder.start(), prompt, lines);
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeAll(env.removed());
+        environment.putAll(env.added());
+        environment.put(ProcessTree.RUN_ID_VARIABLE, env.runId());
+        Path setsid = onPath(environment.get("PATH"), "setsid");
+        if (setsid != null) {
+            // not a process group leader (it is in the runner's group), so setsid execs in place: same PID
+            List<String> command = new ArrayList<>(argv);
+            command.add(0, setsid.toString());
+            builder.command(command);
+        }
+        return new ClaudeProcess(builder.start(), setsid != null, env.runId(), prompt, lines);
     }
 
     public long pid() {
@@ -73,15 +99,27 @@ public final class ClaudeProcess {
         return exit;
     }
 
+    /** Whether Claude was started in its own session and process group ({@code setsid} was found). */
+    public boolean ownSession() {
+        return ownSession;
+    }
+
     /**
-     * Stops the child and everything it started ({@link ProcessTree#kill}).
+     * What {@link #killTree} did.
      *
-     * @return the child's exit code, or −1 if it did not end
+     * @param exitCode  the child's exit code, or −1 if it did not end
+     * @param leftovers how many processes other than the child were signalled
      */
-    public int killTree(Duration grace) {
-        ProcessTree.kill(process.toHandle(), grace);
+    public record Stopped(int exitCode, int leftovers) {}
+
+    /**
+     * Stops the child and everything it started, in its session or marked with the run id, even when it escaped
+     * the tree ({@link ProcessTree#kill}). After the child's own exit this stops its leftovers.
+     */
+    public Stopped killTree(Duration grace) {
+        int others = ProcessTree.kill(process.toHandle(), ownSession ? process.pid() : 0, runId, grace);
         ProcessTree.waitFor(exit, ProcessTree.KILL_WAIT);
-        return exit.isDone() ? exit.join() : -1;
+        return new Stopped(exit.isDone() ? exit.join() : -1, others);
     }
 
     /**
@@ -183,6 +221,21 @@ public final class ClaudeProcess {
         } catch (IOException e) {
             LOG.debug("closing a Claude pipe failed: {}", e.toString());
         }
+    }
+
+    /** The executable {@code name} in one of the {@code PATH} directories, or null. */
+    private static Path onPath(String path, String name) {
+        for (String dir : path == null ? new String[0] : path.split(File.pathSeparator)) {
+            try {
+                Path candidate = Path.of(dir.isEmpty() ? "." : dir, name).toAbsolutePath();
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            } catch (InvalidPathException e) {
+                // not a usable PATH entry
+            }
+        }
+        return null;
     }
 
     private static Thread startDaemon(String name, Runnable body) {

@@ -2,10 +2,12 @@ package dev.cctask.claude;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,6 +41,12 @@ public final class RunState {
 
     private ResultEvent lastResult;
     private int resultCount;
+    /** A turn runs: from the start and each init until a {@code result} that announces no queued turn. */
+    private boolean turnOpen = true;
+    /** {@code system/task_started} ids without their {@code system/task_notification} yet. */
+    private final Set<String> runningTasks = new HashSet<>();
+    /** Since when the run has been done (see {@link #doneForNanos()}), or −1. */
+    private long doneSinceNanos = -1;
     private final StringBuilder assistantText = new StringBuilder();
     private long badLines;
 
@@ -61,6 +69,20 @@ public final class RunState {
 
     synchronized void initSeen() {
         initSeen = true;
+        turnOpen = true; // a new turn (after background work, CLAUDE-STREAM.md §4.6)
+        updateDone();
+    }
+
+    /** A {@code system/task_started}: background work (subagent, background Bash) that may start a new turn. */
+    synchronized void taskStarted(String taskId) {
+        runningTasks.add(taskId);
+        updateDone();
+    }
+
+    /** A {@code system/task_notification}: the task ended (completed, stopped, failed). */
+    synchronized void taskEnded(String taskId) {
+        runningTasks.remove(taskId);
+        updateDone();
     }
 
     /**
@@ -120,11 +142,22 @@ public final class RunState {
     }
 
     /** Rule 9: a {@code result} event with the output tokens it accounts for. */
-    synchronized void result(ResultEvent result, long outputTokens) {
+    synchronized void result(ResultEvent result, long outputTokens, long queuedTurns) {
         lastResult = result;
         resultCount++;
         resultTokens += outputTokens;
         activity = Activity.FINISHING;
+        turnOpen = queuedTurns > 0;
+        updateDone();
+    }
+
+    private void updateDone() {
+        boolean done = !turnOpen && lastResult != null && runningTasks.isEmpty();
+        if (!done) {
+            doneSinceNanos = -1;
+        } else if (doneSinceNanos < 0) {
+            doneSinceNanos = nanoTime.getAsLong();
+        }
     }
 
     synchronized void badLine() {
@@ -202,6 +235,14 @@ public final class RunState {
     /** All assistant {@code text} blocks in stream order, each followed by {@code \n}. */
     public synchronized String assistantText() {
         return assistantText.toString();
+    }
+
+    /**
+     * How long Claude has had nothing more to do, in nanoseconds, or −1: it printed a {@code result} that announced
+     * no queued turn, no background task it reported is running, and no new turn began since.
+     */
+    public synchronized long doneForNanos() {
+        return doneSinceNanos < 0 ? -1 : nanoTime.getAsLong() - doneSinceNanos;
     }
 
     /** Lines that were not a JSON object. */

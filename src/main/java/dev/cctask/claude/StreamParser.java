@@ -65,12 +65,12 @@ public final class StreamParser {
         rawEvent.put("parent_tool_use_id", Projection.ALL);
 
         Map<String, Projection> byType = new HashMap<>();
-        byType.put("system", Projection.of("subtype", "session_id"));
+        byType.put("system", Projection.of("subtype", "session_id", "task_id"));
         byType.put("stream_event", Projection.of(Map.of(
                 "event", Projection.of(event), "parent_tool_use_id", Projection.ALL)));
         byType.put("assistant", Projection.of(Map.of("message", message)));
         byType.put("result", Projection.of("subtype", "session_id", "result", "is_error", "errors", "total_cost_usd",
-                "num_turns", "duration_ms", "usage", "model_usage_since_last_result"));
+                "num_turns", "duration_ms", "usage", "model_usage_since_last_result", "queued_turn_count"));
         for (String raw : List.of("content_block_start", "content_block_delta", "message_start", "message_delta")) {
             byType.put(raw, Projection.of(rawEvent));
         }
@@ -160,12 +160,8 @@ public final class StreamParser {
             inner = o.get("event");
             innerType = text(inner, "type");
         }
-        if ("system".equals(type) && "init".equals(text(o, "subtype"))) {
-            state.initSeen();
-            String sessionId = text(o, "session_id");
-            if (sessionId != null && !sessionId.isEmpty() && state.sessionIdFromInit(sessionId)) {
-                listener.onSessionId(sessionId);
-            }
+        if ("system".equals(type)) {
+            applySystem(o);
         }
         if (innerType != null) {
             applyInner(innerType, inner, text(o, "parent_tool_use_id"));
@@ -174,6 +170,23 @@ public final class StreamParser {
             applyAssistant(o.get("message"));
         } else if ("result".equals(type)) {
             applyResult(o);
+        }
+    }
+
+    /** Rule 3 (init), and background tasks started and ended (CLAUDE-STREAM.md §4.1, §4.6). */
+    private void applySystem(ObjectNode o) {
+        String subtype = text(o, "subtype");
+        String taskId = text(o, "task_id");
+        if ("init".equals(subtype)) {
+            state.initSeen();
+            String sessionId = text(o, "session_id");
+            if (sessionId != null && !sessionId.isEmpty() && state.sessionIdFromInit(sessionId)) {
+                listener.onSessionId(sessionId);
+            }
+        } else if ("task_started".equals(subtype) && taskId != null) {
+            state.taskStarted(taskId);
+        } else if ("task_notification".equals(subtype) && taskId != null) {
+            state.taskEnded(taskId);
         }
     }
 
@@ -268,7 +281,8 @@ public final class StreamParser {
                         ? o.get("duration_ms").longValue() : null,
                 usage != null && usage.isObject() ? usage : null,
                 text(o, "session_id"));
-        state.result(result, resultOutputTokens(o.get("model_usage_since_last_result"), usage));
+        Long queued = integral(o.get("queued_turn_count"));
+        state.result(result, resultOutputTokens(o.get("model_usage_since_last_result"), usage), queued == null ? 0 : queued);
         listener.onResult();
     }
 

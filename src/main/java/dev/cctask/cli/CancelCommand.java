@@ -3,6 +3,7 @@ package dev.cctask.cli;
 import dev.cctask.App;
 import dev.cctask.Env;
 import dev.cctask.UserException;
+import dev.cctask.claude.ProcessTree;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
 import dev.cctask.registry.SessionRegistry;
@@ -84,6 +85,9 @@ public final class CancelCommand implements Callable<Integer> {
             if (!waitForExit(runner)) {
                 return fail(err, "Runner " + pid + " is still running after " + waitSeconds + "s");
             }
+        }
+        if (f.runId() != null) { // the runner stopped them; this catches what a runner cut short left behind
+            ProcessTree.kill(null, 0, f.runId(), ProcessTree.TERM_GRACE);
         }
         out.printf("Cancelled runner %d (session %s)%n", pid, f.sessionId() == null ? "unknown" : f.sessionId());
         out.flush();

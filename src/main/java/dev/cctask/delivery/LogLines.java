@@ -66,6 +66,22 @@ public final class LogLines {
         return "⏰ Timeout (" + timeoutSeconds + "s) reached, killing process...";
     }
 
+    /** Claude printed its final result but lingers (a child holds it): it is stopped, the result stands. */
+    public static String stoppedAfterResult(long graceSeconds) {
+        return "⏹ Claude printed its final result but had not exited " + graceSeconds + "s later; stopping it";
+    }
+
+    /** After Claude ended on its own (or after its result), processes it started were still running. */
+    public static String leftoversStopped(int count) {
+        return "🧹 Stopped " + count + " leftover process(es) started by Claude";
+    }
+
+    /** Claude could not be started in its own session and process group. */
+    public static String noSetsid() {
+        return "⚠ setsid not found on PATH: Claude shares run-task's process group; what it starts is found by its"
+                + " RUN_TASK_RUN_ID mark only";
+    }
+
     /**
      * SPEC §8.1: {@code ✅ Done (exit 0, 123 chars, 3min)}.
      *

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,6 +63,7 @@ public final class GatewayConfig {
     private final JsonNode root;
     private final String configError;
     private final String problem;
+    private final Set<String> secretVariables;
 
     private GatewayConfig(Builder b) {
         this.baseUrl = b.baseUrl;
@@ -72,6 +76,7 @@ public final class GatewayConfig {
         this.root = b.file.root;
         this.configError = b.file.error;
         this.problem = b.problem;
+        this.secretVariables = b.secretVariables;
     }
 
     /**
@@ -90,6 +95,7 @@ public final class GatewayConfig {
                 : "http://127.0.0.1:" + port(env, gateway);
         b.resolveToken(env, gateway.path("auth"), tokenEnvName);
         b.hooks = hooks(env, b.file, b.token);
+        b.secretVariables = secretVariables(b.file.root, tokenEnvName);
         return new GatewayConfig(b);
     }
 
@@ -147,6 +153,16 @@ public final class GatewayConfig {
         return problem;
     }
 
+    /**
+     * The environment variables a secret is or may be read from, set or not: {@code OPENCLAW_GATEWAY_TOKEN},
+     * {@code OPENCLAW_GATEWAY_PASSWORD}, {@code --token-env}, and each variable that {@code gateway.auth.token},
+     * {@code gateway.auth.password} or {@code hooks.token} names ({@code ${VAR}} or an env SecretRef). Claude's
+     * environment goes without them.
+     */
+    public Set<String> secretVariables() {
+        return secretVariables;
+    }
+
     @Override
     public String toString() {
         return "GatewayConfig[" + baseUrl + ", token from " + tokenSource + ", config " + configPath + "]";
@@ -198,6 +214,25 @@ public final class GatewayConfig {
         return new Hooks(enabled, v.secret, path, problem);
     }
 
+    private static Set<String> secretVariables(JsonNode root, String tokenEnvName) {
+        Set<String> names = new TreeSet<>(List.of(ENV_TOKEN, ENV_PASSWORD));
+        if (tokenEnvName != null && !tokenEnvName.isBlank()) {
+            names.add(tokenEnvName);
+        }
+        JsonNode auth = root.path("gateway").path("auth");
+        for (JsonNode field : List.of(auth.path("token"), auth.path("password"), root.path("hooks").path("token"))) {
+            if (field.isTextual()) {
+                Matcher m = ENV_REF.matcher(field.asText());
+                while (m.find()) {
+                    names.add(m.group(1));
+                }
+            } else if (field.path("source").asText("").equals("env") && !field.path("id").asText("").isBlank()) {
+                names.add(field.path("id").asText());
+            }
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
     /** The mutable state of one {@link #load}. */
     private static final class Builder {
         ConfigFile file;
@@ -207,6 +242,7 @@ public final class GatewayConfig {
         String authMode = "token";
         Hooks hooks;
         String problem;
+        Set<String> secretVariables;
 
         /** First hit wins: {@code --token-env}, the config, then the environment (SPEC §7.1). */
         void resolveToken(Env env, JsonNode auth, String tokenEnvName) {

@@ -24,8 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * Crash reconciliation (SPEC §8.6, D14): a PID file whose runner is dead means the run ended without reporting.
- * Its registry entry becomes {@code lost}, a "lost" notice and wake are queued, a still-running Claude is
- * stopped, and the PID file is removed. Runs on every start and on {@code tasks}; a lock on
+ * Its registry entry becomes {@code lost}, a "lost" notice and wake are queued, a still-running Claude and every
+ * process marked with the run's id are stopped, and the PID file is removed. Runs on every start and on {@code tasks}; a lock on
  * {@code <pidDir>/.reconcile.lock} and the registry's running→lost transition make it happen once.
  */
 public final class Reconciler {
@@ -72,11 +72,18 @@ public final class Reconciler {
         if (report) {
             queueLostNotice(pf, entry.orElse(null));
         }
-        if (pf.claudePid() != null) {
-            ProcessHandle.of(pf.claudePid()).filter(ProcessTree::isSupervisedClaude)
-                    .ifPresent(h -> ProcessTree.kill(h, TaskRun.KILL_GRACE));
-        }
+        stopWhatItStarted(pf);
         pids.delete(pf);
+    }
+
+    /** Its Claude, if still running, and whatever carries the run's mark (started by it, escaped or not). */
+    private static void stopWhatItStarted(PidFile pf) {
+        ProcessHandle claude = pf.claudePid() == null ? null
+                : ProcessHandle.of(pf.claudePid()).filter(ProcessTree::isSupervisedClaude).orElse(null);
+        if (claude != null || pf.runId() != null) {
+            long session = claude != null && ProcessTree.sessionOf(claude) == claude.pid() ? claude.pid() : 0;
+            ProcessTree.kill(claude, session, pf.runId(), TaskRun.KILL_GRACE);
+        }
     }
 
     private void queueLostNotice(PidFile pf, Session entry) {

@@ -4,6 +4,7 @@ import dev.cctask.Env;
 import dev.cctask.PythonJson;
 import dev.cctask.claude.ClaudeCommand;
 import dev.cctask.claude.ClaudeProcess;
+import dev.cctask.claude.ProcessTree;
 import dev.cctask.claude.Progress;
 import dev.cctask.claude.RunOutcome;
 import dev.cctask.claude.RunState;
@@ -12,6 +13,7 @@ import dev.cctask.delivery.Event;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
 import dev.cctask.delivery.Outbox;
+import dev.cctask.gateway.GatewayConfig;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
 import dev.cctask.registry.SessionRegistry;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -36,11 +39,14 @@ import java.util.concurrent.TimeUnit;
  * the result is written, recorded and queued for delivery, and the PID file removed.
  */
 public final class TaskRun {
-    static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    static final Duration KILL_GRACE = ProcessTree.TERM_GRACE;
     static final Duration DRAIN = Duration.ofSeconds(5);
     static final Duration CANCEL_DELIVERY = Duration.ofSeconds(20);
+    /** How long Claude may linger after its final result, with no background task running, before it is stopped. */
+    static final Duration RESULT_GRACE = Duration.ofSeconds(5);
 
-    enum End { EXITED, TIMEOUT, CANCELLED }
+    /** EXITED: Claude exited; DONE: it printed its final result but lingered beyond {@link #RESULT_GRACE}. */
+    enum End { EXITED, DONE, TIMEOUT, CANCELLED }
 
     private final RunPlan plan;
     private final TaskOptions o;
@@ -150,11 +156,19 @@ public final class TaskRun {
         });
         spawnNanos = System.nanoTime();
         child = ClaudeProcess.start(ClaudeCommand.argv(claude.toString(), o.resume(), o.claudeArgs()), project,
-                relay.childEnv(), o.task(), parser::accept);
+                new ClaudeProcess.ChildEnv(relay.childEnv(), secretVariables(), runId), o.task(), parser::accept);
         updatePidFile(PidFile.CLAUDE_PID, Long.toString(child.pid()));
+        if (!child.ownSession()) {
+            log(LogLines.noSetsid());
+        }
         child.onExit().thenRun(() -> end.complete(End.EXITED));
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "run-task-timeout"));
         timer.schedule(() -> end.complete(End.TIMEOUT), o.timeoutSeconds(), TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+            if (state.doneForNanos() >= RESULT_GRACE.toNanos()) {
+                end.complete(End.DONE);
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
         if (notifications.chat()) {
             long interval = o.heartbeatIntervalSeconds() * 1000L;
             long sinceSpawn = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spawnNanos);
@@ -170,14 +184,21 @@ public final class TaskRun {
         stopClocks();
         int exitCode = -1;
         if (child != null) {
-            if (how != End.EXITED) {
-                if (how == End.TIMEOUT) {
-                    log(LogLines.timeoutReached(o.timeoutSeconds()));
-                }
-                child.killTree(KILL_GRACE);
+            if (how == End.TIMEOUT) {
+                log(LogLines.timeoutReached(o.timeoutSeconds()));
+            } else if (how == End.DONE) {
+                log(LogLines.stoppedAfterResult(RESULT_GRACE.toSeconds()));
+            }
+            // also after a normal exit: nothing Claude started outlives the run (README, Security)
+            int leftovers = child.killTree(KILL_GRACE).leftovers();
+            if (leftovers > 0 && (how == End.EXITED || how == End.DONE)) {
+                log(LogLines.leftoversStopped(leftovers));
             }
             exitCode = child.onExit().get();
             child.awaitDrains(DRAIN);
+            if (how == End.DONE) { // the exit status Claude gives its result (CLAUDE-STREAM.md §3.4), not our kill's
+                exitCode = state.lastResult().orElseThrow().isError() ? 1 : 0;
+            }
         }
         RunOutcome outcome = RunOutcome.of(state, exitCode, child == null ? "" : child.stderr(),
                 how == End.TIMEOUT, how == End.CANCELLED, o.resume());
@@ -286,6 +307,12 @@ public final class TaskRun {
         } catch (IOException | RuntimeException e) {
             log(LogLines.registerFailed(Messages.errorText(e)));
         }
+    }
+
+    /** The variables a gateway secret may come from: neither Claude nor anything it starts may see them. */
+    private Set<String> secretVariables() {
+        GatewayConfig gateway = plan.gateway() != null ? plan.gateway() : GatewayConfig.load(env, o.gatewayUrl(), o.tokenEnv());
+        return gateway.secretVariables();
     }
 
     private String heartbeatLine() {

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +75,7 @@ class ClaudeProcessTest {
                 parser.accept(line, offset, length);
             };
             process = ClaudeProcess.start(ClaudeCommand.argv(Fixtures.fakeClaude().toString(), null, extraArgs), tmp,
-                    env, prompt, lines);
+                    childEnv(env), prompt, lines);
             started.add(process);
             return this;
         }
@@ -85,6 +86,10 @@ class ClaudeProcessTest {
             process.awaitDrains(DRAIN);
             return code;
         }
+    }
+
+    private static ClaudeProcess.ChildEnv childEnv(Map<String, String> added) {
+        return new ClaudeProcess.ChildEnv(added, List.of(), UUID.randomUUID().toString());
     }
 
     private Run run(String fixture) {
@@ -219,7 +224,7 @@ class ClaudeProcessTest {
                 + "{\"type\":\"result\",\"result\":\"ok ü\",\"is_error\":false}", StandardCharsets.UTF_8);
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         ClaudeProcess p = ClaudeProcess.start(List.of(Fixtures.fakeClaude().toString()), tmp,
-                Map.of("FAKE_CLAUDE_TRANSCRIPT", transcript.toString()), "",
+                childEnv(Map.of("FAKE_CLAUDE_TRANSCRIPT", transcript.toString())), "",
                 (line, offset, length) -> seen.add(new String(line, offset, length, StandardCharsets.UTF_8)));
         started.add(p);
         p.onExit().get(30, TimeUnit.SECONDS);
@@ -232,7 +237,7 @@ class ClaudeProcessTest {
     void killTreeEndsAChildThatHonoursSigtermWith143() throws Exception {
         Run r = run("basic.jsonl").env("FAKE_CLAUDE_SLEEP_AFTER", "3600").start();
         awaitResult(r);
-        assertEquals(143, r.process.killTree(Duration.ofSeconds(30)));
+        assertEquals(143, r.process.killTree(Duration.ofSeconds(30)).exitCode());
         assertEquals(143, r.process.onExit().get(5, TimeUnit.SECONDS));
         r.process.awaitDrains(DRAIN);
         assertFalse(ProcessHandle.of(r.process.pid()).map(ProcessHandle::isAlive).orElse(false));
@@ -253,7 +258,7 @@ class ClaudeProcessTest {
         assertTrue(grandchild.isAlive());
         assertFalse(r.process.onExit().isDone());
 
-        assertEquals(137, r.process.killTree(Duration.ofSeconds(1)));
+        assertEquals(137, r.process.killTree(Duration.ofSeconds(1)).exitCode());
         assertEquals(137, r.process.onExit().get(1, TimeUnit.SECONDS));
         assertFalse(grandchild.isAlive(), "the grandchild in its own session is gone too");
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> r.process.awaitDrains(DRAIN));

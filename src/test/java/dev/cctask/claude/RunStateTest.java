@@ -53,9 +53,33 @@ class RunStateTest {
         assertEquals(2, state.tokens());
         state.messageTokens("m1", 42);
         assertEquals(43, state.liveTokens());
-        state.result(new ResultEvent("ok", false, "success", List.of(), null, null, null, null, null), 30);
+        state.result(new ResultEvent("ok", false, "success", List.of(), null, null, null, null, null), 30, 0);
         assertEquals(43, state.tokens());
-        state.result(new ResultEvent("ok", false, "success", List.of(), null, null, null, null, null), 30);
+        state.result(new ResultEvent("ok", false, "success", List.of(), null, null, null, null, null), 30, 0);
         assertEquals(60, state.tokens());
+    }
+
+    @Test
+    void claudeIsDoneOnlyAfterAResultWithNoBackgroundTaskRunningAndNoTurnQueued() {
+        AtomicLong now = new AtomicLong(0);
+        RunState state = new RunState(now::get);
+        StreamParser parser = new StreamParser(state);
+        parser.accept("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}");
+        parser.accept("{\"type\":\"system\",\"subtype\":\"task_started\",\"task_id\":\"t1\",\"is_backgrounded\":true}");
+        parser.accept("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"a\",\"queued_turn_count\":0}");
+        now.addAndGet(60_000_000_000L);
+        assertEquals(-1, state.doneForNanos(), "a background task still runs");
+
+        parser.accept("{\"type\":\"system\",\"subtype\":\"task_notification\",\"task_id\":\"t1\",\"status\":\"completed\"}");
+        now.addAndGet(1_000_000_000L);
+        assertEquals(1_000_000_000L, state.doneForNanos(), "done since its last task ended");
+
+        parser.accept("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}");
+        assertEquals(-1, state.doneForNanos(), "a new turn began");
+        parser.accept("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"b\",\"queued_turn_count\":1}");
+        assertEquals(-1, state.doneForNanos(), "the result announces another turn");
+        parser.accept("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"c\"}");
+        now.addAndGet(2_000_000_000L);
+        assertEquals(2_000_000_000L, state.doneForNanos());
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -185,6 +186,16 @@ class GatewayConfigTest {
         vars.remove("GW_SECRET");
         assertEquals("no gateway token: gateway.auth.token is a SecretRef to env GW_SECRET, which is not set;"
                 + " export GW_SECRET or set OPENCLAW_GATEWAY_TOKEN", load().problem());
+    }
+
+    @Test
+    void secretVariablesNameEveryVariableASecretIsOrMayBeReadFrom() throws IOException {
+        homeConfig("{gateway: {auth: {mode: 'token', token: '${GW_TOKEN}', password: 'pre-${GW_PASS}-${GW_PASS2}'}},"
+                + " hooks: {token: {source: 'env', id: 'HOOKS_TOKEN'}}, channels: {telegram: {botToken: '${NOT_OURS}'}}}");
+        assertEquals(Set.of("OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD", "MY_TOKEN", "GW_TOKEN", "GW_PASS",
+                "GW_PASS2", "HOOKS_TOKEN"), GatewayConfig.load(env(), null, "MY_TOKEN").secretVariables());
+        assertEquals(Set.of("OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD"),
+                GatewayConfig.load(new Env(vars, home.resolve("nowhere")), null, null).secretVariables(), "no config");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs the real {@code run-task} command as a separate JVM (the test class path, main class
@@ -52,6 +53,53 @@ public final class RunTaskProcess {
 
     public Path pidDir() {
         return home.resolve("pids");
+    }
+
+    /**
+     * {@code partial-messages.jsonl} without its final {@code result}, written beside the sandbox's HOME: with
+     * {@code FAKE_CLAUDE_SLEEP_AFTER}, a Claude that works until it is stopped.
+     */
+    public Path unfinishedTranscript() throws IOException {
+        List<String> lines = Files.readAllLines(FIXTURES.resolve("partial-messages.jsonl"), StandardCharsets.UTF_8);
+        if (!lines.get(lines.size() - 1).contains("\"type\":\"result\"")) {
+            throw new IllegalStateException("partial-messages.jsonl no longer ends with its result");
+        }
+        Path transcript = home.resolveSibling("unfinished.jsonl");
+        Files.write(transcript, lines.subList(0, lines.size() - 1), StandardCharsets.UTF_8);
+        return transcript;
+    }
+
+    /** Waits up to 30 s for a PID file in {@link #pidDir()} to hold {@code key}; returns its value. */
+    public String awaitPidFileField(String key) throws IOException, InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            if (Files.isDirectory(pidDir())) {
+                try (Stream<Path> files = Files.list(pidDir())) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+                        for (String line : Files.readAllLines(f)) {
+                            if (line.startsWith(key + "=")) {
+                                return line.substring(key.length() + 1);
+                            }
+                        }
+                    }
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no " + key + " in a PID file of " + pidDir());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits up to 20 s for the process to end; a zombie counts as ended (the JDK reports it absent). */
+    public static void awaitGone(long pid) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("process " + pid + " survived");
+            }
+            Thread.sleep(50);
+        }
     }
 
     public RunTaskProcess env(String name, String value) {

@@ -185,6 +185,24 @@ class RunTaskProcessTest {
     }
 
     @Test
+    void aSuccessfulResultIsReportedAsCompletedSoonWhenClaudeLingersAfterIt() throws Exception {
+        fake("basic.jsonl").env("FAKE_CLAUDE_SLEEP_AFTER", "300");
+        // without the grace period this waited for the 60 s timeout and reported ⏰
+        var r = runTask.run(Duration.ofSeconds(45), args("-s", KEY, "--timeout", "60"));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of("⏹ Claude printed its final result but had not exited 5s later; stopping it"),
+                r.stderr().lines().filter(l -> l.startsWith("⏹")).toList(), r.stderr());
+        assertTrue(r.stderr().contains("✅ Done (exit 0, 29 chars, 0min)"), r.stderr());
+        assertTrue(lastMessage().startsWith("✅ Claude Code task complete!\n\nTask: Run echo hi with Bash\nProject: "
+                + project + "\nResult (29 chars):\n\nDone: the command printed hi.\n"), lastMessage());
+        assertEquals("Done: the command printed hi.", Files.readString(output));
+        JsonNode entry = JSON.readTree(runTask.stateDir().resolve("claude_sessions.json").toFile())
+                .path("sessions").elements().next();
+        assertEquals("completed", entry.path("status").asText());
+        assertNoPidFiles();
+    }
+
+    @Test
     void aGatewayThatTakes20sPerAnswerDelaysNeitherTheTimeoutNorItsMessage() throws Exception {
         // every call outlives the client's 15 s call timeout
         gateway.script(c -> new mockwebserver3.MockResponse.Builder().headersDelay(20, TimeUnit.SECONDS).body("{}").build());

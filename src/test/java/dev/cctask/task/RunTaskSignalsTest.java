@@ -40,8 +40,8 @@ class RunTaskSignalsTest {
         project = sandbox.resolve("project");
         output = sandbox.resolve("out.txt");
         childPid = sandbox.resolve("grandchild.pid");
-        // init + some text, then the child stays alive (with a grandchild) until killed
-        runTask.env("FAKE_CLAUDE_TRANSCRIPT", RunTaskProcess.FIXTURES.resolve("partial-messages.jsonl").toString())
+        // init + some text, no result, then the child stays alive (with a grandchild) until killed
+        runTask.env("FAKE_CLAUDE_TRANSCRIPT", runTask.unfinishedTranscript().toString())
                 .env("FAKE_CLAUDE_SLEEP_AFTER", "300").env("FAKE_CLAUDE_GRANDCHILD", "1")
                 .env("FAKE_CLAUDE_GRANDCHILD_PID_FILE", childPid.toString());
     }
@@ -79,14 +79,14 @@ class RunTaskSignalsTest {
         assertEquals("sessions_send", gateway.calls().get(gateway.calls().size() - 1).tool());
         assertEquals("cancelled", registryEntry().path("status").asText());
         assertTrue(r.stderr().contains("🛑 CANCELLED Done (exit "), r.stderr());
-        assertGone(Long.parseLong(Files.readString(childPid).strip()));
+        RunTaskProcess.awaitGone(Long.parseLong(Files.readString(childPid).strip()));
         assertNoPidFiles();
     }
 
     @Test
     void aRunnerKilledWithSigkillIsReportedLostByTheNextTasksCall() throws Exception {
         Process runner = startLongRun();
-        long claude = Long.parseLong(pidFileField("claude_pid"));
+        long claude = Long.parseLong(runTask.awaitPidFileField("claude_pid"));
         awaitOutputContaining("I'll run the command.");
         runner.toHandle().destroyForcibly();
         runner.waitFor(10, TimeUnit.SECONDS);
@@ -105,7 +105,7 @@ class RunTaskSignalsTest {
                 + output + "\nResume with: --resume " + registryEntry().path("session_id").asText(), lost);
         assertEquals("sessions_send", after.get(1).tool());
         assertTrue(Files.readString(output).contains("I'll run the command."), "partial output kept");
-        assertGone(claude);
+        RunTaskProcess.awaitGone(claude);
         assertNoPidFiles();
 
         // a second reconciliation finds nothing more to report
@@ -143,31 +143,6 @@ class RunTaskSignalsTest {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.exists(file) || Files.readString(file).isBlank()) {
             assertTrue(System.nanoTime() < end, "no " + file);
-            Thread.sleep(50);
-        }
-    }
-
-    private String pidFileField(String key) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try (Stream<Path> files = Files.list(runTask.pidDir())) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
-                    for (String line : Files.readAllLines(f)) {
-                        if (line.startsWith(key + "=")) {
-                            return line.substring(key.length() + 1);
-                        }
-                    }
-                }
-            }
-            assertTrue(System.nanoTime() < end, "no " + key + " in the PID file");
-            Thread.sleep(50);
-        }
-    }
-
-    private static void assertGone(long pid) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            assertTrue(System.nanoTime() < end, "process " + pid + " survived");
             Thread.sleep(50);
         }
     }
