@@ -84,8 +84,13 @@ public final class Deliverer {
 
         /** True when each of these items was delivered by this flush (e.g. a run's own message and wake). */
         public boolean allDelivered(Collection<Item> mine) {
-            return mine.stream().allMatch(i -> items.stream()
-                    .anyMatch(r -> r.id().equals(i.id()) && r.state() == State.DELIVERED));
+            return deliveredOf(mine) == mine.size();
+        }
+
+        /** How many of these items this flush delivered. */
+        public int deliveredOf(Collection<Item> mine) {
+            return (int) mine.stream().filter(i -> items.stream()
+                    .anyMatch(r -> r.id().equals(i.id()) && r.state() == State.DELIVERED)).count();
         }
 
         /** Two reports of the same outbox, e.g. expiry followed by a flush; pending items are taken from {@code later}. */

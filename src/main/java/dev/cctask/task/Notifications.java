@@ -127,15 +127,16 @@ final class Notifications implements AutoCloseable {
             mine = outbox.enqueue(runId, event, drafts);
         } catch (OutboxException e) {
             log.accept(LogLines.durabilityOff(e.getMessage()));
-            store = new MemoryOutbox(runId, event, drafts, Clock.systemUTC());
-            mine = ((MemoryOutbox) store).pending();
+            MemoryOutbox memory = new MemoryOutbox(runId, event, drafts, Clock.systemUTC());
+            store = memory;
+            mine = memory.pending();
         }
         Deliverer.Report report = client == null ? null : deliver(store, mine, deadline);
         if (report != null && report.allDelivered(mine)) {
             log.accept(event == Event.RESUME_FAILED ? LogLines.resumeFailureNotified() : LogLines.sessionNotified());
-        } else if (store != outbox) {
+        } else if (store != outbox) { // pending or given up, nothing keeps them beyond this process
             lost = true;
-            log.accept(LogLines.deliveryLost(report == null ? mine.size() : report.pending()));
+            log.accept(LogLines.deliveryLost(mine.size() - (report == null ? 0 : report.deliveredOf(mine))));
         } else if (report != null && report.pending() > 0) {
             log.accept(stopping ? LogLines.deliveryStopped(report.pending(), outbox.dir())
                     : LogLines.deliveryPending(report.pending(), outbox.dir()));
