@@ -18,6 +18,7 @@ import dev.cctask.gateway.GatewayConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -28,7 +29,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code run-task deliver}: sends what the outbox still holds (SPEC §1.4, §8.5); exit 0 iff nothing is left. */
+/**
+ * {@code run-task deliver}: sends what the outbox still holds (SPEC §1.4, §8.5), each item at once whatever its
+ * backoff, and names every outbox file it had to give up on; exit 0 iff nothing is left.
+ */
 @Command(
         name = "deliver",
         mixinStandardHelpOptions = true,
@@ -48,6 +52,10 @@ public final class DeliverCommand implements Callable<Integer> {
     @Option(names = "--deadline", paramLabel = "SECONDS", defaultValue = "60",
             description = "Keep retrying for at most this long (default: ${DEFAULT-VALUE}).")
     long deadlineSeconds;
+
+    @Option(names = "--retry-failed",
+            description = "First move the items given up on (outbox/failed/) back into the outbox, and try them too.")
+    boolean retryFailed;
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -70,16 +78,28 @@ public final class DeliverCommand implements Callable<Integer> {
         Deliverer deliverer = new Deliverer(outbox,
                 senders.create(environment, gateway.url, gateway.tokenEnv, spec.commandLine().getErr()));
         Report report;
+        List<Outbox.Unreadable> unreadable;
         try {
-            report = deliverer.expire(Outbox.MAX_AGE).then(deliverer.flush(Duration.ofSeconds(deadlineSeconds)));
+            unreadable = outbox.quarantineUnreadable();
+            Report expired = new Report(List.of());
+            if (retryFailed) {
+                outbox.requeueFailed(); // the person asked for them: not expired again at once
+            } else {
+                expired = deliverer.expire(Outbox.MAX_AGE);
+            }
+            report = expired.then(deliverer.flushNow(Duration.ofSeconds(deadlineSeconds)));
         } catch (IOException e) {
             throw new UserException(1, "Cannot read the outbox " + outbox.dir() + ": " + Messages.errorText(e));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(toJson(report));
+            out.println(toJson(report, unreadable));
         } else {
-            out.println(LogLines.deliverSummary(report.delivered(), report.pending(), report.failed()));
+            out.println(LogLines.deliverSummary(report.delivered(), report.pending(),
+                    report.failed() + unreadable.size()));
+            for (Outbox.Unreadable file : unreadable) {
+                out.println(LogLines.deliverUnreadable(file.fileName(), file.reason(), outbox.failedDir()));
+            }
             for (ItemReport item : report.items()) {
                 String line = LogLines.deliverItem(item);
                 if (line != null) {
@@ -91,12 +111,12 @@ public final class DeliverCommand implements Callable<Integer> {
         return report.pending() == 0 ? 0 : 1;
     }
 
-    private static String toJson(Report report) {
+    private static String toJson(Report report, List<Outbox.Unreadable> unreadable) {
         ObjectMapper mapper = PythonJson.mapper();
         ObjectNode root = mapper.createObjectNode()
                 .put("delivered", report.delivered())
                 .put("pending", report.pending())
-                .put("failed", report.failed());
+                .put("failed", report.failed() + unreadable.size());
         ArrayNode items = root.putArray("items");
         for (ItemReport r : report.items()) {
             items.addObject()
@@ -108,6 +128,8 @@ public final class DeliverCommand implements Callable<Integer> {
                     .put("reason", r.reason())
                     .put("nextAttemptAt", r.nextAttemptAt() == null ? null : r.nextAttemptAt().toString());
         }
+        ArrayNode files = root.putArray("unreadable");
+        unreadable.forEach(u -> files.addObject().put("file", u.fileName()).put("reason", u.reason()));
         return root.toString();
     }
 

@@ -1,6 +1,6 @@
 package dev.cctask.delivery;
 
-import dev.cctask.delivery.Outbox.Claim;
+import dev.cctask.delivery.ItemStore.Taken;
 import dev.cctask.delivery.Outbox.Item;
 import dev.cctask.delivery.Outbox.Kind;
 import dev.cctask.gateway.Outcome;
@@ -16,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -30,6 +32,8 @@ import java.util.function.DoubleSupplier;
  *   <li>Outcomes that need a configuration fix (401, 403, 404) stop the run's items for this flush; they stay
  *       pending, with the fix as their last error, for the next flush ({@code run-task deliver}) after the fix.
  *   <li>An item is removed only when accepted, so nothing is lost; a send whose answer was lost may repeat.
+ *   <li>{@link #flushNow} (a person running {@code deliver}) tries every item once at once, whatever its backoff.
+ *   <li>{@link #stop} ends a flush from another thread within moments (a signal to the runner); items stay.
  * </ul>
  */
 public final class Deliverer {
@@ -40,7 +44,8 @@ public final class Deliverer {
 
     static final String NO_TOKEN = "not attempted: no gateway token";
     static final String LOCKED = "being sent by another process";
-    static final String WAITING = "waiting for the earlier item of its run";
+    /** Why a wake is pending while its run's chat message is: the order at work, not a failure. */
+    public static final String WAITING = "waiting for the earlier item of its run";
     static final String NOT_YET = "not attempted yet";
 
     public enum State {
@@ -79,8 +84,13 @@ public final class Deliverer {
 
         /** True when each of these items was delivered by this flush (e.g. a run's own message and wake). */
         public boolean allDelivered(Collection<Item> mine) {
-            return mine.stream().allMatch(i -> items.stream()
-                    .anyMatch(r -> r.id().equals(i.id()) && r.state() == State.DELIVERED));
+            return deliveredOf(mine) == mine.size();
+        }
+
+        /** How many of these items this flush delivered. */
+        public int deliveredOf(Collection<Item> mine) {
+            return (int) mine.stream().filter(i -> items.stream()
+                    .anyMatch(r -> r.id().equals(i.id()) && r.state() == State.DELIVERED)).count();
         }
 
         /** Two reports of the same outbox, e.g. expiry followed by a flush; pending items are taken from {@code later}. */
@@ -95,39 +105,65 @@ public final class Deliverer {
         }
     }
 
-    private final Outbox outbox;
+    private final ItemStore outbox;
     private final Sender sender;
     private final Clock clock;
     private final Sleeper sleeper;
     private final DoubleSupplier random;
+    private final CountDownLatch stop = new CountDownLatch(1);
 
     /**
+     * @param outbox the outbox, or the items kept in memory when it cannot be written
      * @param sender the gateway, or null when there is no token: items stay pending, nothing is attempted
      */
-    public Deliverer(Outbox outbox, Sender sender) {
-        this(outbox, sender, Clock.systemUTC(), Sleeper.system(), () -> ThreadLocalRandom.current().nextDouble());
+    public Deliverer(ItemStore outbox, Sender sender) {
+        this(outbox, sender, Clock.systemUTC(), null, () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    /** @param random uniform in [0, 1), for the backoff jitter */
-    public Deliverer(Outbox outbox, Sender sender, Clock clock, Sleeper sleeper, DoubleSupplier random) {
+    /**
+     * @param sleeper waits between attempts; null for real time, cut short by {@link #stop}
+     * @param random  uniform in [0, 1), for the backoff jitter
+     */
+    public Deliverer(ItemStore outbox, Sender sender, Clock clock, Sleeper sleeper, DoubleSupplier random) {
         this.outbox = outbox;
         this.sender = sender;
         this.clock = clock;
-        this.sleeper = sleeper;
+        this.sleeper = sleeper != null ? sleeper : d -> stop.await(d.toNanos(), TimeUnit.NANOSECONDS);
         this.random = random;
     }
 
     /**
      * Delivers pending items until none is left or the next attempt would fall after {@code deadline} from now.
-     * Returns early, with what it has, when the thread is interrupted.
+     * Returns early, with what it has, when stopped or the thread is interrupted.
      */
     public Report flush(Duration deadline) throws IOException {
-        Round round = new Round();
+        return flush(deadline, false);
+    }
+
+    /**
+     * Like {@link #flush}, but every pending item is attempted at once, in order, however long its backoff still had
+     * to run: a person ran {@code deliver}, presumably after fixing the gateway, and wants to know now.
+     */
+    public Report flushNow(Duration deadline) throws IOException {
+        return flush(deadline, true);
+    }
+
+    /** Ends a flush in progress (from any thread) at its next wait or send; what is left stays pending. */
+    public void stop() {
+        stop.countDown();
+    }
+
+    private boolean stopped() {
+        return stop.getCount() == 0 || Thread.currentThread().isInterrupted();
+    }
+
+    private Report flush(Duration deadline, boolean now) throws IOException {
+        Round round = new Round(now);
         if (sender == null) {
             return new Report(pendingReports(round, NO_TOKEN));
         }
         Instant end = clock.instant().plus(deadline);
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!stopped()) {
             Instant wakeAt = null;
             for (List<Item> run : byRun(outbox.pending()).values()) {
                 if (round.blockedRuns.contains(run.get(0).runId())) {
@@ -155,11 +191,24 @@ public final class Deliverer {
 
     /** What one flush has learnt so far. */
     private static final class Round {
+        /** Whether each item's first attempt in this flush ignores its backoff ({@link #flushNow}). */
+        final boolean now;
+        /** Items attempted in this flush. */
+        final Set<String> tried = new HashSet<>();
         final List<ItemReport> settled = new ArrayList<>();
         final Map<String, String> notes = new HashMap<>();
         final Map<String, Outcome> answers = new HashMap<>();
         /** Runs whose next item needs a configuration fix: not tried again in this flush. */
         final Set<String> blockedRuns = new HashSet<>();
+
+        Round(boolean now) {
+            this.now = now;
+        }
+
+        /** Not before its next attempt time, unless {@link #now} and not tried yet in this flush. */
+        boolean waits(Item item, Instant at) {
+            return item.nextAttemptAt().isAfter(at) && !(now && !tried.contains(item.id()));
+        }
 
         ItemReport report(Item item, State state, String reason, Instant next) {
             return new ItemReport(item.id(), item.event(), item.kind(), state, item.attempts(), reason, next,
@@ -176,12 +225,12 @@ public final class Deliverer {
         Instant limit = clock.instant().minus(maxAge);
         for (Item item : outbox.pending()) {
             if (item.createdAt().isBefore(limit)) {
-                try (Claim claim = outbox.claim(item).orElse(null)) {
+                try (Taken claim = outbox.claim(item).orElse(null)) {
                     if (claim != null) {
                         String why = "expired: not delivered within " + maxAge.toDays() + " days"
                                 + (claim.item().lastError() == null ? "" : " (last error: " + claim.item().lastError() + ")");
                         claim.moveToFailed(claim.item().withError(why));
-                        expired.add(new Round().report(claim.item(), State.FAILED, why, null));
+                        expired.add(new Round(false).report(claim.item(), State.FAILED, why, null));
                     }
                 }
             }
@@ -197,19 +246,23 @@ public final class Deliverer {
     private Instant deliverInOrder(List<Item> run, Round round) throws IOException {
         for (Item listed : run) {
             Instant now = clock.instant();
-            if (listed.nextAttemptAt().isAfter(now)) {
+            if (stopped()) {
+                return null;
+            }
+            if (round.waits(listed, now)) {
                 return listed.nextAttemptAt();
             }
-            try (Claim claim = outbox.claim(listed).orElse(null)) {
+            try (Taken claim = outbox.claim(listed).orElse(null)) {
                 if (claim == null) {
                     round.notes.put(listed.id(), LOCKED);
                     return now.plus(LOCK_POLL); // another sender has it, or it just went away
                 }
                 round.notes.remove(listed.id());
                 Item item = claim.item();
-                if (item.nextAttemptAt().isAfter(now)) {
+                if (round.waits(item, now)) {
                     return item.nextAttemptAt(); // another sender tried it meanwhile
                 }
+                round.tried.add(item.id());
                 Outcome outcome = send(item);
                 round.answers.put(item.id(), outcome);
                 if (outcome instanceof Outcome.Accepted) {

@@ -123,18 +123,32 @@ public final class LogLines {
         return "✓ Agent woken via hooks";
     }
 
-    /** A wake that was not accepted; a 404 means the tool is on the gateway's HTTP deny list. */
+    /**
+     * A wake that was not accepted; a 404 means the tool is on the gateway's HTTP deny list.
+     *
+     * @param status the HTTP status, or a negative number when no answer came ({@code body} then says why)
+     */
     public static String sessionsSendReturned(int status, String body) {
-        return "⚠ sessions_send returned " + status + ": " + Messages.cut(body, BODY_LIMIT)
+        return "⚠ sessions_send " + returned(status) + Messages.cut(body, BODY_LIMIT)
                 + (status == 404 ? " (add \"sessions_send\" to gateway.tools.allow)" : "");
+    }
+
+    /** A wake that waits for its run's chat message (SPEC §8.5): the order at work, not a problem. */
+    public static String wakeHeldBack() {
+        return "📮 Wake held back until the chat message is delivered";
     }
 
     public static String sessionNotifyError(String error) {
         return "⚠ Session notify error: " + error;
     }
 
+    /** @param status the HTTP status, or a negative number when no answer came ({@code body} then says why) */
     public static String messageSendReturned(int status, String body) {
-        return "⚠ message send returned " + status + ": " + Messages.cut(body, BODY_LIMIT);
+        return "⚠ message send " + returned(status) + Messages.cut(body, BODY_LIMIT);
+    }
+
+    private static String returned(int status) {
+        return status < 0 ? "failed: " : "returned " + status + ": ";
     }
 
     // ---------------------------------------------------------------- delivery and the run's end
@@ -145,6 +159,17 @@ public final class LogLines {
 
     public static String deliveryPending(int items, Path outboxDir) {
         return "📮 Delivery pending: " + items + " item(s) left in " + outboxDir;
+    }
+
+    /** A signal ended the runner's delivery retries; the items wait in the outbox. */
+    public static String deliveryStopped(int items, Path outboxDir) {
+        return deliveryPending(items, outboxDir) + " (stopped by a signal; send them with \"run-task deliver\")";
+    }
+
+    /** The outbox was not writable and the gateway did not take these items in time: nothing will retry them. */
+    public static String deliveryLost(int items) {
+        return "📮 Delivery lost: " + items + " item(s) neither delivered nor queued (the outbox was not writable);"
+                + " the result is only in the output file; exit status 3";
     }
 
     public static String resumeFailed(String resumeId) {
@@ -173,7 +198,8 @@ public final class LogLines {
 
     /** The outbox cannot be written (disk full, read-only): final messages are sent once, directly. */
     public static String durabilityOff(String reason) {
-        return "⚠ Outbox not writable (" + reason + "): durability is off, sending the result directly";
+        return "⚠ Outbox not writable (" + reason + "): durability is off, retrying the result in memory until the"
+                + " delivery deadline";
     }
 
     /** Crash reconciliation found a dead runner (SPEC §8.6). */
@@ -199,6 +225,11 @@ public final class LogLines {
     /** The {@code deliver} subcommand's summary line (SPEC §1.4). */
     public static String deliverSummary(int delivered, int pending, int failed) {
         return "Delivered " + delivered + ", pending " + pending + ", failed " + failed;
+    }
+
+    /** {@code deliver} moved an outbox file that is no item to {@code failed/}. */
+    public static String deliverUnreadable(String fileName, String reason, Path failedDir) {
+        return "  failed: " + fileName + " (unreadable: " + reason + "); moved to " + failedDir;
     }
 
     /**

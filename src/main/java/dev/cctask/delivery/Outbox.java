@@ -1,5 +1,6 @@
 package dev.cctask.delivery;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +9,7 @@ import dev.cctask.PythonJson;
 import dev.cctask.gateway.Transport;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Durable queue of final chat messages and wakes (SPEC §8.5, D13): one JSON file per item in
@@ -35,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * which holds an exclusive OS lock on the item's sidecar {@code <id>.lock} file. A sidecar (not the item file) is
  * locked because items are rewritten by atomic rename, which would leave a lock on the old inode behind.
  */
-public final class Outbox {
+public final class Outbox implements ItemStore {
 
     /** Items older than this are given up on by {@code deliver} (moved to {@code failed/}). */
     public static final Duration MAX_AGE = Duration.ofDays(7);
@@ -129,16 +132,11 @@ public final class Outbox {
      * @throws OutboxException when the outbox is not writable; the caller should then send directly
      */
     public List<Item> enqueue(String runId, Event event, List<Draft> drafts) throws OutboxException {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Item> written = new ArrayList<>();
         try {
             PrivateFiles.createDirectories(dir);
-            for (Draft d : drafts) {
-                int seq = written.size() + 1;
-                String id = String.format(Locale.ROOT, "%013d-%s-%d", now.toEpochMilli(), runId, seq);
-                Item item = new Item(id, runId, seq, now, event, d.kind(), d.transport(), d.body(),
-                        d.idempotencyKey(), 0, now, null);
-                writeAtomically(itemFile(id), item);
+            for (Item item : newItems(runId, event, drafts, clock.instant())) {
+                writeAtomically(itemFile(item.id()), item);
                 written.add(item);
             }
             return List.copyOf(written);
@@ -154,9 +152,68 @@ public final class Outbox {
         }
     }
 
-    /** Items waiting for delivery, oldest first (an unreadable item file is moved to {@code failed/}). */
+    /** The items of one final event, in order (seq 1, 2 …), due at once: what {@link #enqueue} writes. */
+    static List<Item> newItems(String runId, Event event, List<Draft> drafts, Instant at) {
+        Instant now = at.truncatedTo(ChronoUnit.MILLIS);
+        List<Item> items = new ArrayList<>();
+        for (Draft d : drafts) {
+            int seq = items.size() + 1;
+            String id = String.format(Locale.ROOT, "%013d-%s-%d", now.toEpochMilli(), runId, seq);
+            items.add(new Item(id, runId, seq, now, event, d.kind(), d.transport(), d.body(), d.idempotencyKey(), 0,
+                    now, null));
+        }
+        return List.copyOf(items);
+    }
+
+    /**
+     * Items waiting for delivery, oldest first. An unreadable item file is skipped: only {@code deliver} moves it to
+     * {@code failed/} ({@link #quarantineUnreadable}), so that a person sees which file it was and why.
+     */
+    @Override
     public List<Item> pending() throws IOException {
         return list(dir);
+    }
+
+    /** An outbox file that is no item, moved to {@code failed/}. */
+    public record Unreadable(String fileName, String reason) {}
+
+    /** Moves every unreadable item file to {@code failed/} and says which and why, oldest name first. */
+    public List<Unreadable> quarantineUnreadable() throws IOException {
+        List<Unreadable> moved = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return moved;
+        }
+        for (Path file : itemFiles(dir)) {
+            try {
+                read(file);
+            } catch (NoSuchFileException gone) {
+                // delivered or moved by another sender since the listing
+            } catch (IOException unreadable) {
+                PrivateFiles.createDirectories(failedDir());
+                try {
+                    Files.move(file, failedDir().resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+                    moved.add(new Unreadable(file.getFileName().toString(), unreadable.getMessage()));
+                } catch (NoSuchFileException gone) {
+                    // someone else moved it
+                }
+            }
+        }
+        moved.sort(Comparator.comparing(Unreadable::fileName));
+        return moved;
+    }
+
+    /**
+     * Moves every readable item of {@code failed/} back into the queue ({@code deliver --retry-failed}, after the
+     * cause was fixed). They are due: an item is given up on at its last attempt, or after it.
+     */
+    public void requeueFailed() throws IOException {
+        for (Item item : failed()) {
+            try {
+                Files.move(failedDir().resolve(item.id() + ".json"), itemFile(item.id()), StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException gone) {
+                // another deliver --retry-failed took it
+            }
+        }
     }
 
     /** Items given up on, oldest first. */
@@ -164,41 +221,35 @@ public final class Outbox {
         return list(failedDir());
     }
 
-    private List<Item> list(Path directory) throws IOException {
+    private static List<Item> list(Path directory) throws IOException {
         List<Item> items = new ArrayList<>();
         if (!Files.isDirectory(directory)) {
             return items;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "[!.]*.json")) {
-            for (Path file : files) {
-                try {
-                    items.add(read(file));
-                } catch (NoSuchFileException gone) {
-                    // removed by another sender since the listing
-                } catch (IOException unreadable) {
-                    quarantine(file, directory);
-                }
+        for (Path file : itemFiles(directory)) {
+            try {
+                items.add(read(file));
+            } catch (IOException goneOrUnreadable) {
+                // removed by another sender since the listing, or for deliver to quarantine
             }
         }
         items.sort(Comparator.comparing(Item::createdAt).thenComparing(Item::runId).thenComparingInt(Item::seq));
         return items;
     }
 
-    private void quarantine(Path file, Path directory) throws IOException {
-        if (directory.equals(dir)) {
-            PrivateFiles.createDirectories(failedDir());
-            try {
-                Files.move(file, failedDir().resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-            } catch (NoSuchFileException gone) {
-                // someone else moved it
-            }
+    private static List<Path> itemFiles(Path directory) throws IOException {
+        List<Path> paths = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "[!.]*.json")) {
+            files.forEach(paths::add);
         }
+        return paths;
     }
 
     /**
      * Locks an item for sending. Empty when another sender holds it, or it is gone (delivered or failed meanwhile).
      * The claimed item is re-read from disk, so it reflects the other senders' attempts.
      */
+    @Override
     public Optional<Claim> claim(Item item) throws IOException {
         Path lockFile = lockFile(item.id()).toAbsolutePath();
         // Checked before opening the file: on Linux, closing any descriptor of a file drops every OS lock this
@@ -236,7 +287,7 @@ public final class Outbox {
     }
 
     /** An item locked by this sender; closing releases the lock. */
-    public final class Claim implements AutoCloseable {
+    public final class Claim implements ItemStore.Taken {
         private Item item;
         private final FileChannel lockChannel;
         private final Path lockFile;
@@ -247,23 +298,25 @@ public final class Outbox {
             this.lockFile = lockFile;
         }
 
+        @Override
         public Item item() {
             return item;
         }
 
-        /** Stores the item's new state (attempts, next attempt, last error). */
+        @Override
         public void save(Item updated) throws IOException {
             writeAtomically(itemFile(updated.id()), updated);
             item = updated;
         }
 
-        /** The gateway accepted it: gone for good. */
+        @Override
         public void remove() throws IOException {
             Files.deleteIfExists(itemFile(item.id()));
             Files.deleteIfExists(lockFile);
         }
 
         /** Given up: stored with its last error in {@code failed/}, out of the queue. */
+        @Override
         public void moveToFailed(Item updated) throws IOException {
             save(updated);
             PrivateFiles.createDirectories(failedDir());
@@ -309,27 +362,54 @@ public final class Outbox {
         return n;
     }
 
+    /**
+     * The item in {@code file}. {@link NoSuchFileException} when it is gone; any other {@link IOException} says in
+     * one line, without the path, why the file is no item.
+     */
     private static Item read(Path file) throws IOException {
-        JsonNode n = mapper().readTree(Files.readAllBytes(file));
+        JsonNode n;
         try {
-            if (n == null || n.path("version").asInt() != VERSION) {
-                throw new IOException("not an outbox item: " + file);
-            }
-            return new Item(
-                    n.get("id").asText(),
-                    n.get("runId").asText(),
-                    n.get("seq").asInt(),
-                    Instant.parse(n.get("createdAt").asText()),
-                    Event.fromWireName(n.get("event").asText()),
-                    Kind.valueOf(n.get("kind").asText().toUpperCase(Locale.ROOT)),
-                    Transport.valueOf(n.get("transport").asText().toUpperCase(Locale.ROOT)),
-                    n.get("body"),
-                    textOrNull(n.get("idempotencyKey")),
-                    n.get("attempts").asInt(),
-                    Instant.parse(n.get("nextAttemptAt").asText()),
-                    textOrNull(n.get("lastError")));
-        } catch (RuntimeException malformed) {
-            throw new IOException("malformed outbox item " + file + ": " + Messages.errorText(malformed), malformed);
+            n = mapper().readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException gone) {
+            throw gone;
+        } catch (JacksonException notJson) {
+            throw new IOException("not JSON (" + notJson.getOriginalMessage().lines().findFirst().orElse("") + ")",
+                    notJson);
+        } catch (AccessDeniedException denied) {
+            throw new IOException("cannot read it: permission denied", denied);
+        } catch (IOException e) {
+            throw new IOException("cannot read it: " + Messages.errorText(e), e);
+        }
+        if (n == null || !n.isObject() || n.path("version").asInt() != VERSION) {
+            throw new IOException("not an outbox item (no \"version\": " + VERSION + ")");
+        }
+        if (!n.path("body").isObject()) {
+            throw new IOException("no \"body\" object");
+        }
+        return new Item(
+                field(n, "id", s -> s),
+                field(n, "runId", s -> s),
+                field(n, "seq", Integer::parseInt),
+                field(n, "createdAt", Instant::parse),
+                field(n, "event", Event::fromWireName),
+                field(n, "kind", s -> Kind.valueOf(s.toUpperCase(Locale.ROOT))),
+                field(n, "transport", s -> Transport.valueOf(s.toUpperCase(Locale.ROOT))),
+                n.get("body"),
+                textOrNull(n.get("idempotencyKey")),
+                field(n, "attempts", Integer::parseInt),
+                field(n, "nextAttemptAt", Instant::parse),
+                textOrNull(n.get("lastError")));
+    }
+
+    private static <T> T field(JsonNode n, String name, Function<String, T> parse) throws IOException {
+        JsonNode v = n.get(name);
+        if (v == null || v.isNull() || v.isContainerNode()) {
+            throw new IOException("no \"" + name + "\" field");
+        }
+        try {
+            return parse.apply(v.asText());
+        } catch (RuntimeException bad) {
+            throw new IOException("bad \"" + name + "\": " + v, bad);
         }
     }
 

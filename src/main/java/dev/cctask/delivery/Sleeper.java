@@ -6,13 +6,4 @@ import java.time.Duration;
 @FunctionalInterface
 public interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;
-
-    static Sleeper system() {
-        return d -> {
-            long millis = d.toMillis() + (d.toNanosPart() % 1_000_000 == 0 ? 0 : 1);
-            if (millis > 0) {
-                Thread.sleep(millis);
-            }
-        };
-    }
 }

@@ -100,6 +100,11 @@ public final class GatewayClient implements AutoCloseable {
         return post(Transport.TOOLS_INVOKE, Bodies.message(route, text, silent), null);
     }
 
+    /** Ends the calls under way at once (they fail as connection errors); later calls work as before. */
+    public void cancelCalls() {
+        http.cancelAll();
+    }
+
     @Override
     public void close() {
         http.close();
@@ -126,7 +131,7 @@ public final class GatewayClient implements AutoCloseable {
         Secret secret = transport == Transport.HOOKS_AGENT ? config.hooks().token() : config.token();
         if (secret == null && (transport == Transport.HOOKS_AGENT || !config.authMode().equals("none"))) {
             String why = transport == Transport.HOOKS_AGENT ? config.hooks().problem() : config.problem();
-            return failed(new Outcome.Retryable(-1, why != null ? why : "no gateway token", Duration.ZERO));
+            return failed(new Outcome.NeedsFix(-1, why != null ? why : "no gateway token"));
         }
         String path = transport == Transport.HOOKS_AGENT ? config.hooks().path() + "/agent" : "/tools/invoke";
         Map<String, String> headers = new LinkedHashMap<>();
@@ -141,7 +146,7 @@ public final class GatewayClient implements AutoCloseable {
             HttpPost.Answer answer = http.post(config.baseUrl() + path, headers, JSON, toBytes(body), timeout);
             return new Reply(answer.status(), answer.body(), parse(answer.body()), answer.retryAfter(), null);
         } catch (MalformedURLException e) {
-            return failed(new Outcome.Permanent(-1, "invalid gateway URL " + config.baseUrl()
+            return failed(new Outcome.NeedsFix(-1, "invalid gateway URL " + config.baseUrl()
                     + ": pass --gateway-url http://127.0.0.1:<port>"));
         } catch (IOException e) {
             return failed(new Outcome.Retryable(-1, redact(ioFailure(e, timeout)), Duration.ZERO));

@@ -26,13 +26,16 @@ interface HttpPost extends AutoCloseable {
 
     /**
      * @param headers request headers besides {@code Content-Type} and {@code User-Agent}
-     * @param timeout bounds the exchange (pooled: the whole call; one-shot: connecting and each read)
+     * @param timeout bounds the whole call: connecting, sending and reading the whole answer
      * @throws MalformedURLException when {@code url} is not an {@code http://} URL; nothing was sent
      * @throws IOException when no answer arrived: {@link java.net.ConnectException} when nothing listens,
      *     {@link java.io.InterruptedIOException} on timeout
      */
     Answer post(String url, Map<String, String> headers, String contentType, byte[] body, Duration timeout)
             throws IOException;
+
+    /** Ends the posts under way from another thread: they throw an {@link IOException}. */
+    void cancelAll();
 
     /** Releases pooled connections and threads. */
     @Override

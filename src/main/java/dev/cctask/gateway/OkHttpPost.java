@@ -41,6 +41,13 @@ final class OkHttpPost implements HttpPost {
     }
 
     @Override
+    public synchronized void cancelAll() {
+        if (http != null) {
+            http.dispatcher().cancelAll(); // synchronous calls too
+        }
+    }
+
+    @Override
     public synchronized void close() {
         if (http != null) {
             http.dispatcher().executorService().shutdown();

@@ -26,7 +26,7 @@ public sealed interface Outcome {
     /** The gateway took the request (HTTP 200, ok, no error status in details). */
     record Accepted(int httpStatus, String describe) implements Outcome {}
 
-    /** Worth trying again later (5xx, 401/403/404/408/429, connection errors, timeouts). */
+    /** Worth trying again later (5xx, 408/429, connection errors, timeouts). */
     record Retryable(int httpStatus, String describe, Duration retryAfter, String body) implements Outcome {
         public Retryable(int httpStatus, String describe, Duration retryAfter) {
             this(httpStatus, describe, retryAfter, null);
@@ -34,7 +34,8 @@ public sealed interface Outcome {
     }
 
     /**
-     * Refused until the gateway's configuration changes (401 wrong token, 403 tool policy, 404 tool not allowed):
+     * Refused until the configuration changes (401 wrong token, 403 tool policy, 404 tool not allowed; locally: no
+     * token, an invalid gateway URL):
      * retrying now only repeats the refusal (and a 401 can trigger an auth lockout), so the item is kept for
      * {@code run-task deliver} after the fix, and the fix is reported once.
      */

@@ -3,7 +3,9 @@ package dev.cctask.task;
 import dev.cctask.Env;
 import dev.cctask.delivery.Deliverer;
 import dev.cctask.delivery.Event;
+import dev.cctask.delivery.ItemStore;
 import dev.cctask.delivery.LogLines;
+import dev.cctask.delivery.MemoryOutbox;
 import dev.cctask.delivery.Messages;
 import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.OutboxException;
@@ -11,6 +13,7 @@ import dev.cctask.gateway.GatewayClient;
 import dev.cctask.gateway.Outcome;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +36,10 @@ final class Notifications implements AutoCloseable {
     private final GatewayClient client;
     private final Outbox outbox;
     private volatile CompletableFuture<?> launch = CompletableFuture.completedFuture(null);
+    /** The final delivery under way, and whether a signal asked to end it (guarded by {@code this}). */
+    private Deliverer delivering;
+    private volatile boolean stopping;
+    private volatile boolean lost;
 
     Notifications(RunPlan plan, String runId, Env env, Consumer<String> log) {
         this.plan = plan;
@@ -104,7 +111,8 @@ final class Notifications implements AutoCloseable {
 
     /**
      * Queues the final chat message and the wake, then delivers them until accepted or the deadline passes.
-     * Without a writable outbox the items are sent directly, once each, and the loss of durability is said.
+     * Without a writable outbox the items are kept in memory and retried all the same; what is still undelivered at
+     * the end is lost, said loudly, and {@link #lostSome()} turns true.
      */
     void finalMessage(Event event, String message, Duration deadline) {
         awaitLaunch();
@@ -113,29 +121,71 @@ final class Notifications implements AutoCloseable {
         if (drafts.isEmpty()) {
             return;
         }
+        ItemStore store = outbox;
         List<Outbox.Item> mine;
         try {
             mine = outbox.enqueue(runId, event, drafts);
         } catch (OutboxException e) {
             log.accept(LogLines.durabilityOff(e.getMessage()));
-            sendDirectly(drafts, event);
-            return;
+            MemoryOutbox memory = new MemoryOutbox(runId, event, drafts, Clock.systemUTC());
+            store = memory;
+            mine = memory.pending();
         }
-        if (client == null) {
-            return;
+        Deliverer.Report report = client == null ? null : deliver(store, mine, deadline);
+        if (report != null && report.allDelivered(mine)) {
+            log.accept(event == Event.RESUME_FAILED ? LogLines.resumeFailureNotified() : LogLines.sessionNotified());
+        } else if (store != outbox) { // pending or given up, nothing keeps them beyond this process
+            lost = true;
+            log.accept(LogLines.deliveryLost(mine.size() - (report == null ? 0 : report.deliveredOf(mine))));
+        } else if (report != null && report.pending() > 0) {
+            log.accept(stopping ? LogLines.deliveryStopped(report.pending(), outbox.dir())
+                    : LogLines.deliveryPending(report.pending(), outbox.dir()));
+        }
+    }
+
+    /** Delivers until done, the deadline or {@link #stopDelivery}; null when it could not (said in the log). */
+    private Deliverer.Report deliver(ItemStore store, List<Outbox.Item> mine, Duration deadline) {
+        Deliverer deliverer = new Deliverer(store, client::post);
+        synchronized (this) {
+            delivering = deliverer;
+            if (stopping) {
+                deliverer.stop();
+            }
         }
         try {
-            Deliverer.Report report = new Deliverer(outbox, client::post).flush(deadline);
+            Deliverer.Report report = deliverer.flush(deadline);
             report.items().stream().filter(r -> mine.stream().anyMatch(i -> i.id().equals(r.id())))
                     .forEach(this::logItem);
-            if (report.allDelivered(mine)) {
-                log.accept(event == Event.RESUME_FAILED ? LogLines.resumeFailureNotified() : LogLines.sessionNotified());
-            } else if (report.pending() > 0) {
-                log.accept(LogLines.deliveryPending(report.pending(), outbox.dir()));
-            }
+            return report;
         } catch (IOException | RuntimeException e) {
-            log.accept(LogLines.deliveryPending(drafts.size(), outbox.dir()) + " (" + Messages.errorText(e) + ")");
+            log.accept(LogLines.deliveryPending(mine.size(), outbox.dir()) + " (" + Messages.errorText(e) + ")");
+            return null;
+        } finally {
+            synchronized (this) {
+                delivering = null;
+            }
         }
+    }
+
+    /**
+     * A signal came after the run had ended: the final delivery ends at once (a send under way is cancelled) and
+     * its items stay in the outbox for {@code run-task deliver}.
+     */
+    void stopDelivery() {
+        synchronized (this) {
+            stopping = true;
+            if (delivering != null) {
+                delivering.stop();
+            }
+        }
+        if (client != null) {
+            client.cancelCalls();
+        }
+    }
+
+    /** True when a final item could be neither delivered nor queued: the runner's exit status says so. */
+    boolean lostSome() {
+        return lost;
     }
 
     /** The chat shows "started" before the result: wait for the launch call (its own timeout bounds this). */
@@ -149,18 +199,12 @@ final class Notifications implements AutoCloseable {
         }
     }
 
-    private void sendDirectly(List<Outbox.Draft> drafts, Event event) {
-        if (client == null) {
-            return;
-        }
-        for (Outbox.Draft d : drafts) {
-            logOutcome(d.kind(), client.post(d.transport(), d.body(), d.idempotencyKey()));
-        }
-    }
-
     private void logItem(Deliverer.ItemReport r) {
         if (r.lastAnswer() != null) {
             logOutcome(r.kind(), r.lastAnswer());
+        } else if (r.state() == Deliverer.State.PENDING && r.kind() == Outbox.Kind.WAKE
+                && Deliverer.WAITING.equals(r.reason())) {
+            log.accept(LogLines.wakeHeldBack());
         } else if (r.state() != Deliverer.State.DELIVERED) {
             log.accept(r.kind() == Outbox.Kind.WAKE ? LogLines.sessionsSendReturned(-1, r.reason())
                     : LogLines.messageSendReturned(-1, r.reason()));

@@ -44,6 +44,8 @@ public final class TaskRun {
     static final Duration CANCEL_DELIVERY = Duration.ofSeconds(20);
     /** How long Claude may linger after its final result, with no background task running, before it is stopped. */
     static final Duration RESULT_GRACE = Duration.ofSeconds(5);
+    /** The exit status when a final item could be neither delivered nor queued (README, exit codes). */
+    static final int UNDELIVERED = 3;
 
     /** EXITED: Claude exited; DONE: it printed its final result but lingered beyond {@link #RESULT_GRACE}. */
     enum End { EXITED, DONE, TIMEOUT, CANCELLED }
@@ -59,7 +61,9 @@ public final class TaskRun {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final RunState state = new RunState();
 
-    private Notifications notifications;
+    private volatile Notifications notifications;
+    /** The exit status after a signal: 1, or {@link #UNDELIVERED}. */
+    private volatile int signalledExit = 1;
     private SessionRegistry registry;
     private PidFiles pids;
     private PidFile pidFile;
@@ -97,6 +101,9 @@ public final class TaskRun {
         } catch (Throwable t) {
             code = crash(t);
         } finally {
+            if (notifications != null && notifications.lostSome()) {
+                code = signalledExit = UNDELIVERED;
+            }
             cleanUp();
             finished.countDown();
         }
@@ -362,9 +369,15 @@ public final class TaskRun {
         }
     }
 
-    /** SIGTERM/SIGINT/SIGHUP (SPEC §9.2): end as cancelled, report, then exit with status 1. */
+    /**
+     * SIGTERM/SIGINT/SIGHUP (SPEC §9.2): end as cancelled, report, then exit with status 1. A run that had already
+     * ended is only delivering its result: that stops at once, the items stay in the outbox.
+     */
     private void onSignal() {
-        end.complete(End.CANCELLED);
+        Notifications n = notifications;
+        if (!end.complete(End.CANCELLED) && n != null) {
+            n.stopDelivery();
+        }
         try {
             finished.await(KILL_GRACE.toSeconds() + DRAIN.toSeconds() * 2 + CANCEL_DELIVERY.toSeconds() + 10,
                     TimeUnit.SECONDS);
@@ -372,7 +385,7 @@ public final class TaskRun {
             Thread.currentThread().interrupt();
         }
         err.flush();
-        Runtime.getRuntime().halt(1);
+        Runtime.getRuntime().halt(signalledExit);
     }
 
     private void log(String line) {

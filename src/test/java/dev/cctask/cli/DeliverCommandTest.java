@@ -17,6 +17,7 @@ import dev.cctask.delivery.Sender;
 import dev.cctask.gateway.Outcome;
 import dev.cctask.gateway.Transport;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -106,6 +107,66 @@ class DeliverCommandTest {
     }
 
     @Test
+    void deliverTriesEveryItemNowWhateverItsBackoffAndPrintsFreshReasons() throws Exception {
+        List<Item> items = enqueueFinalEvent(earlier);
+        Outcome notRunning = new Outcome.Retryable(-1, "gateway not running on http://127.0.0.1:18789: start it with"
+                + " \"openclaw gateway run\"", Duration.ofHours(1));
+        // the runner's last attempt: next one due in about 50 minutes
+        new Deliverer(outbox(earlier), answering(notRunning), Clock.fixed(earlier, ZoneOffset.UTC), d -> {}, () -> 0.5)
+                .flush(Duration.ZERO);
+        sent.clear();
+
+        Result stillDown = deliver(answering(DOWN), "--deadline", "0");
+
+        Item message = outbox(earlier).pending().get(0);
+        assertEquals(new Result(1, "Delivered 0, pending 2, failed 0\n"
+                + "  pending: " + items.get(0).id() + " (completed message): HTTP 503: Gateway context is unavailable; "
+                + "next attempt " + message.nextAttemptAt() + "\n"
+                + "  pending: " + items.get(1).id() + " (completed wake): waiting for the earlier item of its run; "
+                + "next attempt " + earlier + "\n", ""), stillDown);
+
+        Result fixed = deliver(answering());
+
+        assertEquals(new Result(0, "Delivered 2, pending 0, failed 0\n", ""), fixed);
+        assertEquals(List.of("message ✅ done", "message ✅ done", "sessions_send [CLAUDE_CODE_RESULT] done"), sent);
+    }
+
+    @Test
+    void retryFailedBringsGivenUpItemsBackAndSendsThemInOrder() throws Exception {
+        enqueueFinalEvent(earlier);
+        Outcome badUrl = new Outcome.Permanent(-1, "invalid gateway URL ftp://127.0.0.1:1");
+        new Deliverer(outbox(earlier), answering(badUrl, badUrl), Clock.fixed(earlier, ZoneOffset.UTC), d -> {},
+                () -> 0.5).flush(Duration.ZERO);
+        assertEquals(2, outbox(earlier).failed().size());
+        sent.clear();
+
+        Result r = deliver(answering(), "--retry-failed");
+
+        assertEquals(new Result(0, "Delivered 2, pending 0, failed 0\n", ""), r);
+        assertEquals(List.of("message ✅ done", "sessions_send [CLAUDE_CODE_RESULT] done"), sent);
+        assertEquals(List.of(), outbox(earlier).failed());
+        assertEquals(List.of(), outbox(earlier).pending());
+    }
+
+    @Test
+    void unreadableOutboxFilesAreMovedToFailedAndNamedOneLineEach() throws Exception {
+        Path dir = state.resolve("claude-code-task/outbox");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("1796000000000-a-1.json"), "");
+        Files.writeString(dir.resolve("1796000000000-b-1.json"), "{\"version\":2}");
+
+        Result r = deliver(answering());
+
+        assertEquals(new Result(0, "Delivered 0, pending 0, failed 2\n"
+                + "  failed: 1796000000000-a-1.json (unreadable: not an outbox item (no \"version\": 1)); moved to "
+                + dir.resolve("failed") + "\n"
+                + "  failed: 1796000000000-b-1.json (unreadable: not an outbox item (no \"version\": 1)); moved to "
+                + dir.resolve("failed") + "\n", ""), r);
+        assertTrue(Files.exists(dir.resolve("failed/1796000000000-a-1.json")));
+        assertEquals(new Result(0, "Delivered 0, pending 0, failed 0\n", ""), deliver(answering()));
+    }
+
+    @Test
     void pendingItemsAreExplainedAndTheExitCodeIsOne() throws Exception {
         List<Item> items = enqueueFinalEvent(earlier);
 
@@ -143,7 +204,7 @@ class DeliverCommandTest {
                 + "{\"id\":\"" + items.get(0).id() + "\",\"event\":\"completed\",\"kind\":\"message\",\"state\":\"delivered\","
                 + "\"attempts\":0,\"reason\":null,\"nextAttemptAt\":null},"
                 + "{\"id\":\"" + items.get(1).id() + "\",\"event\":\"completed\",\"kind\":\"wake\",\"state\":\"delivered\","
-                + "\"attempts\":0,\"reason\":null,\"nextAttemptAt\":null}]}\n", r.out());
+                + "\"attempts\":0,\"reason\":null,\"nextAttemptAt\":null}],\"unreadable\":[]}\n", r.out());
     }
 
     @Test

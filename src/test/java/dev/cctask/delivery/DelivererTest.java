@@ -141,6 +141,73 @@ class DelivererTest {
     }
 
     @Test
+    void withoutADurableOutboxTheItemsAreRetriedInMemoryInOrderTheWakeAfterItsMessage() throws Exception {
+        MemoryOutbox memory = new MemoryOutbox("r", Event.COMPLETED, Drafts.finalEvent("r"), time);
+        ScriptedSender gateway = new ScriptedSender(time, ScriptedSender.unavailable(500));
+
+        Report report = new Deliverer(memory, gateway, time, time, () -> 0.5).flush(DEADLINE);
+
+        assertEquals(List.of("message done r", "message done r", "sessions_send wake r"), gateway.sent());
+        assertEquals(List.of(at(0), at(1), at(1)), times(gateway));
+        assertEquals(2, report.delivered());
+        assertEquals(List.of(), memory.pending());
+        assertEquals(List.of(), outbox().pending(), "nothing was written");
+    }
+
+    @Test
+    void inMemoryItemsNotAcceptedByTheDeadlineAreReportedPending() throws Exception {
+        MemoryOutbox memory = new MemoryOutbox("r", Event.COMPLETED, Drafts.finalEvent("r"), time);
+        Outcome e500 = ScriptedSender.unavailable(500);
+        ScriptedSender gateway = new ScriptedSender(time, e500, e500, e500);
+
+        Report report = new Deliverer(memory, gateway, time, time, () -> 0.5).flush(Duration.ofSeconds(2));
+
+        assertEquals(List.of("message done r", "message done r"), gateway.sent(), "at 0 s and 1 s; 3 s is too late");
+        assertEquals(2, report.pending());
+        assertEquals(List.of(2, 0), memory.pending().stream().map(Item::attempts).toList());
+    }
+
+    @Test
+    void flushNowAttemptsEveryItemAtOnceWhateverItsBackoff() throws Exception {
+        enqueue("r");
+        deliverer(new ScriptedSender(time, ScriptedSender.tooMany(Duration.ofHours(1)))).flush(Duration.ZERO);
+        assertEquals(START.plus(Duration.ofHours(1)), outbox().pending().get(0).nextAttemptAt());
+        ScriptedSender fixed = new ScriptedSender(time);
+
+        assertEquals(List.of(), deliverer(fixed).flush(Duration.ZERO).items().stream()
+                .filter(r -> r.state() != State.PENDING).toList(), "an ordinary flush waits for the backoff");
+        Report now = deliverer(fixed).flushNow(Duration.ZERO);
+
+        assertEquals(List.of("message done r", "sessions_send wake r"), fixed.sent());
+        assertEquals(2, now.delivered());
+        assertEquals(List.of(), time.sleeps);
+    }
+
+    @Test
+    void stopEndsAFlushWaitingForItsNextAttemptAndKeepsTheItems() throws Exception {
+        Outbox real = new Outbox(state.resolve("outbox"));
+        real.enqueue("r", Event.COMPLETED, Drafts.finalEvent("r"));
+        CountDownLatch attempted = new CountDownLatch(1);
+        Deliverer deliverer = new Deliverer(real, (transport, body, key) -> {
+            attempted.countDown();
+            return ScriptedSender.unavailable(503);
+        });
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<Report> flush = thread.submit(() -> deliverer.flush(DEADLINE));
+            assertTrue(attempted.await(10, TimeUnit.SECONDS));
+
+            deliverer.stop();
+
+            Report report = flush.get(2, TimeUnit.SECONDS);
+            assertEquals(2, report.pending());
+            assertEquals(2, real.pending().size());
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    @Test
     void afterTheDeadlineItemsRemainAndALaterFlushDeliversThemInOrder() throws Exception {
         enqueue("r");
         Outcome down = ScriptedSender.unavailable(503);

@@ -84,4 +84,25 @@ class LogLinesTest {
         assertEquals("⚠ Session notify error: timeout", LogLines.sessionNotifyError("timeout"));
         assertEquals("⚠ message send returned 500: x", LogLines.messageSendReturned(500, "x"));
     }
+
+    @Test
+    void aSendWithoutAnAnswerSaysItFailedWithoutAnInternalCode() {
+        assertEquals("⚠ message send failed: gateway not running on http://127.0.0.1:18789: start it with"
+                + " \"openclaw gateway run\"", LogLines.messageSendReturned(-1, "gateway not running on"
+                + " http://127.0.0.1:18789: start it with \"openclaw gateway run\""));
+        assertEquals("⚠ sessions_send failed: no answer from the gateway on http://127.0.0.1:18789 within 30s",
+                LogLines.sessionsSendReturned(-1, "no answer from the gateway on http://127.0.0.1:18789 within 30s"));
+        assertEquals("📮 Wake held back until the chat message is delivered", LogLines.wakeHeldBack());
+    }
+
+    @Test
+    void deliveryEndLines() {
+        assertEquals("📮 Delivery pending: 2 item(s) left in /s/outbox (stopped by a signal; send them with"
+                + " \"run-task deliver\")", LogLines.deliveryStopped(2, Path.of("/s/outbox")));
+        assertEquals("📮 Delivery lost: 1 item(s) neither delivered nor queued (the outbox was not writable);"
+                + " the result is only in the output file; exit status 3", LogLines.deliveryLost(1));
+        assertEquals("  failed: 1795486500000-x-1.json (unreadable: not JSON (Unexpected end-of-input)); moved to"
+                + " /s/outbox/failed", LogLines.deliverUnreadable("1795486500000-x-1.json",
+                "not JSON (Unexpected end-of-input)", Path.of("/s/outbox/failed")));
+    }
 }

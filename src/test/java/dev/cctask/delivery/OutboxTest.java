@@ -159,13 +159,42 @@ class OutboxTest {
     }
 
     @Test
-    void aCorruptItemFileIsMovedToFailedAndTempFilesAreIgnored() throws Exception {
+    void unreadableItemFilesAreSkippedUntilQuarantinedEachNamedWithWhy() throws Exception {
         Outbox outbox = outbox();
         outbox.enqueue(RUN, Event.COMPLETED, List.of(Drafts.message("m")));
         Files.writeString(outbox.dir().resolve("1795486500000-x-1.json"), "{not json");
+        Files.writeString(outbox.dir().resolve("1795486500001-y-1.json"), "{\"version\":1,\"id\":\"y\"}");
+        Files.writeString(outbox.dir().resolve("1795486500002-z-1.json"), "[]");
         Files.writeString(outbox.dir().resolve(".1795486500000-y-1.json-123.tmp"), "half written");
         assertEquals(List.of(RUN), outbox.pending().stream().map(Item::runId).toList());
+        assertTrue(Files.exists(outbox.dir().resolve("1795486500000-x-1.json")), "left for deliver to name");
+
+        assertEquals(List.of(
+                new Outbox.Unreadable("1795486500000-x-1.json", "not JSON (Unexpected character ('n' (code 110)):"
+                        + " was expecting double-quote to start field name)"),
+                new Outbox.Unreadable("1795486500001-y-1.json", "no \"body\" object"),
+                new Outbox.Unreadable("1795486500002-z-1.json", "not an outbox item (no \"version\": 1)")),
+                outbox.quarantineUnreadable());
         assertTrue(Files.exists(outbox.failedDir().resolve("1795486500000-x-1.json")));
+        assertEquals(List.of(RUN), outbox.pending().stream().map(Item::runId).toList());
+        assertEquals(List.of(), outbox.quarantineUnreadable());
+    }
+
+    @Test
+    void requeueFailedBringsGivenUpItemsBackIntoTheQueue() throws Exception {
+        Outbox outbox = outbox();
+        Item item = outbox.enqueue(RUN, Event.COMPLETED, List.of(Drafts.message("m"))).get(0);
+        try (Claim claim = outbox.claim(item).orElseThrow()) {
+            claim.moveToFailed(claim.item().afterAttempt(time.instant(), "invalid gateway URL ftp://x"));
+        }
+        assertEquals(List.of(), outbox.pending());
+
+        outbox.requeueFailed();
+
+        assertEquals(List.of(), outbox.failed());
+        Item back = outbox.pending().get(0);
+        assertEquals(List.of(item.id(), "invalid gateway URL ftp://x", 1),
+                List.of(back.id(), back.lastError(), back.attempts()));
     }
 
     @Test

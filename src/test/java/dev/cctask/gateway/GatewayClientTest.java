@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.Env;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -314,12 +318,52 @@ class GatewayClientTest {
     }
 
     @Test
-    void withoutATokenNothingIsSent() throws IOException {
+    void aGatewayThatTricklesItsAnswerIsCutOffAtTheCallTimeout() throws Exception {
+        try (ServerSocket trickler = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Thread serve = new Thread(() -> trickle(trickler), "trickler");
+            serve.setDaemon(true);
+            serve.start();
+            String url = "http://127.0.0.1:" + trickler.getLocalPort();
+            GatewayConfig c = GatewayConfig.load(new Env(Map.of("OPENCLAW_GATEWAY_TOKEN", TOKEN), home), url, null);
+            try (GatewayClient slow = new GatewayClient(c, http(), Duration.ofMillis(500), Duration.ofMillis(500))) {
+                long start = System.nanoTime();
+                Outcome o = slow.sendMessage(TOPIC, "x", false);
+                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertEquals(new Outcome.Retryable(-1, "no answer from the gateway on " + url + " within 0s",
+                        Duration.ZERO), o);
+                assertTrue(tookMillis < 3000, "the 500 ms call limit held the whole call: took " + tookMillis + " ms");
+            }
+        }
+    }
+
+    /** Answers one request with 200 and a 200-byte body, one byte every 100 ms (each read is quick, the whole slow). */
+    private static void trickle(ServerSocket server) {
+        try (Socket s = server.accept()) {
+            InputStream in = s.getInputStream();
+            for (int last4 = 0; last4 != 0x0d0a0d0a; ) { // the request's headers; its small body is left unread
+                last4 = (last4 << 8) | in.read();
+            }
+            OutputStream out = s.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 200; i++) {
+                out.write(' ');
+                out.flush();
+                Thread.sleep(100);
+            }
+        } catch (IOException | InterruptedException closed) {
+            // the client gave up, or the test ended
+        }
+    }
+
+    @Test
+    void withoutATokenNothingIsSentAndTheFixIsNeeded() throws IOException {
         client = clientFor("{gateway:{mode:'local'}}");
         Outcome o = post(Transport.TOOLS_INVOKE, Bodies.message(TOPIC, "x", false));
-        assertInstanceOf(Outcome.Retryable.class, o);
+        assertInstanceOf(Outcome.NeedsFix.class, o);
         assertTrue(o.describe().startsWith("no gateway token: gateway.auth.token is not set in "), o.describe());
         o = post(Transport.HOOKS_AGENT, Bodies.hooksAgent("p", null, null));
+        assertInstanceOf(Outcome.NeedsFix.class, o);
         assertTrue(o.describe().startsWith("hooks are disabled: "), o.describe());
         assertEquals(0, server.getRequestCount());
     }
@@ -344,10 +388,10 @@ class GatewayClientTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"https://127.0.0.1:1", "ftp://127.0.0.1/", "127.0.0.1:18789", "http://"})
-    void aGatewayUrlThatIsNotHttpIsRefusedWithTheFix(String url) throws IOException {
+    void aGatewayUrlThatIsNotHttpNeedsAFixLikeAWrongToken(String url) throws IOException {
         GatewayConfig c = GatewayConfig.load(new Env(Map.of("OPENCLAW_GATEWAY_TOKEN", TOKEN), home), url, null);
         try (GatewayClient bad = new GatewayClient(c, http())) {
-            assertEquals(new Outcome.Permanent(-1, "invalid gateway URL " + c.baseUrl()
+            assertEquals(new Outcome.NeedsFix(-1, "invalid gateway URL " + c.baseUrl()
                     + ": pass --gateway-url http://127.0.0.1:<port>"), bad.sendMessage(TOPIC, "x", false));
         }
     }

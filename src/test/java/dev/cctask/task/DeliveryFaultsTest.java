@@ -1,10 +1,13 @@
 package dev.cctask.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cctask.support.FakeGateway;
 import dev.cctask.support.RunTaskProcess;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -38,8 +41,14 @@ import org.junit.jupiter.api.io.TempDir;
  *     {@code deliver} sends it</td><td>{@link #outboxSurvivesASigkillBetweenWriteAndSend}</td></tr>
  * <tr><td>runner SIGKILLed mid-run</td><td>next {@code tasks}/start marks it lost and delivers the lost notice once</td>
  *     <td>{@link RunTaskSignalsTest#aRunnerKilledWithSigkillIsReportedLostByTheNextTasksCall}</td></tr>
- * <tr><td>outbox not writable (disk full, read-only)</td><td>sent directly once; stderr says durability is off</td>
- *     <td>{@link #unwritableOutboxSendsDirectlyAndSaysSo}</td></tr>
+ * <tr><td>outbox not writable (a file where its directory should be)</td><td>sent from memory; stderr says
+ *     durability is off</td><td>{@link #unwritableOutboxSendsFromMemoryAndSaysSo}</td></tr>
+ * <tr><td>state dir full (tmpfs), one gateway 500</td><td>retried in memory, in order, until accepted</td>
+ *     <td>{@link #aFullStateDirStillRetriesTheResultInOrderUntilAccepted}</td></tr>
+ * <tr><td>state dir full, gateway 500 until the deadline</td><td>logged as lost; exit status 3</td>
+ *     <td>{@link #aResultNeitherDeliveredNorQueuedIsReportedLostWithExitStatus3}</td></tr>
+ * <tr><td>SIGTERM during the delivery retries</td><td>stops at once; items stay in the outbox; exit 1</td>
+ *     <td>{@link #aSignalDuringTheDeliveryRetriesStopsThemAtOnceAndKeepsTheItems}</td></tr>
  * <tr><td>two concurrent {@code deliver} processes</td><td>no item sent twice</td>
  *     <td>{@code ConcurrentDeliverProcessesTest}</td></tr>
  * </table>
@@ -189,7 +198,7 @@ class DeliveryFaultsTest {
     }
 
     @Test
-    void unwritableOutboxSendsDirectlyAndSaysSo() throws Exception {
+    void unwritableOutboxSendsFromMemoryAndSaysSo() throws Exception {
         try (FakeGateway gateway = new FakeGateway()) {
             gateway.writeConfig(runTask.stateDir());
             Files.createDirectories(runTask.stateDir().resolve("claude-code-task"));
@@ -199,6 +208,111 @@ class DeliveryFaultsTest {
             assertTrue(r.stderr().contains("durability is off"), r.stderr());
             assertEquals(List.of("message: ✅ Claude Code task complete!", "sessions_send: [CLAUDE_CODE_RESULT]"),
                     finalTexts(gateway));
+        }
+    }
+
+    @Test
+    void aFullStateDirStillRetriesTheResultInOrderUntilAccepted() throws Exception {
+        try (FakeGateway gateway = new FakeGateway(); FullDisk full = FullDisk.at(runTask.stateDir(), gateway)) {
+            boolean[] failedOnce = {false};
+            gateway.script(c -> "message".equals(c.tool()) && c.text().startsWith("✅") && !failedOnce[0]
+                    && (failedOnce[0] = true)
+                    ? FakeGateway.json(500, "{\"ok\":false,\"error\":{\"type\":\"tool_error\",\"message\":\"tool execution failed\"}}")
+                    : FakeGateway.accept(c));
+
+            RunTaskProcess.Result r = runTask.run(Duration.ofSeconds(60), run());
+
+            assertEquals(0, r.exitCode(), r.toString());
+            assertEquals(List.of("message: ✅ Claude Code task complete!", "message: ✅ Claude Code task complete!",
+                    "sessions_send: [CLAUDE_CODE_RESULT]"), finalTexts(gateway));
+            assertTrue(r.stderr().contains("durability is off, retrying the result in memory until the delivery"
+                    + " deadline"), r.stderr());
+            assertTrue(r.stderr().contains("\n📨 Session notified\n"), r.stderr());
+        }
+    }
+
+    @Test
+    void aResultNeitherDeliveredNorQueuedIsReportedLostWithExitStatus3() throws Exception {
+        try (FakeGateway gateway = new FakeGateway(); FullDisk full = FullDisk.at(runTask.stateDir(), gateway)) {
+            gateway.script(c -> "message".equals(c.tool()) && c.text().startsWith("✅")
+                    ? FakeGateway.json(500, "{\"ok\":false}") : FakeGateway.accept(c));
+
+            RunTaskProcess.Result r = runTask.run(Duration.ofSeconds(60), run("--delivery-deadline", "2"));
+
+            assertEquals(3, r.exitCode(), r.toString());
+            assertEquals(List.of("message: ✅ Claude Code task complete!", "message: ✅ Claude Code task complete!"),
+                    finalTexts(gateway), "retried within the deadline; the wake never went before its message");
+            assertEquals("📮 Delivery lost: 2 item(s) neither delivered nor queued (the outbox was not writable);"
+                    + " the result is only in the output file; exit status 3", lastLine(r.stderr()));
+        }
+    }
+
+    @Test
+    void aSignalDuringTheDeliveryRetriesStopsThemAtOnceAndKeepsTheItems() throws Exception {
+        CountDownLatch retrying = new CountDownLatch(2);
+        try (FakeGateway gateway = new FakeGateway()) {
+            gateway.writeConfig(runTask.stateDir());
+            gateway.script(c -> {
+                if ("message".equals(c.tool()) && c.text().startsWith("✅")) {
+                    retrying.countDown();
+                    return FakeGateway.json(500, "{\"ok\":false}");
+                }
+                return FakeGateway.accept(c);
+            });
+            Process runner = runTask.start(run());
+            assertTrue(retrying.await(60, TimeUnit.SECONDS), "the final message was never retried");
+
+            long signalled = System.nanoTime();
+            runner.destroy(); // SIGTERM
+            RunTaskProcess.Result r = runTask.finish(runner, Duration.ofSeconds(60));
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+
+            assertTrue(tookMillis < 3000, "stopped " + tookMillis + " ms after SIGTERM");
+            assertEquals(1, r.exitCode(), r.toString());
+            Path outbox = runTask.stateDir().resolve("claude-code-task/outbox");
+            assertEquals("📮 Delivery pending: 2 item(s) left in " + outbox + " (stopped by a signal; send them with"
+                    + " \"run-task deliver\")", lastLine(r.stderr()));
+            assertTrue(r.stderr().contains("\n📮 Wake held back until the chat message is delivered\n"), r.stderr());
+            assertFalse(r.stderr().contains("returned -1"), r.stderr());
+            assertEquals(2, outboxItems().size());
+            assertFalse(finalTexts(gateway).contains("sessions_send: [CLAUDE_CODE_RESULT]"));
+        }
+    }
+
+    private static String lastLine(String text) {
+        List<String> lines = text.lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
+    /** A 64 KiB tmpfs mounted on the state dir, holding the gateway's config and then filled up; unmounted at close. */
+    private record FullDisk(Path dir) implements AutoCloseable {
+        static FullDisk at(Path dir, FakeGateway gateway) throws Exception {
+            assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
+            Files.createDirectories(dir);
+            exec("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", dir.toString());
+            FullDisk disk = new FullDisk(dir);
+            gateway.writeConfig(dir);
+            try (var out = Files.newOutputStream(dir.resolve("filler"))) {
+                byte[] block = new byte[4096];
+                while (true) {
+                    out.write(block);
+                    out.flush();
+                }
+            } catch (IOException full) {
+                // no space left on device: as wanted
+            }
+            return disk;
+        }
+
+        @Override
+        public void close() throws Exception {
+            exec("umount", dir.toString());
+        }
+
+        private static void exec(String... cmd) throws Exception {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
         }
     }
 
