@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -59,7 +58,8 @@ public final class OutputFile implements AutoCloseable {
 
     /**
      * Why {@code path} cannot be the output file ({@code "is a symlink"}, …), or null when it does not exist yet or is
-     * a regular file owned by this user. The final component is not followed.
+     * a regular file owned by this user. The final component is not followed. A path that cannot be examined (a parent
+     * that is a file, no search permission) is left to {@link #create}, whose error then ends the run.
      */
     public static String refusal(Path path) {
         Object mode;
@@ -67,10 +67,8 @@ public final class OutputFile implements AutoCloseable {
         try {
             mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
             uid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException absent) {
-            return null;
-        } catch (IOException | RuntimeException e) {
-            return "cannot be checked (" + Messages.errorText(e) + ")";
+        } catch (IOException | RuntimeException absentOrUnreachable) {
+            return null; // nothing there (or a parent is not a folder): opening it will say what is wrong
         }
         String type = switch ((Integer) mode & S_IFMT) {
             case 0100000 -> null;
