@@ -1,10 +1,12 @@
 package dev.cctask.cli;
 
+import dev.cctask.task.OutputFile;
 import dev.cctask.task.TaskOptions;
 import dev.cctask.task.TaskRun;
 import dev.cctask.task.WakeMode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,6 +113,9 @@ public final class RunTaskCommand implements Callable<Integer> {
         if (prompt == null) {
             throw usage("Missing required option: '--task=TEXT' (or --task-file FILE)");
         }
+        if (task != null && task.getBytes(StandardCharsets.UTF_8).length > TaskOptions.MAX_PROMPT_BYTES) {
+            throw usage(tooLarge("The task"));
+        }
         if (prompt.isBlank()) {
             throw usage(taskFile != null ? "The task file " + taskFile + " is empty: write the prompt into it"
                     : "The task is empty: pass the prompt with -t TEXT or --task-file FILE");
@@ -131,22 +136,49 @@ public final class RunTaskCommand implements Callable<Integer> {
             throw usage(notifyChannel != null ? "--notify-channel needs --notify-target"
                     : "--notify-target needs --notify-channel");
         }
+        if (project != null && Files.exists(Path.of(project)) && !Files.isDirectory(Path.of(project))) {
+            throw usage("--project " + project + " is not a directory: name a folder (it is created if missing)");
+        }
+        String refusal = output == null ? null : OutputFile.refusal(Path.of(output));
+        if (refusal != null) {
+            throw usage("--output " + output + " " + refusal + ": name a new file or a regular file of yours");
+        }
         return new TaskOptions(prompt, project != null ? project : TaskOptions.DEFAULT_PROJECT, project != null,
                 session, output, timeout, resume, resumeLabel, sessionLabel, notifyChannel, notifyTarget,
                 notifyThreadId, wake, heartbeatInterval, claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadline,
                 gateway.url, gateway.tokenEnv);
     }
 
+    /** Regular files or stdin only (a device or FIFO could hang or never end), at most the prompt limit. */
     private String readTaskFile(String file) {
+        byte[] bytes;
         try {
             if (file.equals("-")) {
-                InputStream in = CliEnv.stdin();
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                bytes = CliEnv.stdin().readNBytes(TaskOptions.MAX_PROMPT_BYTES + 1);
+            } else {
+                Path path = Path.of(file);
+                if (!Files.isRegularFile(path) && Files.exists(path)) {
+                    throw usage("The task file " + file + " is not a regular file: write the prompt into a file");
+                }
+                try (InputStream in = Files.newInputStream(path)) {
+                    bytes = in.readNBytes(TaskOptions.MAX_PROMPT_BYTES + 1);
+                }
             }
-            return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            if (bytes.length > TaskOptions.MAX_PROMPT_BYTES) {
+                throw usage(tooLarge("The task file " + file));
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (IOException | RuntimeException e) {
+            if (e instanceof ParameterException pe) {
+                throw pe;
+            }
             throw usage("Cannot read the task file " + file + ": " + describe(e));
         }
+    }
+
+    private static String tooLarge(String what) {
+        return what + " is larger than " + TaskOptions.MAX_PROMPT_BYTES / (1024 * 1024)
+                + " MiB: put the material into files in the project and tell Claude where to find them";
     }
 
     private static String describe(Exception e) {

@@ -185,6 +185,16 @@ public final class LogLines {
         return "💥 Crash: " + Messages.errorText(e);
     }
 
+    /** The output file could not be written (disk full, I/O error): a warning, the result still goes out. */
+    public static String outputFileFailed(Path path, String reason) {
+        return "⚠ Cannot write the output file " + path + ": " + reason;
+    }
+
+    /** The whole final text in the log when the output file could not take it. */
+    public static String resultInLog(String finalText) {
+        return "⚠ The output file is incomplete; the result follows:\n" + finalText;
+    }
+
     public static String gitNotFound() {
         return "⚠ git not found; skipping git init";
     }

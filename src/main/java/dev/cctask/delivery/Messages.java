@@ -224,6 +224,11 @@ public final class Messages {
         return "🛑 Claude Code task cancelled after " + fmt(f.elapsedSeconds()) + "\n\n" + partialResult(f);
     }
 
+    /** Any final message, when the output file could not be written in full (disk full, I/O error). */
+    public static String outputIncomplete(String message, String reason) {
+        return message + "\n⚠️ Output file incomplete: " + cut(reason, ERROR_LIMIT);
+    }
+
     /** Keeps the original's {@code **} emphasis (D1). */
     public static String crash(String task, String error) {
         return "💥 Claude Code script crashed!\n\n**Task:** " + cut(task, TASK_LIMIT)

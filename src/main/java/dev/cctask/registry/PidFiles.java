@@ -4,6 +4,7 @@ import dev.cctask.PrivateFiles;
 import dev.cctask.Env;
 import java.io.IOException;
 import java.net.URL;
+import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.CodeSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The PID-file directory (SPEC §8.4, D11): one file per running runner, so that {@code tasks} and {@code cancel}
@@ -150,6 +153,12 @@ public final class PidFiles {
     /** PID files whose runner is gone: what crash reconciliation (SPEC §8.6) handles before deleting them. */
     public List<PidFile> dead() throws IOException {
         return list().stream().filter(f -> !isAlive(f)).toList();
+    }
+
+    /** Opens the lock file that makes crash reconciliation in this directory happen once; created 0600. */
+    public FileChannel openReconcileLock() throws IOException {
+        return FileChannel.open(dir.resolve(".reconcile.lock"),
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PrivateFiles.fileMode());
     }
 
     public void delete(PidFile f) throws IOException {

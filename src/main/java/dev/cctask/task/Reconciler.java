@@ -17,7 +17,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -47,8 +46,7 @@ public final class Reconciler {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        try (FileChannel ch = FileChannel.open(dir.resolve(".reconcile.lock"), StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE);
+        try (FileChannel ch = pids.openReconcileLock();
                 FileLock lock = ch.lock()) {
             List<PidFile> dead = pids.dead();
             for (PidFile pf : dead) {

@@ -35,6 +35,13 @@ public record TaskOptions(
 
     public static final String DEFAULT_PROJECT = "/tmp/cc-scratch";
 
+    /**
+     * The largest prompt, in UTF-8 bytes (-t, --task-file, stdin). The supervisor's heap is 64 MB (scripts/run-task)
+     * and holds the prompt several times over (argument, options, the bytes for Claude's stdin); 1 MiB is also more
+     * text than Claude's context window takes.
+     */
+    public static final int MAX_PROMPT_BYTES = 1024 * 1024;
+
     public TaskOptions {
         claudeArgs = List.copyOf(claudeArgs);
     }

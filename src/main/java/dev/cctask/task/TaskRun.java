@@ -120,7 +120,7 @@ public final class TaskRun {
         registry = SessionRegistry.of(env, this::log);
         Path project = Path.of(o.project());
         Files.createDirectories(project);
-        output = OutputFile.create(o.output(), start);
+        output = OutputFile.create(o.output(), start, this::log);
         pids = new PidFiles(o.pidDir() != null ? Path.of(o.pidDir()) : PidFiles.defaultDir(env));
         new Reconciler(pids, registry, Outbox.in(env.stateDir()), this::log).reconcile();
         Map<String, String> fields = new LinkedHashMap<>();
@@ -154,11 +154,7 @@ public final class TaskRun {
 
             @Override
             public void onAssistantText(String text) {
-                try {
-                    output.append(text);
-                } catch (IOException e) {
-                    log("⚠ Cannot append to " + output.path() + ": " + e.getMessage());
-                }
+                output.append(text);
             }
         });
         spawnNanos = System.nanoTime();
@@ -212,11 +208,12 @@ public final class TaskRun {
         Duration deadline = how == End.CANCELLED ? min(CANCEL_DELIVERY, deadline()) : deadline();
         if (outcome.resumeFailed()) {
             log(LogLines.resumeFailed(o.resume()));
-            output.replaceWith(outcome.finalText());
-            notifications.finalMessage(Event.RESUME_FAILED, Messages.resumeFailed(o.resume()), deadline);
+            writeOutput(outcome.finalText());
+            notifications.finalMessage(Event.RESUME_FAILED, withOutputWarning(Messages.resumeFailed(o.resume())),
+                    deadline);
             return 1;
         }
-        output.replaceWith(outcome.finalText());
+        writeOutput(outcome.finalText());
         long elapsed = elapsedSeconds();
         Event event = Event.valueOf(outcome.status().name());
         log(LogLines.done(event, exitCode, outcome.finalText(), elapsed));
@@ -231,8 +228,21 @@ public final class TaskRun {
             case COMPLETED -> Messages.completed(f);
             case FAILED -> Messages.failed(f);
         };
-        notifications.finalMessage(event, message, deadline);
+        notifications.finalMessage(event, withOutputWarning(message), deadline);
         return outcome.success() ? 0 : 1;
+    }
+
+    /** A failing output file is a warning (the result still goes out): the log gets the whole text instead. */
+    private void writeOutput(String finalText) {
+        output.writeFinal(finalText);
+        if (output.problem() != null) {
+            log(LogLines.resultInLog(finalText));
+        }
+    }
+
+    private String withOutputWarning(String message) {
+        String problem = output.problem();
+        return problem == null ? message : Messages.outputIncomplete(message, problem);
     }
 
     /** SPEC §9.3: anything unexpected still ends with a message, a registry entry and exit 1. */
@@ -354,7 +364,7 @@ public final class TaskRun {
             try {
                 output.close();
             } catch (IOException ignored) {
-                // the final text was written by rename; nothing left to flush
+                // every write went straight to the file (and the final one was synced): nothing left to flush
             }
         }
         if (pidFile != null) {

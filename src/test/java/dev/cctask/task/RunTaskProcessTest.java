@@ -298,11 +298,16 @@ class RunTaskProcessTest {
     }
 
     @Test
-    void projectPathThatIsAFileTakesTheCrashPath() throws Exception {
+    void projectPathThatIsAFileIsAUsageErrorAndNothingStarts() throws Exception {
         Files.writeString(project, "not a dir");
         var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY));
-        assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(lastMessage().startsWith("💥 Claude Code script crashed!"), lastMessage());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("--project " + project + " is not a directory: name a folder (it is created if missing)",
+                r.stderr().lines().findFirst().orElse(""));
+        assertFalse(r.stderr().contains("\tat "), r.stderr());
+        assertEquals(List.of(), gateway.calls());
+        assertFalse(Files.exists(output));
+        assertNoPidFiles();
     }
 
     @Test
