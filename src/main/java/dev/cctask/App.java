@@ -1,6 +1,7 @@
 package dev.cctask;
 
 import dev.cctask.cli.CancelCommand;
+import dev.cctask.cli.CliEnv;
 import dev.cctask.cli.CompletionCommand;
 import dev.cctask.cli.DeliverCommand;
 import dev.cctask.cli.DoctorCommand;
@@ -12,6 +13,7 @@ import dev.cctask.cli.VersionProvider;
 import dev.cctask.gateway.Notifier;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -60,6 +62,7 @@ public final class App {
         Handlers handlers = new Handlers();
         cl.setParameterExceptionHandler(handlers);
         cl.setExecutionExceptionHandler(handlers);
+        cl.setExecutionStrategy(handlers);
         return cl;
     }
 
@@ -76,8 +79,11 @@ public final class App {
      * A class, not lambdas: picocli's class files predate Java 6, and the CDS dump leaves out an old interface that
      * a lambda made it link (and with it, through a method reference, picocli's CommandLine itself).
      */
-    private static final class Handlers
-            implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+    private static final class Handlers implements CommandLine.IParameterExceptionHandler,
+            CommandLine.IExecutionExceptionHandler, CommandLine.IExecutionStrategy {
+        /** The subcommands that keep no state of their own (doctor reports a bad state dir as a check). */
+        private static final Set<String> STATELESS = Set.of("notify", "doctor", "completion");
+
         @Override
         public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine cmd = ex.getCommandLine();
@@ -87,6 +93,7 @@ public final class App {
             err.print(cmd.getHelp().fullSynopsis());
             err.printf("See '%s --help'.%n", cmd.getCommandSpec().qualifiedName());
             err.flush();
+            notStarted(cmd, ex.getMessage());
             return EXIT_USAGE;
         }
 
@@ -96,9 +103,37 @@ public final class App {
             if (ex instanceof UserException ue) {
                 commandLine.getErr().println(ue.getMessage());
                 commandLine.getErr().flush();
+                notStarted(commandLine, ue.getMessage());
                 return ue.exitCode();
             }
             throw ex;
+        }
+
+        /** picocli's default (run the last command), after help and the state dir check. */
+        @Override
+        public int execute(CommandLine.ParseResult parseResult) {
+            Integer help = CommandLine.executeHelpRequest(parseResult);
+            if (help != null) {
+                return help;
+            }
+            CommandLine.ParseResult sub = parseResult.subcommand();
+            if (sub == null || !STATELESS.contains(sub.commandSpec().name())) {
+                try {
+                    CliEnv.get().usableStateDir();
+                } catch (UserException e) {
+                    CommandLine last = parseResult.asCommandLineList().get(parseResult.asCommandLineList().size() - 1);
+                    throw new CommandLine.ExecutionException(last, e.getMessage(), e);
+                }
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        }
+
+        /** A launch of the root command that fails before it starts still tells the chat (issue 12, item 9). */
+        private static void notStarted(CommandLine cmd, String reason) {
+            if (cmd.getCommand() instanceof RunTaskCommand run && !cmd.isUsageHelpRequested()
+                    && !cmd.isVersionHelpRequested()) {
+                run.notStarted(reason);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.cctask;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -30,6 +31,26 @@ public record Env(Map<String, String> vars, Path home) {
     public Path stateDir() {
         String dir = get("OPENCLAW_STATE_DIR");
         return dir != null ? Path.of(expandHome(dir)) : home.resolve(".openclaw");
+    }
+
+    /**
+     * The state dir when it is a directory or can be created as one; else a {@link UserException} (exit 2) saying
+     * which path is in the way. Checked before a command that keeps state starts anything.
+     */
+    public Path usableStateDir() {
+        Path dir = stateDir();
+        String name = get("OPENCLAW_STATE_DIR") != null ? "OPENCLAW_STATE_DIR=" + dir : dir.toString();
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (Files.isDirectory(p)) {
+                    return dir;
+                }
+                throw new UserException(App.EXIT_USAGE, name + (p.equals(dir.toAbsolutePath()) ? " is not a directory"
+                        : " cannot be created: " + p + " is not a directory") + "; point OPENCLAW_STATE_DIR at a"
+                        + " directory (created when missing), or unset it to use ~/.openclaw");
+            }
+        }
+        return dir;
     }
 
     /** Expands a leading {@code ~} to the home directory. */

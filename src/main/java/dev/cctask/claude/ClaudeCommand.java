@@ -1,6 +1,8 @@
 package dev.cctask.claude;
 
+import dev.cctask.App;
 import dev.cctask.Env;
+import dev.cctask.UserException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -39,9 +41,7 @@ public final class ClaudeCommand {
      * @throws ClaudeNotFoundException when no executable regular file is found
      */
     public static Path resolveExecutable(String flagValue, Env env) {
-        String name = flagValue != null && !flagValue.isBlank() ? flagValue
-                : env.get("CLAUDE_BIN") != null ? env.get("CLAUDE_BIN")
-                : "claude";
+        String name = name(flagValue, env);
         if (name.contains("/")) {
             Path path = executable(env.expandHome(name), "");
             if (path != null) {
@@ -58,6 +58,39 @@ public final class ClaudeCommand {
             }
         }
         throw new ClaudeNotFoundException(name);
+    }
+
+    /**
+     * A path given for Claude ({@code --claude-bin}, {@code CLAUDE_BIN}) that exists but cannot be run is a usage
+     * error, checked before anything starts; a path that does not exist is left to {@link #resolveExecutable}.
+     *
+     * @throws UserException (exit 2) naming the path and the fix
+     */
+    public static void checkRunnable(String flagValue, Env env) {
+        String name = name(flagValue, env);
+        if (!name.contains("/")) {
+            return; // a bare name is looked up on PATH, where a non-executable entry is skipped, as by the shell
+        }
+        Path path;
+        try {
+            path = Path.of(env.expandHome(name)).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            return;
+        }
+        String given = (flagValue != null && !flagValue.isBlank() ? "--claude-bin " : "CLAUDE_BIN=") + name;
+        if (Files.isDirectory(path)) {
+            throw new UserException(App.EXIT_USAGE, given + " is a directory: pass the path of the claude program");
+        }
+        if (Files.exists(path) && !Files.isExecutable(path)) {
+            throw new UserException(App.EXIT_USAGE, given + " is not executable: make it executable (chmod +x "
+                    + path + ") or pass the path of the claude program");
+        }
+    }
+
+    private static String name(String flagValue, Env env) {
+        return flagValue != null && !flagValue.isBlank() ? flagValue
+                : env.get("CLAUDE_BIN") != null ? env.get("CLAUDE_BIN")
+                : "claude";
     }
 
     private static Path executable(String first, String more) {

@@ -76,6 +76,9 @@ public final class NotifyCommand implements Callable<Integer> {
         if (timeout < 1) {
             throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second");
         }
+        if (message.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "The message is empty: give the text to post with -m TEXT");
+        }
         RouteOptions given = route != null ? route : new RouteOptions();
         ExplicitRoute explicit = given.explicit != null ? given.explicit : new ExplicitRoute();
         NotifyStatus status = new Notifier(env).send(new Notifier.Request(given.group, given.session,

@@ -1,6 +1,8 @@
 package dev.cctask.cli;
 
 import dev.cctask.task.OutputFile;
+import dev.cctask.gateway.Routes;
+import dev.cctask.task.NotStarted;
 import dev.cctask.task.TaskOptions;
 import dev.cctask.task.TaskRun;
 import dev.cctask.task.WakeMode;
@@ -104,6 +106,17 @@ public final class RunTaskCommand implements Callable<Integer> {
         return TaskRun.execute(options, CliEnv.get(), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
+    /**
+     * Tells the chat and the agent that this launch failed before anything started, on the route parsed so far
+     * ({@code -s}, {@code --notify-*}); never for {@code --dry-run}. App's error handlers call it.
+     */
+    public void notStarted(String reason) {
+        if (!dryRun) {
+            NotStarted.tell(new NotStarted.Target(session, notifyChannel, notifyTarget, notifyThreadId, wake,
+                    gateway.url, gateway.tokenEnv), reason, CliEnv.get());
+        }
+    }
+
     /** Validates the options (SPEC §9.4: one clear line, exit 2, nothing started). */
     TaskOptions options() {
         if (task != null && taskFile != null) {
@@ -131,6 +144,11 @@ public final class RunTaskCommand implements Callable<Integer> {
         }
         if (deliveryDeadline < 0) {
             throw usage("--delivery-deadline must not be negative (was " + deliveryDeadline + ")");
+        }
+        String malformed = Routes.malformed(session);
+        if (malformed != null) {
+            throw usage("-s/--session '" + session + "' is not a session key (" + malformed + "): expected "
+                    + Routes.EXPECTED_SHAPE);
         }
         if ((notifyChannel == null) != (notifyTarget == null)) {
             throw usage(notifyChannel != null ? "--notify-channel needs --notify-target"

@@ -128,11 +128,15 @@ public final class SessionsCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--days", defaultValue = "30", paramLabel = "N", description = "Age limit (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--days", defaultValue = "30", paramLabel = "N", description = "Age limit in days, 0 or more; 0 removes every session that is not running (default: ${DEFAULT-VALUE}).")
         long days;
 
         @Override
         public Integer call() {
+            if (days < 0) {
+                throw new ParameterException(spec.commandLine(), "--days must not be negative (was " + days
+                        + "): give an age in days; 0 removes every session that is not running");
+            }
             int removed = withRegistry(spec, r -> r.cleanup(days));
             spec.commandLine().getOut().printf("Removed %d session(s)%n", removed);
             return 0;

@@ -235,6 +235,11 @@ public final class Messages {
                 + "\n**Error:** " + cut(error, ERROR_LIMIT);
     }
 
+    /** A launch that failed before anything started (a usage error after the session key was read). */
+    public static String notStarted(String reason) {
+        return "❌ Claude Code not started: " + cut(reason, ERROR_LIMIT);
+    }
+
     /** Keeps the original's {@code **} emphasis (D1). */
     public static String resumeFailed(String resumeId) {
         return "❌ Claude Code resume failed\n\nSession ID `" + resumeId + "` not found or expired.\n\n"

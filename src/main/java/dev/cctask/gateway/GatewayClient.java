@@ -44,6 +44,11 @@ public final class GatewayClient implements AutoCloseable {
         this(config, HttpPost.pooled());
     }
 
+    /** A client for a command that posts once or twice and exits, with one short limit for every call. */
+    public static GatewayClient oneShot(GatewayConfig config, Duration timeout) {
+        return new GatewayClient(config, HttpPost.oneShot(), timeout, timeout);
+    }
+
     /** @param http {@link HttpPost#oneShot()} for a command that posts once */
     GatewayClient(GatewayConfig config, HttpPost http) {
         this(config, http, MESSAGE_TIMEOUT, WAKE_TIMEOUT);

@@ -27,6 +27,7 @@ public final class GatewayConfig {
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)}");
     private static final String ENV_TOKEN = "OPENCLAW_GATEWAY_TOKEN";
     private static final String ENV_PASSWORD = "OPENCLAW_GATEWAY_PASSWORD";
+    private static final String ENV_PORT = "OPENCLAW_GATEWAY_PORT";
 
     /** Which precedence step located the config file (doctor shows it). */
     public enum ConfigStep {
@@ -64,6 +65,7 @@ public final class GatewayConfig {
     private final String configError;
     private final String problem;
     private final Set<String> secretVariables;
+    private final String invalidSetting;
 
     private GatewayConfig(Builder b) {
         this.baseUrl = b.baseUrl;
@@ -77,6 +79,7 @@ public final class GatewayConfig {
         this.configError = b.file.error;
         this.problem = b.problem;
         this.secretVariables = b.secretVariables;
+        this.invalidSetting = b.invalidSetting;
     }
 
     /**
@@ -90,12 +93,17 @@ public final class GatewayConfig {
         Builder b = new Builder();
         b.file = ConfigFile.locate(env);
         JsonNode gateway = b.file.root.path("gateway");
-        b.baseUrl = gatewayUrlOverride != null && !gatewayUrlOverride.isBlank()
-                ? stripTrailingSlashes(gatewayUrlOverride.strip())
-                : "http://127.0.0.1:" + port(env, gateway);
+        if (gatewayUrlOverride != null && !gatewayUrlOverride.isBlank()) {
+            b.baseUrl = stripTrailingSlashes(gatewayUrlOverride.strip());
+        } else {
+            b.port(env, gateway);
+        }
         b.resolveToken(env, gateway.path("auth"), tokenEnvName);
         b.hooks = hooks(env, b.file, b.token);
         b.secretVariables = secretVariables(b.file.root, tokenEnvName);
+        if (b.invalidSetting != null) {
+            b.problem = b.invalidSetting;
+        }
         return new GatewayConfig(b);
     }
 
@@ -163,25 +171,17 @@ public final class GatewayConfig {
         return secretVariables;
     }
 
+    /**
+     * A setting that is set but unusable (an out-of-range port), or null: a run refuses to start on it (exit 2),
+     * and it is also the {@link #problem()}, so nothing is sent to a gateway it does not name.
+     */
+    public String invalidSetting() {
+        return invalidSetting;
+    }
+
     @Override
     public String toString() {
         return "GatewayConfig[" + baseUrl + ", token from " + tokenSource + ", config " + configPath + "]";
-    }
-
-    private static int port(Env env, JsonNode gateway) {
-        String fromEnv = env.get("OPENCLAW_GATEWAY_PORT");
-        if (fromEnv != null) {
-            try {
-                int p = Integer.parseInt(fromEnv.strip());
-                if (p > 0 && p < 65536) {
-                    return p;
-                }
-            } catch (NumberFormatException ignored) {
-                // fall through to the config file, as the gateway does for an unusable value
-            }
-        }
-        int p = gateway.path("port").asInt(0);
-        return p > 0 && p < 65536 ? p : DEFAULT_PORT;
     }
 
     private static String stripTrailingSlashes(String url) {
@@ -243,6 +243,41 @@ public final class GatewayConfig {
         Hooks hooks;
         String problem;
         Set<String> secretVariables;
+        String invalidSetting;
+
+        /**
+         * {@code OPENCLAW_GATEWAY_PORT}, else {@code gateway.port}, else 18789. A value that is set but is not a port
+         * is an error, never silently replaced by the default (the client would talk to another gateway).
+         */
+        void port(Env env, JsonNode gateway) {
+            String fromEnv = env.get(ENV_PORT);
+            JsonNode fromFile = gateway.path("port");
+            String port = Integer.toString(DEFAULT_PORT);
+            if (fromEnv != null) {
+                port = fromEnv.strip();
+                if (!isPort(port)) {
+                    invalidSetting = ENV_PORT + " is \"" + fromEnv + "\", not a port: set it to a number from 1 to"
+                            + " 65535, or unset it";
+                }
+            } else if (!fromFile.isMissingNode() && !fromFile.isNull()) {
+                port = fromFile.isValueNode() ? fromFile.asText().strip() : fromFile.toString();
+                if (!fromFile.isIntegralNumber() && !fromFile.isTextual() || !isPort(port)) {
+                    invalidSetting = "gateway.port in " + file.path + " is " + fromFile + ", not a port: set it to a"
+                            + " number from 1 to 65535, or remove it for " + DEFAULT_PORT;
+                }
+            }
+            // an unusable value stays in the URL, so that nothing is ever sent to a gateway it does not name
+            baseUrl = "http://127.0.0.1:" + port;
+        }
+
+        private static boolean isPort(String text) {
+            try {
+                int p = Integer.parseInt(text);
+                return p > 0 && p < 65536;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
 
         /** First hit wins: {@code --token-env}, the config, then the environment (SPEC §7.1). */
         void resolveToken(Env env, JsonNode auth, String tokenEnvName) {

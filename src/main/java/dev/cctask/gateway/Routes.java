@@ -37,6 +37,40 @@ public final class Routes {
         return Optional.ofNullable(route);
     }
 
+    /** What a malformed key looks like instead, for {@link #malformed}. */
+    public static final String EXPECTED_SHAPE = "agent:<agentId>:<channel>:<kind>:<peer>[:thread:<id>|:topic:<id>]"
+            + " (e.g. agent:main:telegram:group:-1001234567890), or agent:<agentId>:main";
+
+    /**
+     * Why a session key cannot name any session, or null when it is well-formed. A well-formed key without a chat
+     * route ({@code agent:main:main}, {@code hook:…}, {@code cron:…}) is fine: it still gets the wake (§6). Malformed:
+     * no {@code <namespace>:} prefix, an {@code agent:} key without agent id and session, an empty segment, or a
+     * chat kind without its peer.
+     */
+    public static String malformed(String key) {
+        if (isBlank(key)) {
+            return null;
+        }
+        String[] seg = agentSegments(key);
+        if (key.regionMatches(true, 0, "agent:", 0, 6)) {
+            if (seg == null || seg[1].isEmpty()) {
+                return "an agent: key needs an agent id and a session";
+            }
+            String[] base = splitSuffix(String.join(":", Arrays.copyOfRange(seg, 2, seg.length))).base().split(":", -1);
+            int last = base.length - 1;
+            String kind = base[last].isEmpty() && last > 0 ? base[last - 1] : base[last];
+            if (KINDS.contains(lower(kind))) {
+                return "it names a chat kind (" + kind + ") but no peer after it";
+            }
+            if (Arrays.asList(base).contains("")) {
+                return "it has an empty segment";
+            }
+            return null;
+        }
+        int colon = key.indexOf(':');
+        return colon <= 0 || colon == key.length() - 1 ? "it is not <namespace>:<session>" : null;
+    }
+
     /** The key without its {@code :thread:…}/{@code :topic:…} suffix (the wake fallback, P4); the same key when none. */
     public static String parentKey(String key) {
         return key == null ? null : splitSuffix(key).base();

@@ -17,7 +17,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -31,6 +33,16 @@ public final class NotifyRelay implements AutoCloseable {
     public static final String SECRET_ENV = Notifier.RELAY_SECRET_VARIABLE;
     static final int MAX_CODE_POINTS = 4000;
     static final int MAX_PER_MINUTE = 6;
+    /**
+     * A request (headers and body) not read within this many seconds is dropped: the JDK server's
+     * {@code sun.net.httpserver.maxReqTime}, unless set on the command line. A slow or stalled client then holds
+     * one of the {@link #THREADS} request threads for at most this long, and never the others.
+     */
+    static final long READ_LIMIT_SECONDS = 10;
+    static final int THREADS = 4;
+    /** Requests waiting for a thread beyond these are refused (the connection is closed). */
+    static final int QUEUED = 32;
+    private static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
     private static final long MINUTE_NANOS = 60_000_000_000L;
 
     private final HttpServer server;
@@ -54,10 +66,15 @@ public final class NotifyRelay implements AutoCloseable {
     static NotifyRelay start(Consumer<String> poster, LongSupplier nanoTime) throws IOException {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
+        // read by the JDK server once, when the first server of the process is made: the relay is the only one
+        System.getProperties().putIfAbsent(MAX_REQUEST_TIME, Long.toString(READ_LIMIT_SECONDS));
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
         NotifyRelay relay = new NotifyRelay(server, HexFormat.of().formatHex(random), poster, nanoTime);
         server.createContext("/notify", relay::handle);
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> TaskRun.daemon(r, "run-task-relay")));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(QUEUED), r -> TaskRun.daemon(r, "run-task-relay"));
+        pool.allowCoreThreadTimeOut(true);
+        server.setExecutor(pool);
         server.start();
         return relay;
     }

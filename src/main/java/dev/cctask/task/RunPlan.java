@@ -22,6 +22,9 @@ public record RunPlan(TaskOptions options, Route route, String wakeKey, GatewayC
         String wakeKey = o.wake() == WakeMode.SESSIONS_SEND ? blankToNull(o.sessionKey()) : null;
         boolean sends = route != null || wakeKey != null || o.wake() == WakeMode.HOOKS;
         GatewayConfig gateway = sends ? GatewayConfig.load(env, o.gatewayUrl(), o.tokenEnv()) : null;
+        if (gateway != null && gateway.invalidSetting() != null) {
+            throw new UserException(App.EXIT_USAGE, gateway.invalidSetting());
+        }
         if (o.wake() == WakeMode.HOOKS && gateway.hooks().problem() != null) {
             throw new UserException(App.EXIT_USAGE, "--wake hooks: " + gateway.hooks().problem());
         }

@@ -83,6 +83,7 @@ public final class TaskRun {
     }
 
     public static int execute(TaskOptions options, Env env, PrintWriter out, PrintWriter err) {
+        ClaudeCommand.checkRunnable(options.claudeBin(), env);
         TaskOptions resolved = ResumeTarget.resolve(options, env, err);
         RunPlan plan = RunPlan.resolve(resolved, env);
         if (resolved.dryRun()) {

@@ -109,6 +109,17 @@ class NotifyCommandTest {
     }
 
     @Test
+    void anEmptyMessageIsAUsageErrorAndPostsNothing() {
+        for (String empty : new String[] {"", "  \n"}) {
+            Run run = notify("-g", "120363000000000000@g.us", "-m", empty, "--bg");
+            assertEquals(2, run.code(), run.toString());
+            assertEquals("The message is empty: give the text to post with -m TEXT", run.err().lines().findFirst().get());
+            assertEquals("", run.out());
+        }
+        assertEquals(0, server.getRequestCount());
+    }
+
+    @Test
     void httpErrorIsAnErrorStatusWithStatusAndBody() {
         server.enqueue(new MockResponse.Builder().code(500)
                 .body("{\"ok\":false,\"error\":{\"type\":\"tool_error\",\"message\":\"tool execution failed\"}}").build());

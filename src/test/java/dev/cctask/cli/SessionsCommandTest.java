@@ -131,6 +131,17 @@ class SessionsCommandTest {
     }
 
     @Test
+    void negativeCleanupAgeIsAUsageErrorAndKeepsEverySession() throws Exception {
+        String before = Files.readString(file);
+        CliRun r = run("sessions", "cleanup", "--days", "-1");
+        assertEquals(2, r.code(), r::toString);
+        assertEquals("--days must not be negative (was -1): give an age in days; 0 removes every session that is not"
+                + " running", r.err().lines().findFirst().orElseThrow());
+        assertEquals("", r.out());
+        assertEquals(before, Files.readString(file));
+    }
+
+    @Test
     void corruptRegistryIsReportedAndListedAsEmpty() throws Exception {
         Files.writeString(file, "{oops");
         CliRun r = run("sessions", "list");

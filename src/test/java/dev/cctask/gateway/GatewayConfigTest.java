@@ -271,9 +271,38 @@ class GatewayConfigTest {
         assertEquals("http://127.0.0.1:19001", load().baseUrl());
         vars.put("OPENCLAW_GATEWAY_PORT", "19002");
         assertEquals("http://127.0.0.1:19002", load().baseUrl());
-        vars.put("OPENCLAW_GATEWAY_PORT", "not-a-port");
-        assertEquals("http://127.0.0.1:19001", load().baseUrl());
+        vars.put("OPENCLAW_GATEWAY_PORT", "70000");
         assertEquals("http://gw.local:1234", GatewayConfig.load(env(), "http://gw.local:1234//", null).baseUrl());
+        assertNull(GatewayConfig.load(env(), "http://gw.local:1234//", null).problem(), "the URL names the port");
+    }
+
+    @Test
+    void aPortVariableThatIsNotAPortIsAnErrorNotTheDefault() throws IOException {
+        homeConfig("{gateway:{port:19001, auth:{token:'t'}}}");
+        for (String bad : new String[] {"0", "65536", "-1", "not-a-port"}) {
+            vars.put("OPENCLAW_GATEWAY_PORT", bad);
+            GatewayConfig c = load();
+            assertEquals("OPENCLAW_GATEWAY_PORT is \"" + bad + "\", not a port: set it to a number from 1 to 65535,"
+                    + " or unset it", c.invalidSetting());
+            assertEquals(c.invalidSetting(), c.problem());
+            assertEquals("http://127.0.0.1:" + bad, c.baseUrl(), "never replaced by 18789");
+        }
+    }
+
+    @Test
+    void aConfigPortThatIsNotAPortIsAnErrorNotTheDefault() throws IOException {
+        for (String bad : new String[] {"70000", "0", "'x'", "true", "{}"}) {
+            Path file = homeConfig("{gateway:{port:" + bad + ", auth:{token:'t'}}}");
+            GatewayConfig c = load();
+            String shown = bad.equals("'x'") ? "\"x\"" : bad;
+            assertEquals("gateway.port in " + file + " is " + shown + ", not a port: set it to a number from 1 to"
+                    + " 65535, or remove it for 18789", c.invalidSetting());
+            assertEquals(c.invalidSetting(), c.problem());
+            assertFalse(c.baseUrl().endsWith(":18789"), c.baseUrl());
+        }
+        homeConfig("{gateway:{port:'19003', auth:{token:'t'}}}");
+        assertNull(load().invalidSetting());
+        assertEquals("http://127.0.0.1:19003", load().baseUrl());
     }
 
     @Test

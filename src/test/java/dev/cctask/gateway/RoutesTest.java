@@ -91,6 +91,41 @@ class RoutesTest {
         assertEquals(Optional.empty(), Routes.resolve("", null, null, null));
     }
 
+    /** Every key above that names a session, routable or not (SPEC §6), is well-formed: it still gets the wake. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            agent:main:main
+            agent:main:main:thread:369520
+            agent:main:direct:+1555
+            hook:1f2e3d4c-0000-4000-8000-000000000000
+            cron:nightly
+            agent:main:telegram:slash:777
+            agent:main:subagent:1234
+            agent:main:telegram:group:-1001234567890:topic:42
+            agent:ops:whatsapp:biz:direct:+15551234567
+            agent:main:matrix:group:!room:server
+            agent:main:discord:channel:5:thread:
+            agent:main:whatsapp:120363000000000000@g.us
+            """)
+    void wellFormedKeysAreAccepted(String key) {
+        assertEquals(null, Routes.malformed(key));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            garbage | it is not <namespace>:<session>
+            hook: | it is not <namespace>:<session>
+            agent: | an agent: key needs an agent id and a session
+            agent:main | an agent: key needs an agent id and a session
+            agent::main | an agent: key needs an agent id and a session
+            agent:main:telegram:group: | it names a chat kind (group) but no peer after it
+            agent:main:telegram:direct | it names a chat kind (direct) but no peer after it
+            agent:main::group:-100 | it has an empty segment
+            """)
+    void malformedKeysSayWhatIsWrong(String key, String why) {
+        assertEquals(why, Routes.malformed(key));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             agent:main:telegram:group:-1001234567890:topic:42 | agent:main:telegram:group:-1001234567890

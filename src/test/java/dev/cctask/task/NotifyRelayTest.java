@@ -3,7 +3,24 @@ package dev.cctask.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.cctask.App;
+import dev.cctask.Env;
+import dev.cctask.cli.CliEnv;
 import dev.cctask.support.Posted;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,6 +98,49 @@ class NotifyRelayTest {
             assertEquals(413, r.code());
         }
         assertEquals(1, posted.await(1).size());
+    }
+
+    /**
+     * Issue 12, item 10: a local client that announces a body and never sends it (no secret needed) held the relay's
+     * only thread, and every notify after it hung for the run's lifetime.
+     */
+    @Test
+    void aClientThatAnnouncesABodyAndNeverSendsItHoldsOnlyItsOwnSlot() throws Exception {
+        URI url = URI.create(env.get(NotifyRelay.URL_ENV));
+        try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), url.getPort())) {
+            stalled.setSoTimeout((int) TimeUnit.SECONDS.toMillis(NotifyRelay.READ_LIMIT_SECONDS + 5));
+            stalled.getOutputStream().write(("POST /notify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n"
+                    + "Expect: 100-continue\r\n\r\nonly a part").getBytes(StandardCharsets.US_ASCII));
+            BufferedReader answer = new BufferedReader(new InputStreamReader(stalled.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            // the relay says "continue" just before its handler starts reading the body that never comes
+            assertEquals("HTTP/1.1 100 Continue", answer.readLine());
+
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CliEnv.set(new Env(env, Path.of("/nonexistent")));
+            try {
+                int code = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                        () -> App.run(new PrintWriter(out), new PrintWriter(err), "notify", "-m", "still here"));
+                assertEquals(0, code, out + "\n" + err);
+            } finally {
+                CliEnv.set(null);
+            }
+            assertEquals("{\n  \"status\": \"ok\"\n}\n", out.toString());
+            assertEquals(List.of("still here"), posted.await(1));
+
+            // and the stalled request is dropped after the read limit, freeing its slot
+            long start = System.nanoTime();
+            try {
+                while (answer.readLine() != null) {
+                    // the blank line after "100 Continue", then the end of the connection
+                }
+            } catch (SocketException reset) {
+                // dropped all the same
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds <= NotifyRelay.READ_LIMIT_SECONDS + 2, "dropped after " + seconds + " s");
+        }
     }
 
     @Test

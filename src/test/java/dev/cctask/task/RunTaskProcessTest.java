@@ -345,7 +345,9 @@ class RunTaskProcessTest {
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.stderr().startsWith("--wake hooks: "), r.stderr());
         assertFalse(Files.exists(project));
-        assertEquals(List.of(), gateway.calls());
+        // nothing started; the chat and the agent hear why (issue 12, item 9), the wake by sessions_send
+        assertEquals(List.of("❌ Claude Code not started: " + r.stderr().strip()), gateway.messageTexts());
+        assertEquals(List.of("message", "sessions_send"), gateway.calls().stream().map(FakeGateway.Call::tool).toList());
     }
 
     @Test
@@ -366,14 +368,18 @@ class RunTaskProcessTest {
                 new String[] {"-t", "x", "--heartbeat-interval", "1"}, new String[] {"-t", "x", "--notify-channel", "telegram"},
                 new String[] {"--task-file", sandbox.resolve("missing.txt").toString()}, new String[] {"-t", "x", "--wake", "foo"},
                 new String[] {"-t", "x", "--validate-only"})) {
-            List<String> a = new java.util.ArrayList<>(List.of(bad));
-            a.addAll(List.of("-p", project.toString(), "-o", output.toString(), "-s", KEY));
+            List<String> a = new java.util.ArrayList<>(List.of("-s", KEY)); // read before the bad option
+            a.addAll(List.of(bad));
+            a.addAll(List.of("-p", project.toString(), "-o", output.toString()));
             var r = runTask.run(Duration.ofSeconds(30), a.toArray(String[]::new));
             assertEquals(2, r.exitCode(), r.toString());
             assertFalse(Files.exists(project), "nothing created for " + a);
             assertFalse(Files.exists(output));
+            // nothing started, but the chat hears why (issue 12, item 9)
+            assertEquals("❌ Claude Code not started: " + r.stderr().lines().findFirst().orElseThrow(),
+                    gateway.messageTexts().get(gateway.messageTexts().size() - 1));
         }
-        assertEquals(List.of(), gateway.calls());
+        assertEquals(7, gateway.messageTexts().size(), gateway.messageTexts().toString());
     }
 
     @Test
