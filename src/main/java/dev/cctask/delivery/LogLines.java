@@ -41,7 +41,8 @@ public final class LogLines {
         lines.add("   Task: " + Messages.cut(b.task(), TASK_LIMIT));
         lines.add("   Project: " + Messages.normaliseProject(b.project()));
         lines.add("   Output: " + b.outputFile());
-        lines.add("   Timeout: " + b.timeoutSeconds() + "s (" + b.timeoutSeconds() / 60 + "min)");
+        long t = b.timeoutSeconds();
+        lines.add("   Timeout: " + t + "s" + (t >= 60 ? " (" + t / 60 + "min)" : ""));
         if (b.resume() != null && !b.resume().isEmpty()) {
             lines.add("   Resume: " + b.resume());
         }
@@ -67,15 +68,15 @@ public final class LogLines {
     }
 
     /**
-     * SPEC §8.1: {@code ✅ Done (exit 0, 123 chars, 3min)}.
+     * SPEC §8.1, one shape for every end: {@code ✅ COMPLETED Done (exit 0, 123 chars, 3min)}.
      *
      * @param event     completed, failed, timeout or cancelled
      * @param finalText the final text (its code points are counted)
      */
     public static String done(Event event, int exitCode, String finalText, long elapsedSeconds) {
         String status = switch (event) {
-            case COMPLETED -> "✅";
-            case FAILED -> "❌";
+            case COMPLETED -> "✅ COMPLETED";
+            case FAILED -> "❌ FAILED";
             case TIMEOUT -> "⏰ TIMEOUT";
             case CANCELLED -> "🛑 CANCELLED";
             default -> throw new IllegalArgumentException("no Done line for " + event);
@@ -166,9 +167,9 @@ public final class LogLines {
                 + (sessionId == null ? "" : "; session " + sessionId + " marked lost");
     }
 
-    /** Resuming a registered session from another directory than the one it was started in (SPEC §10). */
+    /** Resuming a registered session in the directory it was started in, instead of the default {@code -p} (SPEC §10). */
     public static String resumeInRegisteredDir(String sessionId, String registeredDir) {
-        return "⚠ Session " + sessionId + " was started in " + registeredDir + "; resuming there";
+        return "📂 Resuming session " + sessionId + " in " + registeredDir + ", where it was started";
     }
 
     public static String resumeElsewhere(String sessionId, String registeredDir, String project) {
