@@ -137,7 +137,7 @@ class RunTaskLauncherIT {
         inRun("wrong-secret");
         Result r = run("notify", "-m", TEXT);
         assertEquals(1, r.code(), r.toString());
-        assertEquals("{\n  \"status\": \"error\",\n  \"error\": \"HTTP 403: wrong or missing relay secret \\u2014 the relay"
+        assertEquals("{\n  \"status\": \"error\",\n  \"error\": \"HTTP 403: wrong or missing relay secret — the relay"
                 + " refused RUN_TASK_NOTIFY_SECRET: use the environment of the run that started Claude\"\n}\n", r.out());
         assertEquals("", r.err());
         assertEquals(List.of(), posted.await(0));

@@ -193,7 +193,7 @@ public final class SessionsCommand implements Callable<Integer> {
     }
 
     static void printJson(PrintWriter out, JsonNode value) {
-        out.println(PythonJson.write(value));
+        out.println(PythonJson.pretty(value));
         out.flush();
     }
 

@@ -2,6 +2,9 @@ package dev.cctask.delivery;
 
 import dev.cctask.gateway.Route;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -186,6 +189,13 @@ public final class LogLines {
         return "Delivered " + delivered + ", pending " + pending + ", failed " + failed;
     }
 
+    /** {@code 2026-11-24 02:15:03}: an instant in this machine's time zone, to the second, as the other listings. */
+    public static String localTime(Instant t) {
+        return LOCAL_SECONDS.format(t.atZone(ZoneId.systemDefault()));
+    }
+
+    private static final DateTimeFormatter LOCAL_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
     /**
      * One line per item the {@code deliver} summary explains: failed ones with their reason, pending ones with
      * why and when they are tried next; null for delivered items.
@@ -194,7 +204,7 @@ public final class LogLines {
         String what = r.id() + " (" + r.event().wireName() + " " + r.kind().wireName() + "): " + r.reason();
         return switch (r.state()) {
             case FAILED -> "  failed: " + what;
-            case PENDING -> "  pending: " + what + "; next attempt " + r.nextAttemptAt();
+            case PENDING -> "  pending: " + what + "; next attempt " + localTime(r.nextAttemptAt());
             case DELIVERED -> null;
         };
     }

@@ -75,8 +75,8 @@ class SessionsCommandTest {
         List<String> ids = new ArrayList<>();
         array.forEach(e -> ids.add(e.get("session_id").textValue()));
         assertEquals(List.of("sid-nolabel", "sid-api"), ids);
-        assertEquals(PythonJson.write(array) + "\n", r.out(), "Python indent=2 layout");
-        assertTrue(run("sessions", "list", "--json").out().contains("\"label\": \"Deploy \\ud83d\\ude80\""));
+        assertEquals(PythonJson.pretty(array) + "\n", r.out(), "Python indent=2 layout");
+        assertTrue(run("sessions", "list", "--json").out().contains("\"label\": \"Deploy 🚀\""), "UTF-8, not \\u escapes");
     }
 
     @Test
@@ -92,7 +92,7 @@ class SessionsCommandTest {
         CliRun r = run("sessions", "show", "sid-rocket");
         assertEquals(0, r.code(), r::toString);
         JsonNode expected = PythonJson.mapper().readTree(before).get("sessions").get("sid-rocket");
-        assertEquals(PythonJson.write(expected) + "\n", r.out());
+        assertEquals(PythonJson.pretty(expected) + "\n", r.out());
         assertTrue(r.out().contains("\"last_accessed\": \"" + fiveHoursAgo + "\""));
         assertEquals(before, Files.readString(file), "show does not touch last_accessed [P12]");
         assertEquals(r.out(), run("sessions", "show", "--json", "deploy").out(), "a label works too");

@@ -214,6 +214,7 @@ class DoctorTest {
         assertEquals("ok", byName.get("token").path("status").asText());
         assertTrue(byName.get("token").path("fix").isNull());
         assertEquals(List.of("check", "status", "detail", "fix"), fieldNames(byName.get("java")));
+        assertTrue(r.out().startsWith("{\n  \"ok\": false,\n  \"checks\": [\n    {\n      \"check\": \"java\",\n"), r.out());
     }
 
     @Test
