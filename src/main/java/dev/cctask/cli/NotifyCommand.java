@@ -76,7 +76,7 @@ public final class NotifyCommand implements Callable<Integer> {
         Env env = CliEnv.get();
         if (route == null && env.get(Notifier.RELAY_URL_VARIABLE) == null) {
             throw new ParameterException(spec.commandLine(),
-                    "Missing route: give one of -g/--group, --session, or --channel with --target"
+                    "Missing route: give one of -g/--group, -s/--session, or --channel with --target"
                             + " (inside a supervised run, " + Notifier.RELAY_URL_VARIABLE + " is set and none is needed)");
         }
         if (deprecatedTimeout != null) {

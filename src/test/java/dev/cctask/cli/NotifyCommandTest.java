@@ -178,7 +178,7 @@ class NotifyCommandTest {
     @Test
     void unroutableSessionKeyIsAnErrorStatus() {
         Run run = notify("--session", "agent:main:main", "-m", "hi", "--bg");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"session key agent:main:main names no chat"
+        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"Session key agent:main:main names no chat"
                 + " (no channel and peer in it): pass -g JID or --channel CH --target T instead\"\n}\n", ""), run);
     }
 
@@ -189,7 +189,7 @@ class NotifyCommandTest {
         assertTrue(two.err().contains("mutually exclusive"), two.err());
         Run none = notify("-m", "hi", "--bg");
         assertEquals(2, none.code());
-        assertTrue(none.err().startsWith("Missing route: give one of -g/--group, --session, or --channel with --target"),
+        assertTrue(none.err().startsWith("Missing route: give one of -g/--group, -s/--session, or --channel with --target"),
                 none.err());
         assertEquals(2, notify("--channel", "slack", "-m", "hi").code());
         assertEquals(2, notify("-g", "1@g.us", "--bg").code());

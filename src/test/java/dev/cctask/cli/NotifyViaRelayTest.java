@@ -104,7 +104,7 @@ class NotifyViaRelayTest {
     void endedRunSaysHowToPostWithoutTheRelay() {
         String url = relay.childEnv().get(NotifyRelay.URL_ENV);
         relay.close();
-        assertEquals(new CliRun(1, error("notify relay not running on " + url + " (has the run that set"
+        assertEquals(new CliRun(1, error("Notify relay not running on " + url + " (has the run that set"
                 + " RUN_TASK_NOTIFY_URL ended?): post with -g, --session or --channel/--target instead"), ""),
                 notify("-m", "x"));
     }
