@@ -147,7 +147,7 @@ class RunTaskLauncherIT {
     void notifyStartsWithoutTheStreamParserAndFromTheArchive() throws Exception {
         inRun(null);
         env.put("RUN_TASK_JAVA_OPTS", "-Xlog:class+load=info:stderr");
-        Result r = run("notify", "-t", "30", "-m", "x"); // -t: the JVM path
+        Result r = run("notify", "--timeout", "30", "-m", "x"); // --timeout: the JVM path
         assertEquals(0, r.code(), r.toString());
         List<String> loaded = r.err().lines().filter(l -> l.contains("[class,load]")).toList();
         for (String fromArchive : List.of("dev.cctask.Main", "picocli.CommandLine", "dev.cctask.gateway.Notifier")) {

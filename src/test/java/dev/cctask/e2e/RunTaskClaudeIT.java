@@ -107,7 +107,7 @@ class RunTaskClaudeIT {
                 + "( ✍️)?");
         assertTrue(heartbeats.stream().anyMatch(h -> toolBeat.matcher(h).matches()), "a heartbeat names the tool: " + heartbeats);
         String completion = messages.get(done);
-        assertMatches(Pattern.quote("✅ Claude Code task complete!\n\nTask: " + task + "\nProject: " + project
+        assertMatches(Pattern.quote("✅ Claude Code task complete!\n\nLabel: e2e-bash\nTask: " + task + "\nProject: " + project
                 + "\nResult (29 chars):\n\nDone: the command printed hi.\n\n") + "Cost: \\$\\d+\\.\\d\\d"
                 + Pattern.quote(" · 2 turns · 84 tok\nFull output: " + out), completion);
         JsonNode wake = gateway.wakes().get(0);
