@@ -75,7 +75,8 @@ public final class App {
     }
 
     /**
-     * Usage errors exit 2 with the synopsis; a {@link UserException} prints its one line and exits with its code.
+     * Usage errors exit 2 with the error, suggestions for a mistyped option, one {@code Usage:} line and where to
+     * find help (Quarkus' short error handler); a {@link UserException} prints its one line and exits with its code.
      * A class, not lambdas: picocli's class files predate Java 6, and the CDS dump leaves out an old interface that
      * a lambda made it link (and with it, through a method reference, picocli's CommandLine itself).
      */
@@ -90,7 +91,7 @@ public final class App {
             PrintWriter err = cmd.getErr();
             err.println(ex.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-            err.print(cmd.getHelp().fullSynopsis());
+            err.print("Usage: " + cmd.getHelp().abbreviatedSynopsis()); // one line, not the 9-line full synopsis
             err.printf("See '%s --help'.%n", cmd.getCommandSpec().qualifiedName());
             err.flush();
             notStarted(cmd, ex.getMessage());

@@ -24,6 +24,9 @@ import java.util.Map;
  * between key and value, {@code {}} / {@code []} when empty, every character outside {@code ' '..'~'} escaped as
  * lowercase {@code \\uXXXX} (astral characters as surrogate pairs; {@code \n \r \t \b \f} in short form), floats as
  * Python {@code repr}, no trailing newline.
+ *
+ * <p>{@link #pretty} is the same layout with UTF-8 text ({@code ensure_ascii=False}): what every {@code --json}
+ * output and {@code notify} print. Only the registry file keeps the ASCII escapes, for the Python skill's readers.
  */
 public final class PythonJson {
     private PythonJson() {}
@@ -39,6 +42,9 @@ public final class PythonJson {
                 .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
                 .characterEscapes(new DelEscapes())
                 .build();
+        static final JsonFactory UTF8 = new JsonFactoryBuilder()
+                .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+                .build();
     }
 
     /** The shared mapper for reading and building trees (created on first use). */
@@ -46,10 +52,22 @@ public final class PythonJson {
         return MapperHolder.MAPPER;
     }
 
-    /** Serialises a tree the way Python's {@code json.dumps(value, indent=2)} does. */
+    /** Serialises a tree the way Python's {@code json.dumps(value, indent=2)} does (the registry file). */
     public static String write(JsonNode value) {
+        return write(FactoryHolder.FACTORY, value);
+    }
+
+    /**
+     * {@code json.dumps(value, indent=2, ensure_ascii=False)}: the same layout, non-ASCII text as is (UTF-8 on the
+     * way out). For everything printed: {@code --json} outputs and {@code notify}'s status.
+     */
+    public static String pretty(JsonNode value) {
+        return write(FactoryHolder.UTF8, value);
+    }
+
+    private static String write(JsonFactory factory, JsonNode value) {
         StringWriter out = new StringWriter();
-        try (JsonGenerator g = FactoryHolder.FACTORY.createGenerator(out)) {
+        try (JsonGenerator g = factory.createGenerator(out)) {
             g.setPrettyPrinter(new IndentTwo());
             writeNode(g, value);
         } catch (IOException e) {

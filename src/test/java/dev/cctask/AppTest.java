@@ -32,7 +32,18 @@ class AppTest {
         StringWriter err = new StringWriter();
         int code = App.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--validate-only");
         assertEquals(2, code);
-        assertTrue(err.toString().contains("Unknown option: '--validate-only'"), err.toString());
+        assertEquals("Unknown option: '--validate-only'\n"
+                + "Usage: run-task [OPTIONS] [COMMAND]\n"
+                + "See 'run-task --help'.\n", err.toString());
+    }
+
+    @Test
+    void aSubcommandsUsageErrorIsThreeShortLines() {
+        StringWriter err = new StringWriter();
+        assertEquals(2, App.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "sessions", "show"));
+        assertEquals("Missing required parameter: 'ID'\n"
+                + "Usage: run-task sessions show [OPTIONS] ID\n"
+                + "See 'run-task sessions show --help'.\n", err.toString());
     }
 
     @Test

@@ -137,7 +137,7 @@ class RunTaskLauncherIT {
         inRun("wrong-secret");
         Result r = run("notify", "-m", TEXT);
         assertEquals(1, r.code(), r.toString());
-        assertEquals("{\n  \"status\": \"error\",\n  \"error\": \"HTTP 403: wrong or missing relay secret \\u2014 the relay"
+        assertEquals("{\n  \"status\": \"error\",\n  \"error\": \"HTTP 403: wrong or missing relay secret — the relay"
                 + " refused RUN_TASK_NOTIFY_SECRET: use the environment of the run that started Claude\"\n}\n", r.out());
         assertEquals("", r.err());
         assertEquals(List.of(), posted.await(0));
@@ -147,7 +147,7 @@ class RunTaskLauncherIT {
     void notifyStartsWithoutTheStreamParserAndFromTheArchive() throws Exception {
         inRun(null);
         env.put("RUN_TASK_JAVA_OPTS", "-Xlog:class+load=info:stderr");
-        Result r = run("notify", "-t", "30", "-m", "x"); // -t: the JVM path
+        Result r = run("notify", "--timeout", "30", "-m", "x"); // --timeout: the JVM path
         assertEquals(0, r.code(), r.toString());
         List<String> loaded = r.err().lines().filter(l -> l.contains("[class,load]")).toList();
         for (String fromArchive : List.of("dev.cctask.Main", "picocli.CommandLine", "dev.cctask.gateway.Notifier")) {

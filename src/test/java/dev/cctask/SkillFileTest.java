@@ -79,4 +79,17 @@ class SkillFileTest {
             assertTrue(skill.contains(must), "SKILL.md does not mention " + must);
         }
     }
+
+    @Test
+    void theAgentLearnsTheLogCheckTheRootRowThePromptFilesPermissionsAndTheLabelRuleOnce() throws IOException {
+        String skill = skill();
+        assertTrue(skill.contains("You may check the log once, about a second after launching"
+                + " (`sleep 1; cat /tmp/cc-run-auth.log`)"), "the one log check after launching");
+        assertTrue(skill.contains("\n| `❌ … error` with `--dangerously-skip-permissions cannot be used with root/sudo"
+                + " privileges` |"), "a When-things-go-wrong row for running as root");
+        assertTrue(skill.contains("The file gets your umask's permissions") && skill.contains("mkdir -m 700"),
+                "the prompt file's permissions and a private folder");
+        assertEquals(1, skill.split("the exact label \\(ignoring\\s+case\\) wins", -1).length - 1,
+                "the label rule, said once");
+    }
 }

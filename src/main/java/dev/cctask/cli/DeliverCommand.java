@@ -1,5 +1,7 @@
 package dev.cctask.cli;
 
+import static java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +21,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -126,11 +131,12 @@ public final class DeliverCommand implements Callable<Integer> {
                     .put("state", r.state().name().toLowerCase(Locale.ROOT))
                     .put("attempts", r.attempts())
                     .put("reason", r.reason())
-                    .put("nextAttemptAt", r.nextAttemptAt() == null ? null : r.nextAttemptAt().toString());
+                    .put("nextAttemptAt", r.nextAttemptAt() == null ? null : LocalDateTime.ofInstant(r.nextAttemptAt(),
+                            ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS).format(ISO_LOCAL_DATE_TIME));
         }
         ArrayNode files = root.putArray("unreadable");
         unreadable.forEach(u -> files.addObject().put("file", u.fileName()).put("reason", u.reason()));
-        return root.toString();
+        return PythonJson.pretty(root);
     }
 
     /** The real gateway sender, or null without a usable token (said on stderr; items then stay pending). */

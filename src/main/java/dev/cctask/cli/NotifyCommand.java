@@ -37,7 +37,7 @@ public final class NotifyCommand implements Callable<Integer> {
         @Option(names = {"-g", "--group"}, paramLabel = "JID", description = "WhatsApp group JID.")
         String group;
 
-        @Option(names = "--session", paramLabel = "KEY", description = "OpenClaw session key: route from the key.")
+        @Option(names = {"-s", "--session"}, paramLabel = "KEY", description = "OpenClaw session key: route from the key.")
         String session;
 
         @ArgGroup(exclusive = false)
@@ -55,9 +55,15 @@ public final class NotifyCommand implements Callable<Integer> {
     @Option(names = {"-m", "--message"}, required = true, paramLabel = "TEXT", description = "The message.")
     String message;
 
-    @Option(names = {"-t", "--timeout"}, defaultValue = "120", paramLabel = "SECONDS",
+    @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
             description = "Wall limit for 'openclaw agent' (default: ${DEFAULT-VALUE}).")
     int timeout;
+
+    /** The old short name of --timeout: {@code -t} is the task everywhere else. Kept for one release. */
+    @Option(names = "-t", hidden = true, paramLabel = "SECONDS")
+    Integer deprecatedTimeout;
+
+    static final String T_DEPRECATED = "⚠ notify -t is deprecated and will be removed in the next release: use --timeout";
 
     @Option(names = "--bg", description = "Post '📡 TEXT' with the gateway message tool instead of waking the agent.")
     boolean background;
@@ -70,8 +76,13 @@ public final class NotifyCommand implements Callable<Integer> {
         Env env = CliEnv.get();
         if (route == null && env.get(Notifier.RELAY_URL_VARIABLE) == null) {
             throw new ParameterException(spec.commandLine(),
-                    "Missing route: give one of -g/--group, --session, or --channel with --target"
+                    "Missing route: give one of -g/--group, -s/--session, or --channel with --target"
                             + " (inside a supervised run, " + Notifier.RELAY_URL_VARIABLE + " is set and none is needed)");
+        }
+        if (deprecatedTimeout != null) {
+            spec.commandLine().getErr().println(T_DEPRECATED);
+            spec.commandLine().getErr().flush();
+            timeout = deprecatedTimeout;
         }
         if (timeout < 1) {
             throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second");

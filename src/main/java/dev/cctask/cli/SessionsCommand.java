@@ -83,20 +83,28 @@ public final class SessionsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Optional<Session> found = withRegistry(spec, r -> {
+            List<Session> found = withRegistry(spec, r -> {
                 Optional<Session> byId = r.get(id);
-                return byId.isPresent() ? byId : r.findByLabel(id);
+                return byId.isPresent() ? List.of(byId.get()) : r.matchLabel(id);
             });
             if (found.isEmpty()) {
                 return notFound(spec, "No session " + id, id);
             }
-            printJson(spec.commandLine().getOut(), found.get().json());
+            if (found.size() > 1) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println(ambiguous(id, found.size()) + ":");
+                found.forEach(s -> err.println(s.candidateLine()));
+                err.flush();
+                return 1;
+            }
+            printJson(spec.commandLine().getOut(), found.get(0).json());
             return 0;
         }
     }
 
     @Command(name = "find", mixinStandardHelpOptions = true,
-            description = "The first session whose label matches: exact (ignoring case), else containing the text.")
+            description = {"The session whose label matches: the exact label (ignoring case), else the one label"
+                    + " containing the text.", "Several matches are all listed, newest first, with exit status 1."})
     static final class FindCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -104,21 +112,30 @@ public final class SessionsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "LABEL")
         String label;
 
-        @Option(names = "--json", description = "Print the registry entry as JSON.")
+        @Option(names = "--json", description = "Print the registry entry as JSON (several: a JSON array).")
         boolean json;
 
         @Override
         public Integer call() {
-            Optional<Session> found = withRegistry(spec, r -> r.findByLabel(label));
+            List<Session> found = withRegistry(spec, r -> r.matchLabel(label));
             if (found.isEmpty()) {
-                return notFound(spec, "no session matches '" + label + "'", label);
+                return notFound(spec, "No session matches '" + label + "'", label);
             }
-            if (json) {
-                printJson(spec.commandLine().getOut(), found.get().json());
+            PrintWriter out = spec.commandLine().getOut();
+            if (json && found.size() == 1) {
+                printJson(out, found.get(0).json());
+            } else if (json) {
+                printJsonArray(out, found);
             } else {
-                spec.commandLine().getOut().print(table(List.of(found.get())));
+                out.print(table(found));
+                out.flush();
             }
-            return 0;
+            if (found.size() == 1) {
+                return 0;
+            }
+            spec.commandLine().getErr().println(ambiguous(label, found.size()));
+            spec.commandLine().getErr().flush();
+            return 1;
         }
     }
 
@@ -162,6 +179,11 @@ public final class SessionsCommand implements Callable<Integer> {
         }
     }
 
+    /** Why a label that matches several sessions picks none. */
+    private static String ambiguous(String label, int count) {
+        return "'" + label + "' matches " + count + " sessions (newest first); give the session id or a more exact label";
+    }
+
     /** {@code message} on stderr plus the closest labels as a hint; exit 1. */
     private static int notFound(CommandSpec spec, String message, String text) {
         PrintWriter err = spec.commandLine().getErr();
@@ -175,7 +197,7 @@ public final class SessionsCommand implements Callable<Integer> {
     }
 
     static void printJson(PrintWriter out, JsonNode value) {
-        out.println(PythonJson.write(value));
+        out.println(PythonJson.pretty(value));
         out.flush();
     }
 

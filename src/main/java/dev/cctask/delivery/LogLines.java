@@ -2,6 +2,9 @@ package dev.cctask.delivery;
 
 import dev.cctask.gateway.Route;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +44,8 @@ public final class LogLines {
         lines.add("   Task: " + Messages.cut(b.task(), TASK_LIMIT));
         lines.add("   Project: " + Messages.normaliseProject(b.project()));
         lines.add("   Output: " + b.outputFile());
-        lines.add("   Timeout: " + b.timeoutSeconds() + "s (" + b.timeoutSeconds() / 60 + "min)");
+        long t = b.timeoutSeconds();
+        lines.add("   Timeout: " + t + "s" + (t >= 60 ? " (" + t / 60 + "min)" : ""));
         if (b.resume() != null && !b.resume().isEmpty()) {
             lines.add("   Resume: " + b.resume());
         }
@@ -83,15 +87,15 @@ public final class LogLines {
     }
 
     /**
-     * SPEC §8.1: {@code ✅ Done (exit 0, 123 chars, 3min)}.
+     * SPEC §8.1, one shape for every end: {@code ✅ COMPLETED Done (exit 0, 123 chars, 3min)}.
      *
      * @param event     completed, failed, timeout or cancelled
      * @param finalText the final text (its code points are counted)
      */
     public static String done(Event event, int exitCode, String finalText, long elapsedSeconds) {
         String status = switch (event) {
-            case COMPLETED -> "✅";
-            case FAILED -> "❌";
+            case COMPLETED -> "✅ COMPLETED";
+            case FAILED -> "❌ FAILED";
             case TIMEOUT -> "⏰ TIMEOUT";
             case CANCELLED -> "🛑 CANCELLED";
             default -> throw new IllegalArgumentException("no Done line for " + event);
@@ -218,9 +222,9 @@ public final class LogLines {
                 + (sessionId == null ? "" : "; session " + sessionId + " marked lost");
     }
 
-    /** Resuming a registered session from another directory than the one it was started in (SPEC §10). */
+    /** Resuming a registered session in the directory it was started in, instead of the default {@code -p} (SPEC §10). */
     public static String resumeInRegisteredDir(String sessionId, String registeredDir) {
-        return "⚠ Session " + sessionId + " was started in " + registeredDir + "; resuming there";
+        return "📂 Resuming session " + sessionId + " in " + registeredDir + ", where it was started";
     }
 
     public static String resumeElsewhere(String sessionId, String registeredDir, String project) {
@@ -242,6 +246,13 @@ public final class LogLines {
         return "  failed: " + fileName + " (unreadable: " + reason + "); moved to " + failedDir;
     }
 
+    /** {@code 2026-11-24 02:15:03}: an instant in this machine's time zone, to the second, as the other listings. */
+    public static String localTime(Instant t) {
+        return LOCAL_SECONDS.format(t.atZone(ZoneId.systemDefault()));
+    }
+
+    private static final DateTimeFormatter LOCAL_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
     /**
      * One line per item the {@code deliver} summary explains: failed ones with their reason, pending ones with
      * why and when they are tried next; null for delivered items.
@@ -250,7 +261,7 @@ public final class LogLines {
         String what = r.id() + " (" + r.event().wireName() + " " + r.kind().wireName() + "): " + r.reason();
         return switch (r.state()) {
             case FAILED -> "  failed: " + what;
-            case PENDING -> "  pending: " + what + "; next attempt " + r.nextAttemptAt();
+            case PENDING -> "  pending: " + what + "; next attempt " + localTime(r.nextAttemptAt());
             case DELIVERED -> null;
         };
     }

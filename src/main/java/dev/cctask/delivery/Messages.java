@@ -68,6 +68,7 @@ public final class Messages {
      * @param exitCode       the child's exit code as the JVM reports it (−1 if unknown)
      * @param elapsedSeconds whole seconds since spawn, measured when the message is built
      * @param stats          the last result's figures, or null when no result event was seen
+     * @param label          the session label ({@code --session-label}, or the registered one on resume), or null
      */
     public record Finished(
             String task,
@@ -78,7 +79,8 @@ public final class Messages {
             long elapsedSeconds,
             long timeoutSeconds,
             long toolCalls,
-            ResultStats stats) {}
+            ResultStats stats,
+            String label) {}
 
     /**
      * A run whose runner died without reporting (SPEC §5.3 "lost", §8.6).
@@ -155,7 +157,7 @@ public final class Messages {
         return "📡 " + text;
     }
 
-    /** SPEC §4: {@code 📡 🟢 CC (3min) | 1.2K tok | 8 calls | 📝 Write: auth.py ✍️}. */
+    /** SPEC §4: {@code 📡 🟢 CC (3min) | 1.2K tok | 8 calls | 📝 Write: auth.py ✍️}; {@code 1 call} for one. */
     public static String heartbeat(Heartbeat h) {
         double idle = h.idleSeconds();
         String dot = idle < 30 ? "🟢" : idle < 120 ? "🟡" : "🔴";
@@ -165,7 +167,7 @@ public final class Messages {
             parts.add(formatTokens(h.tokens()) + " tok");
         }
         if (h.toolCalls() > 0) {
-            parts.add(h.toolCalls() + " calls");
+            parts.add(h.toolCalls() + (h.toolCalls() == 1 ? " call" : " calls"));
         }
         if (idle > 120) {
             parts.add("🧠 Thinking... (" + (long) Math.floor(idle) + "s)");
@@ -200,7 +202,7 @@ public final class Messages {
     public static String completed(Finished f) {
         int size = length(f.finalText());
         return "✅ Claude Code task complete!\n\n"
-                + taskAndProject(f.task(), f.project())
+                + taskAndProject(f)
                 + "\nResult (" + size + " chars):\n\n"
                 + preview(f.finalText()) + "\n"
                 + (size > PREVIEW_LIMIT ? "...(truncated)" : "") + "\n"
@@ -210,7 +212,7 @@ public final class Messages {
 
     public static String failed(Finished f) {
         return "❌ Claude Code error (exit " + f.exitCode() + ")\n\n"
-                + taskAndProject(f.task(), f.project()) + "\n\n"
+                + taskAndProject(f) + "\n\n"
                 + preview(f.finalText());
     }
 
@@ -312,11 +314,16 @@ public final class Messages {
     // ---------------------------------------------------------------- shared pieces
 
     private static String partialResult(Finished f) {
-        return taskAndProject(f.task(), f.project())
+        return taskAndProject(f)
                 + "\nTool calls: " + f.toolCalls()
                 + "\n\nPartial result (" + length(f.finalText()) + " chars):\n\n"
                 + preview(f.finalText())
                 + "\n\nFull output: " + f.outputFile();
+    }
+
+    /** {@code Label: …} (when the run has one), {@code Task: …}, {@code Project: …}. */
+    private static String taskAndProject(Finished f) {
+        return (present(f.label()) ? "Label: " + f.label() + "\n" : "") + taskAndProject(f.task(), f.project());
     }
 
     private static String taskAndProject(String task, String project) {

@@ -60,7 +60,7 @@ public final class Doctor {
     /** The running JVM's version; tests set an old one. */
     Runtime.Version javaVersion = Runtime.version();
     /** Whether this process runs as root; tests set it. */
-    boolean root = "root".equals(System.getProperty("user.name"));
+    boolean root = runsAsRoot();
 
     public Doctor(Env env, Options options) {
         this.env = env;
@@ -149,16 +149,36 @@ public final class Doctor {
         }
     }
 
+    /**
+     * Claude Code refuses {@code --dangerously-skip-permissions} for uid 0 unless {@code IS_SANDBOX} is exactly
+     * {@code 1} or {@code CLAUDE_CODE_BUBBLEWRAP} is set (CLAUDE-STREAM.md §3.3): then every run fails, so a FAIL.
+     */
     private Check user() {
         String name = System.getProperty("user.name");
         if (!root) {
             return Check.ok("user", "running as " + name + ", not root");
         }
-        if ("1".equals(env.get("IS_SANDBOX"))) {
+        String sandbox = env.get("IS_SANDBOX");
+        if ("1".equals(sandbox)) {
             return Check.ok("user", "running as root with IS_SANDBOX=1");
         }
-        return Check.warn("user", "running as root: Claude Code refuses --dangerously-skip-permissions as root",
+        String bubblewrap = env.get("CLAUDE_CODE_BUBBLEWRAP");
+        if (bubblewrap != null && !bubblewrap.isEmpty()) {
+            return Check.ok("user", "running as root with CLAUDE_CODE_BUBBLEWRAP set");
+        }
+        return Check.fail("user", "running as root"
+                        + (sandbox == null ? "" : " with IS_SANDBOX=" + sandbox + " (only 1 counts)")
+                        + ": Claude Code refuses --dangerously-skip-permissions as root, so every run fails",
                 "run run-task as a normal user, or export IS_SANDBOX=1 if this is a disposable sandbox");
+    }
+
+    /** uid 0, whatever the account is called; the user name when {@code /proc} is not there. */
+    private static boolean runsAsRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (IOException | RuntimeException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
     }
 
     // ---------------------------------------------------------------- configuration

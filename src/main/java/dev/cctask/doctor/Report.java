@@ -60,10 +60,6 @@ public record Report(List<Check> checks) {
             array.addObject().put("check", c.name()).put("status", c.status().wireName()).put("detail", c.detail())
                     .put("fix", c.fix());
         }
-        try {
-            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise the doctor report", e);
-        }
+        return PythonJson.pretty(root);
     }
 }

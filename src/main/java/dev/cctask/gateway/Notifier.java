@@ -61,12 +61,12 @@ public final class Notifier {
             return relay != null
                     ? NotifyRelayClient.post(HttpPost.oneShot(), relay, Secret.ofNullable(env.get(RELAY_SECRET_VARIABLE)),
                             request.message())
-                    : NotifyStatus.error("no route: give -g, --session or --channel/--target (or run inside a"
+                    : NotifyStatus.error("No route: give -g, -s/--session or --channel/--target (or run inside a"
                             + " supervised run, which sets " + RELAY_URL_VARIABLE + ")");
         }
         Optional<Route> route = route(request);
         if (route.isEmpty()) {
-            return NotifyStatus.error("session key " + request.sessionKey() + " names no chat (no channel and peer in"
+            return NotifyStatus.error("Session key " + request.sessionKey() + " names no chat (no channel and peer in"
                     + " it): pass -g JID or --channel CH --target T instead");
         }
         return request.background()
@@ -133,7 +133,7 @@ public final class Notifier {
             return NotifyStatus.error(e.getOriginalMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return NotifyStatus.error("interrupted");
+            return NotifyStatus.error("Interrupted");
         } catch (IOException | ExecutionException | TimeoutException | UncheckedIOException e) {
             return NotifyStatus.error(message(e));
         } finally {

@@ -43,14 +43,14 @@ final class NotifyRelayClient {
         } catch (MalformedURLException e) {
             return NotifyStatus.error(RELAY_URL_VARIABLE + " is not an http URL: " + url);
         } catch (ConnectException e) {
-            return NotifyStatus.error("notify relay not running on " + url + " (has the run that set "
+            return NotifyStatus.error("Notify relay not running on " + url + " (has the run that set "
                     + RELAY_URL_VARIABLE + " ended?): post with -g, --session or --channel/--target instead");
         } catch (InterruptedIOException e) {
-            return NotifyStatus.error("no answer from the notify relay on " + url + " within " + timeout.toSeconds()
+            return NotifyStatus.error("No answer from the notify relay on " + url + " within " + timeout.toSeconds()
                     + "s");
         } catch (IOException e) {
             return NotifyStatus.error(
-                    GatewayClient.redact("cannot reach the notify relay on " + url + ": " + e, secret));
+                    GatewayClient.redact("Cannot reach the notify relay on " + url + ": " + e, secret));
         } finally {
             http.close();
         }

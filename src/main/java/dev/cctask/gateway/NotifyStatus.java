@@ -27,7 +27,7 @@ public record NotifyStatus(String status, String reply, String error) {
         return status.equals("ok");
     }
 
-    /** As the original printed it: Python {@code json.dumps(indent=2)}, no trailing newline. */
+    /** The original's layout (Python {@code json.dumps(indent=2)}), non-ASCII text as is; no trailing newline. */
     public String toJson() {
         ObjectNode node = JsonNodeFactory.instance.objectNode().put("status", status);
         if (reply != null) {
@@ -36,6 +36,6 @@ public record NotifyStatus(String status, String reply, String error) {
         if (error != null) {
             node.put("error", error);
         }
-        return PythonJson.write(node);
+        return PythonJson.pretty(node);
     }
 }

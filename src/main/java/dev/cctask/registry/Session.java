@@ -3,6 +3,7 @@ package dev.cctask.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -43,6 +44,15 @@ public record Session(String id, ObjectNode json) {
     public Double costEstimate() {
         JsonNode v = json.get("cost_estimate");
         return v != null && v.isNumber() ? v.doubleValue() : null;
+    }
+
+    /**
+     * {@code   <id>  <last accessed, local minutes>  <status>  <label>  <project>}: one line of the candidates a label
+     * matches ({@code sessions find}, {@code sessions show}, {@code --resume-label}).
+     */
+    public String candidateLine() {
+        String at = lastAccessed().map(t -> t.truncatedTo(ChronoUnit.MINUTES).toString().replace('T', ' ')).orElse("-");
+        return "  " + id + "  " + at + "  " + status() + "  " + label() + "  " + projectDir();
     }
 
     public boolean isRunning() {

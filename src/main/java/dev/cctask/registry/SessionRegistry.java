@@ -217,6 +217,10 @@ public final class SessionRegistry {
 
     // ---------------------------------------------------------------- reads (no lock, no write, no last_accessed)
 
+    /** By {@code last_accessed}, newest first; entries without a parseable one last, in file order. */
+    private static final Comparator<Session> NEWEST_FIRST = Comparator.comparing(
+            (Session s) -> s.lastAccessed().orElse(null), Comparator.nullsLast(Comparator.reverseOrder()));
+
     /** Every entry in file order. */
     public List<Session> all() throws IOException {
         ObjectNode sessions = read();
@@ -238,7 +242,7 @@ public final class SessionRegistry {
                 list.add(s);
             }
         }
-        list.sort(Comparator.comparing((Session s) -> s.lastAccessed().orElseThrow()).reversed());
+        list.sort(NEWEST_FIRST);
         return list;
     }
 
@@ -247,20 +251,19 @@ public final class SessionRegistry {
         return all().stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
-    /** The original's {@code find_session_by_label}: the first of {@link #matchLabel}. */
-    public Optional<Session> findByLabel(String text) throws IOException {
-        return matchLabel(text).stream().findFirst();
-    }
-
     /**
-     * Entries whose label equals {@code text} ignoring case; if there are none, those whose label contains it.
-     * File order; a null or missing label counts as "".
+     * The sessions a label names, the one rule of {@code sessions find}, {@code sessions show} and
+     * {@code --resume-label}: entries whose label equals {@code text} ignoring case; if there are none, those whose
+     * label contains it. Newest {@code last_accessed} first (unparseable last). One entry is the match; several are
+     * ambiguous and the caller lists them. A null or missing label counts as "".
      */
     public List<Session> matchLabel(String text) throws IOException {
         String wanted = text.toLowerCase(Locale.ROOT);
         List<Session> all = all();
         List<Session> exact = all.stream().filter(s -> lowerLabel(s).equals(wanted)).toList();
-        return !exact.isEmpty() ? exact : all.stream().filter(s -> lowerLabel(s).contains(wanted)).toList();
+        List<Session> matches = !exact.isEmpty() ? exact
+                : all.stream().filter(s -> lowerLabel(s).contains(wanted)).toList();
+        return matches.stream().sorted(NEWEST_FIRST).toList();
     }
 
     /** Up to {@code max} distinct labels nearest to {@code text} (edit distance, ignoring case), for "not found" hints. */

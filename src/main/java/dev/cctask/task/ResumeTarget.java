@@ -15,9 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * Which session a run resumes, and where (SPEC §10, A10). {@code --resume-label TEXT} picks the registered session
- * whose label matches (exact, then substring; several → exit 2). Claude stores sessions per directory, so when the
+ * whose label matches ({@link SessionRegistry#matchLabel}; several → listed, exit 2). Claude stores sessions per directory, so when the
  * registered project dir differs from {@code -p} the run warns, and uses the registered dir unless {@code -p} was
- * given explicitly.
+ * given explicitly. The run keeps the registered label unless {@code --session-label} names a new one.
  */
 final class ResumeTarget {
     private ResumeTarget() {}
@@ -29,7 +29,8 @@ final class ResumeTarget {
         SessionRegistry registry = SessionRegistry.of(env, line -> err.println(line));
         Session session = o.resumeLabel() != null ? byLabel(registry, o.resumeLabel()) : byId(registry, o.resume());
         String sessionId = session != null ? session.id() : o.resume();
-        return o.withResume(sessionId, projectFor(o, session, err));
+        String label = o.label() != null || session == null ? o.label() : session.label();
+        return o.withResume(sessionId, projectFor(o, session, err), label);
     }
 
     private static Session byLabel(SessionRegistry registry, String label) {
@@ -40,13 +41,12 @@ final class ResumeTarget {
             throw new UserException(1, "Cannot read the session registry " + registry.file() + ": " + e.getMessage());
         }
         if (matches.isEmpty()) {
-            throw new UserException(1, "no session matches '" + label + "'" + closest(registry, label));
+            throw new UserException(1, "No session matches '" + label + "'" + closest(registry, label));
         }
         if (matches.size() > 1) {
             throw new UserException(App.EXIT_USAGE, "--resume-label '" + label + "' matches " + matches.size()
-                    + " sessions; use --resume <id> or a more exact label:\n"
-                    + matches.stream().map(s -> "  " + s.id() + "  " + s.label() + "  " + s.projectDir())
-                            .collect(Collectors.joining("\n")));
+                    + " sessions (newest first); use --resume <id> or a more exact label:\n"
+                    + matches.stream().map(Session::candidateLine).collect(Collectors.joining("\n")));
         }
         return matches.get(0);
     }

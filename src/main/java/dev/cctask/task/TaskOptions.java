@@ -46,10 +46,21 @@ public record TaskOptions(
         claudeArgs = List.copyOf(claudeArgs);
     }
 
-    /** A copy resuming the given session (resolved from --resume-label), optionally in another project dir. */
-    public TaskOptions withResume(String sessionId, String projectDir) {
+    /**
+     * The task as shown in messages, the log banner, the PID file and the registry: without trailing whitespace (a
+     * prompt file's final newlines). Claude gets {@link #task()} unchanged.
+     */
+    public String summary() {
+        return task.stripTrailing();
+    }
+
+    /**
+     * A copy resuming the given session (resolved from --resume-label), optionally in another project dir, named
+     * {@code sessionLabel} (the registered label unless --session-label gave one).
+     */
+    public TaskOptions withResume(String sessionId, String projectDir, String sessionLabel) {
         return new TaskOptions(task, projectDir, projectExplicit, sessionKey, output, timeoutSeconds, sessionId,
-                resumeLabel, label, notifyChannel, notifyTarget, notifyThreadId, wake, heartbeatIntervalSeconds,
+                resumeLabel, sessionLabel, notifyChannel, notifyTarget, notifyThreadId, wake, heartbeatIntervalSeconds,
                 claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv);
     }
 }

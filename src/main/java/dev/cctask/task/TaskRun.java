@@ -130,17 +130,17 @@ public final class TaskRun {
         fields.put(PidFile.LABEL, o.label());
         fields.put(PidFile.RUN_ID, runId);
         fields.put(PidFile.PROJECT, project.toAbsolutePath().toString());
-        pidFile = pids.create(o.task(), fields);
+        pidFile = pids.create(o.summary(), fields);
         notifications.flushOlderInBackground();
         String gitWarning = GitInit.run(project);
         if (gitWarning != null) {
             log(gitWarning);
         }
-        LogLines.banner(new LogLines.Banner(o.task(), o.project(), output.path().toString(), o.timeoutSeconds(),
+        LogLines.banner(new LogLines.Banner(o.summary(), o.project(), output.path().toString(), o.timeoutSeconds(),
                 o.resume(), o.label(), runnerPid, plan.route(), runId)).forEach(this::log);
         notifications.warnIfNothingConfigured(output.path());
         notifications.launchAsync(Messages.launch(
-                new Messages.Launch(o.task(), o.project(), o.timeoutSeconds(), runnerPid, o.label(), o.resume())));
+                new Messages.Launch(o.summary(), o.project(), o.timeoutSeconds(), runnerPid, o.label(), o.resume())));
 
         Path claude = ClaudeCommand.resolveExecutable(o.claudeBin(), env);
         relay = NotifyRelay.start(notifications::progress);
@@ -219,10 +219,10 @@ public final class TaskRun {
         Event event = Event.valueOf(outcome.status().name());
         log(LogLines.done(event, exitCode, outcome.finalText(), elapsed));
         recordEnd(outcome);
-        Messages.Finished f = new Messages.Finished(o.task(), o.project(), output.path().toString(),
+        Messages.Finished f = new Messages.Finished(o.summary(), o.project(), output.path().toString(),
                 outcome.finalText(), exitCode, elapsed, o.timeoutSeconds(), state.toolCalls(),
                 outcome.lastResult().map(r -> new Messages.ResultStats(r.totalCostUsd(), r.numTurns(), state.tokens()))
-                        .orElse(null));
+                        .orElse(null), o.label());
         String message = switch (outcome.status()) {
             case TIMEOUT -> Messages.timeout(f);
             case CANCELLED -> Messages.cancelled(f);
@@ -260,7 +260,7 @@ public final class TaskRun {
             if (notifications == null) {
                 notifications = new Notifications(plan, runId, env, this::log);
             }
-            notifications.finalMessage(Event.CRASH, Messages.crash(o.task(), Messages.errorText(t)), deadline());
+            notifications.finalMessage(Event.CRASH, Messages.crash(o.summary(), Messages.errorText(t)), deadline());
         } catch (Throwable nested) {
             log("💥 Crash while reporting the crash: " + Messages.errorText(nested));
         }
@@ -292,7 +292,7 @@ public final class TaskRun {
     }
 
     private SessionRegistry.Registration registration(String sessionId) {
-        return new SessionRegistry.Registration(sessionId, o.label(), o.task(),
+        return new SessionRegistry.Registration(sessionId, o.label(), o.summary(),
                 Path.of(o.project()).toAbsolutePath().toString(), o.sessionKey(), output.path().toString(), runId,
                 runnerPid);
     }

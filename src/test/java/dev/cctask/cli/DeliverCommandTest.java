@@ -121,9 +121,9 @@ class DeliverCommandTest {
         Item message = outbox(earlier).pending().get(0);
         assertEquals(new Result(1, "Delivered 0, pending 2, failed 0\n"
                 + "  pending: " + items.get(0).id() + " (completed message): HTTP 503: Gateway context is unavailable; "
-                + "next attempt " + message.nextAttemptAt() + "\n"
+                + "next attempt " + local(message.nextAttemptAt(), "yyyy-MM-dd HH:mm:ss") + "\n"
                 + "  pending: " + items.get(1).id() + " (completed wake): waiting for the earlier item of its run; "
-                + "next attempt " + earlier + "\n", ""), stillDown);
+                + "next attempt " + local(earlier, "yyyy-MM-dd HH:mm:ss") + "\n", ""), stillDown);
 
         Result fixed = deliver(answering());
 
@@ -176,10 +176,14 @@ class DeliverCommandTest {
         assertEquals(1, message.attempts());
         assertEquals(new Result(1, "Delivered 0, pending 2, failed 0\n"
                 + "  pending: " + items.get(0).id() + " (completed message): HTTP 503: Gateway context is unavailable; "
-                + "next attempt " + message.nextAttemptAt() + "\n"
+                + "next attempt " + local(message.nextAttemptAt(), "yyyy-MM-dd HH:mm:ss") + "\n"
                 + "  pending: " + items.get(1).id() + " (completed wake): waiting for the earlier item of its run; "
-                + "next attempt " + earlier + "\n", ""), r);
-        assertEquals(List.of("message ✅ done"), sent, "the wake waits for its message");
+                + "next attempt " + local(earlier, "yyyy-MM-dd HH:mm:ss") + "\n", ""), r);
+        Result json = deliver(answering(DOWN, DOWN, DOWN), "--deadline", "0", "--json");
+        assertTrue(json.out().contains("\n      \"nextAttemptAt\": \"" + local(earlier, "yyyy-MM-dd'T'HH:mm:ss") + "\"\n"),
+                json.out());
+        assertEquals(List.of("message ✅ done", "message ✅ done"), sent,
+                "each deliver tries the message at once; the wake waits for it");
     }
 
     @Test
@@ -200,11 +204,12 @@ class DeliverCommandTest {
         Result r = deliver(answering(), "--json");
 
         assertEquals(0, r.code());
-        assertEquals("{\"delivered\":2,\"pending\":0,\"failed\":0,\"items\":["
-                + "{\"id\":\"" + items.get(0).id() + "\",\"event\":\"completed\",\"kind\":\"message\",\"state\":\"delivered\","
-                + "\"attempts\":0,\"reason\":null,\"nextAttemptAt\":null},"
-                + "{\"id\":\"" + items.get(1).id() + "\",\"event\":\"completed\",\"kind\":\"wake\",\"state\":\"delivered\","
-                + "\"attempts\":0,\"reason\":null,\"nextAttemptAt\":null}],\"unreadable\":[]}\n", r.out());
+        String item = "    {\n      \"id\": \"%s\",\n      \"event\": \"completed\",\n      \"kind\": \"%s\",\n"
+                + "      \"state\": \"delivered\",\n      \"attempts\": 0,\n      \"reason\": null,\n"
+                + "      \"nextAttemptAt\": null\n    }";
+        assertEquals("{\n  \"delivered\": 2,\n  \"pending\": 0,\n  \"failed\": 0,\n  \"items\": [\n"
+                + item.formatted(items.get(0).id(), "message") + ",\n" + item.formatted(items.get(1).id(), "wake")
+                + "\n  ],\n  \"unreadable\": []\n}\n", r.out(), "pretty-printed like every other --json output");
     }
 
     @Test
@@ -254,5 +259,10 @@ class DeliverCommandTest {
         int code = App.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "deliver", "--help");
         assertEquals(0, code);
         assertTrue(out.toString().contains("--deadline=SECONDS"), out.toString());
+    }
+
+    /** An instant in this machine's time zone, as the outputs show it. */
+    private static String local(Instant t, String pattern) {
+        return java.time.format.DateTimeFormatter.ofPattern(pattern).format(t.atZone(java.time.ZoneId.systemDefault()));
     }
 }

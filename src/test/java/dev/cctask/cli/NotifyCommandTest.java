@@ -101,6 +101,15 @@ class NotifyCommandTest {
     }
 
     @Test
+    void dashSIsTheSessionKeyAsEverywhereElse() throws InterruptedException {
+        server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
+        assertEquals(new Run(0, "{\n  \"status\": \"ok\"\n}\n", ""),
+                notify("--bg", "-s", "agent:main:telegram:group:-100123", "-m", "hi"));
+        assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"telegram\",\"target\":\"-100123\","
+                + "\"message\":\"📡 hi\"}}", taken().getBody().utf8());
+    }
+
+    @Test
     void backgroundPostToAnExplicitChannelAndTarget() throws InterruptedException {
         server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
         assertEquals(0, notify("--channel", "slack", "--target", "channel:C1", "-m", "x", "--bg").code());
@@ -126,7 +135,7 @@ class NotifyCommandTest {
         Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
         assertEquals(1, run.code());
         assertEquals("{\n  \"status\": \"error\",\n  \"error\": \"HTTP 500: {\\\"ok\\\":false,\\\"error\\\":{\\\"type\\\":"
-                + "\\\"tool_error\\\",\\\"message\\\":\\\"tool execution failed\\\"}} \\u2014 the real cause is only in the"
+                + "\\\"tool_error\\\",\\\"message\\\":\\\"tool execution failed\\\"}} — the real cause is only in the"
                 + " gateway log: run \\\"openclaw logs\\\" or see /tmp/openclaw/openclaw-*.log\"\n}\n", run.out());
     }
 
@@ -180,7 +189,7 @@ class NotifyCommandTest {
     @Test
     void unroutableSessionKeyIsAnErrorStatus() {
         Run run = notify("--session", "agent:main:main", "-m", "hi", "--bg");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"session key agent:main:main names no chat"
+        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"Session key agent:main:main names no chat"
                 + " (no channel and peer in it): pass -g JID or --channel CH --target T instead\"\n}\n", ""), run);
     }
 
@@ -191,11 +200,11 @@ class NotifyCommandTest {
         assertTrue(two.err().contains("mutually exclusive"), two.err());
         Run none = notify("-m", "hi", "--bg");
         assertEquals(2, none.code());
-        assertTrue(none.err().startsWith("Missing route: give one of -g/--group, --session, or --channel with --target"),
+        assertTrue(none.err().startsWith("Missing route: give one of -g/--group, -s/--session, or --channel with --target"),
                 none.err());
         assertEquals(2, notify("--channel", "slack", "-m", "hi").code());
         assertEquals(2, notify("-g", "1@g.us", "--bg").code());
-        assertEquals(2, notify("-g", "1@g.us", "-m", "hi", "-t", "0").code());
+        assertEquals(2, notify("-g", "1@g.us", "-m", "hi", "--timeout", "0").code());
         assertEquals("", two.out() + none.out());
         assertEquals(0, server.getRequestCount());
     }
@@ -208,7 +217,7 @@ class NotifyCommandTest {
                 + "printf '%s' '{\"result\":{\"payloads\":[{\"text\":\"first\"},{\"text\":\"\"},{\"mediaUrl\":\"x\"},"
                 + "{\"text\":\"second ✅  \"}]}}'\n");
         Run run = notify("-g", "120363000000000000@g.us", "-m", "hi there");
-        assertEquals(new Run(0, "{\n  \"status\": \"ok\",\n  \"reply\": \"first\\nsecond \\u2705\"\n}\n", ""), run);
+        assertEquals(new Run(0, "{\n  \"status\": \"ok\",\n  \"reply\": \"first\\nsecond ✅\"\n}\n", ""), run);
         assertEquals(List.of("agent", "--channel", "whatsapp", "--to", "120363000000000000@g.us", "-m", "hi there",
                 "--deliver", "--json"), Files.readAllLines(argsFile));
     }
@@ -232,9 +241,12 @@ class NotifyCommandTest {
         Path pidFile = home.resolve("pid");
         vars.put("PID_FILE", pidFile.toString());
         fakeOpenclaw("echo $$ > \"$PID_FILE\"\nsleep 60\n");
-        Run run = notify("-g", "1@g.us", "-m", "x", "-t", "1");
+        Run run = notify("-g", "1@g.us", "-m", "x", "--timeout", "1");
         assertEquals(new Run(1, "{\n  \"status\": \"timeout\",\n  \"error\": \"Agent didn't respond within 1s\"\n}\n",
                 ""), run);
+        Run deprecated = notify("-g", "1@g.us", "-m", "x", "-t", "1");
+        assertEquals(new Run(1, run.out(), "⚠ notify -t is deprecated and will be removed in the next release:"
+                + " use --timeout\n"), deprecated);
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         Optional<ProcessHandle> left = ProcessHandle.of(pid);
         assertFalse(left.isPresent() && left.get().isAlive(), "fake openclaw still running");

@@ -65,14 +65,14 @@ class NotifyViaRelayTest {
 
     @Test
     void backgroundFlagAndTimeoutAreAcceptedInRelayMode() throws InterruptedException {
-        assertEquals(new CliRun(0, OK, ""), notify("--bg", "-t", "30", "--message=hi"));
+        assertEquals(new CliRun(0, OK, ""), notify("--bg", "--timeout", "30", "--message=hi"));
         assertEquals(List.of("hi"), posted.await(1));
     }
 
     @Test
     void wrongSecretIsAnErrorStatusThatDoesNotShowTheSecret() throws InterruptedException {
         vars.put(NotifyRelay.SECRET_ENV, "not-the-secret");
-        assertEquals(new CliRun(1, error("HTTP 403: wrong or missing relay secret \\u2014 the relay refused"
+        assertEquals(new CliRun(1, error("HTTP 403: wrong or missing relay secret — the relay refused"
                 + " RUN_TASK_NOTIFY_SECRET: use the environment of the run that started Claude"), ""), notify("-m", "x"));
         vars.remove(NotifyRelay.SECRET_ENV);
         assertEquals(1, notify("-m", "x").code());
@@ -83,7 +83,7 @@ class NotifyViaRelayTest {
     void tooLongMessageIsRefusedBeforePosting() throws InterruptedException {
         String fits = "😀".repeat(4000);
         assertEquals(0, notify("-m", fits).code());
-        assertEquals(new CliRun(1, error("HTTP 413: message too long: at most 4000 characters \\u2014 shorten the message"),
+        assertEquals(new CliRun(1, error("HTTP 413: message too long: at most 4000 characters — shorten the message"),
                 ""), notify("-m", fits + "x"));
         assertEquals(List.of(fits), posted.await(1));
     }
@@ -96,7 +96,7 @@ class NotifyViaRelayTest {
         CliRun limited = notify("-m", "step 7");
         assertEquals(1, limited.code());
         assertTrue(limited.out().matches("(?s)\\{\n  \"status\": \"error\",\n  \"error\": \"HTTP 429: rate limit: at most 6"
-                + " messages a minute \\\\u2014 retry after (59|60)s\"\n}\n"), limited.out());
+                + " messages a minute — retry after (59|60)s\"\n}\n"), limited.out());
         assertEquals(6, posted.await(6).size());
     }
 
@@ -104,7 +104,7 @@ class NotifyViaRelayTest {
     void endedRunSaysHowToPostWithoutTheRelay() {
         String url = relay.childEnv().get(NotifyRelay.URL_ENV);
         relay.close();
-        assertEquals(new CliRun(1, error("notify relay not running on " + url + " (has the run that set"
+        assertEquals(new CliRun(1, error("Notify relay not running on " + url + " (has the run that set"
                 + " RUN_TASK_NOTIFY_URL ended?): post with -g, --session or --channel/--target instead"), ""),
                 notify("-m", "x"));
     }

@@ -75,8 +75,8 @@ class SessionsCommandTest {
         List<String> ids = new ArrayList<>();
         array.forEach(e -> ids.add(e.get("session_id").textValue()));
         assertEquals(List.of("sid-nolabel", "sid-api"), ids);
-        assertEquals(PythonJson.write(array) + "\n", r.out(), "Python indent=2 layout");
-        assertTrue(run("sessions", "list", "--json").out().contains("\"label\": \"Deploy \\ud83d\\ude80\""));
+        assertEquals(PythonJson.pretty(array) + "\n", r.out(), "Python indent=2 layout");
+        assertTrue(run("sessions", "list", "--json").out().contains("\"label\": \"Deploy 🚀\""), "UTF-8, not \\u escapes");
     }
 
     @Test
@@ -92,7 +92,7 @@ class SessionsCommandTest {
         CliRun r = run("sessions", "show", "sid-rocket");
         assertEquals(0, r.code(), r::toString);
         JsonNode expected = PythonJson.mapper().readTree(before).get("sessions").get("sid-rocket");
-        assertEquals(PythonJson.write(expected) + "\n", r.out());
+        assertEquals(PythonJson.pretty(expected) + "\n", r.out());
         assertTrue(r.out().contains("\"last_accessed\": \"" + fiveHoursAgo + "\""));
         assertEquals(before, Files.readString(file), "show does not touch last_accessed [P12]");
         assertEquals(r.out(), run("sessions", "show", "--json", "deploy").out(), "a label works too");
@@ -116,10 +116,41 @@ class SessionsCommandTest {
     }
 
     @Test
+    void findWithSeveralPartialMatchesListsThemAllNewestFirstAndExitsOne() throws Exception {
+        LocalDateTime now = LocalDateTime.now();
+        String older = IsoLocal.format(now.minusHours(3));
+        String newer = IsoLocal.format(now.minusHours(1));
+        Files.writeString(file, "{\"sessions\": {" + entry("sid-refactor", "auth refactor", "completed", older, "null")
+                + "," + entry("sid-docs", "auth docs", "completed", newer, "null") + "}}");
+
+        CliRun r = run("sessions", "find", "auth");
+
+        assertEquals(1, r.code(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(1).startsWith("sid-docs "), r.out());
+        assertTrue(lines.get(2).startsWith("sid-refactor "), r.out());
+        assertEquals("'auth' matches 2 sessions (newest first); give the session id or a more exact label\n", r.err());
+        CliRun json = run("sessions", "find", "auth", "--json");
+        assertEquals(1, json.code());
+        assertEquals("sid-docs", PythonJson.mapper().readTree(json.out()).get(0).get("session_id").textValue());
+        CliRun show = run("sessions", "show", "auth");
+        assertEquals(1, show.code());
+        assertEquals("", show.out());
+        assertEquals("'auth' matches 2 sessions (newest first); give the session id or a more exact label:\n"
+                + "  sid-docs  " + newer.substring(0, 16).replace('T', ' ') + "  completed  auth docs  /p/sid-docs\n"
+                + "  sid-refactor  " + older.substring(0, 16).replace('T', ' ')
+                + "  completed  auth refactor  /p/sid-refactor\n", show.err());
+        CliRun exact = run("sessions", "find", "AUTH REFACTOR");
+        assertEquals(0, exact.code(), exact::toString);
+        assertTrue(exact.out().lines().toList().get(1).startsWith("sid-refactor "), exact.out());
+    }
+
+    @Test
     void findWithoutMatchExitsOne() {
         CliRun r = run("sessions", "find", "deploi");
         assertEquals(1, r.code());
-        assertEquals("no session matches 'deploi'\nClosest labels: 'Deploy 🚀', 'Ancient', 'Research API v2'\n", r.err());
+        assertEquals("No session matches 'deploi'\nClosest labels: 'Deploy 🚀', 'Ancient', 'Research API v2'\n", r.err());
     }
 
     @Test

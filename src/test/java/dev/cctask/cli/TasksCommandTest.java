@@ -58,7 +58,7 @@ class TasksCommandTest {
         assertTrue(g.get("session_id").isNull());
         assertTrue(g.get("session_key").isNull());
         assertTrue(g.get("label").isNull());
-        assertEquals(PythonJson.write(array) + "\n", r.out());
+        assertEquals(PythonJson.pretty(array) + "\n", r.out());
     }
 
     @Test

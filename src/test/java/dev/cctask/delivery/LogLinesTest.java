@@ -36,18 +36,19 @@ class LogLinesTest {
                 "   Task: task",
                 "   Project: p",
                 "   Output: /tmp/o.txt",
-                "   Timeout: 59s (0min)",
+                "   Timeout: 59s",
                 "   PID: 1",
                 "   Route: none",
                 "   Run: r"), LogLines.banner(b));
+        assertEquals("   Timeout: 60s (1min)", LogLines.banner(new Banner("t", "p", "o", 60, null, null, 1, null, "r")).get(4));
         assertEquals("   Route: whatsapp 1@g.us", LogLines.banner(new Banner("task", "p", "o", 1, null, null, 1,
                 new Route("whatsapp", "1@g.us", null, null, "group"), "r")).get(6));
     }
 
     @Test
     void doneLineForEveryStatus() {
-        assertEquals("✅ Done (exit 0, 3 chars, 3min)", LogLines.done(Event.COMPLETED, 0, "a😀b", 239));
-        assertEquals("❌ Done (exit 1, 0 chars, 0min)", LogLines.done(Event.FAILED, 1, "", 59));
+        assertEquals("✅ COMPLETED Done (exit 0, 3 chars, 3min)", LogLines.done(Event.COMPLETED, 0, "a😀b", 239));
+        assertEquals("❌ FAILED Done (exit 1, 0 chars, 0min)", LogLines.done(Event.FAILED, 1, "", 59));
         assertEquals("⏰ TIMEOUT Done (exit 143, 2 chars, 60min)", LogLines.done(Event.TIMEOUT, 143, "ab", 3600));
         assertEquals("🛑 CANCELLED Done (exit 143, 1 chars, 1min)", LogLines.done(Event.CANCELLED, 143, "a", 60));
         assertThrows(IllegalArgumentException.class, () -> LogLines.done(Event.LOST, 0, "", 0));
@@ -57,6 +58,8 @@ class LogLinesTest {
     void runLines() {
         assertEquals("⏰ Timeout (3600s) reached, killing process...", LogLines.timeoutReached(3600));
         assertEquals("📝 Session registered: abc", LogLines.sessionRegistered("abc"));
+        assertEquals("📂 Resuming session abc in /home/me/app, where it was started",
+                LogLines.resumeInRegisteredDir("abc", "/home/me/app"));
         assertEquals("⚠️  Failed to register session: disk full", LogLines.registerFailed("disk full"));
         assertEquals("⚠️ Registry was corrupt; moved to /s/claude_sessions.json.corrupt-20261124-021500",
                 LogLines.registryCorrupt(Path.of("/s/claude_sessions.json.corrupt-20261124-021500")));

@@ -100,7 +100,7 @@ class MessagesTest {
 
     @Test
     void heartbeatSaysThinkingWhenIdleOver15sWithoutChunks() {
-        assertEquals("📡 🟢 CC (0min) | 1 calls | 🧠 Thinking...",
+        assertEquals("📡 🟢 CC (0min) | 1 call | 🧠 Thinking...",
                 Messages.heartbeat(new Heartbeat(59, 15.5, 0, 1, "💻 bash: ls", 0)));
         assertEquals("📡 🔴 CC (2min) | 🧠 Thinking...",
                 Messages.heartbeat(new Heartbeat(179, 120, 0, 0, "💻 bash: ls", 0)));
@@ -142,7 +142,7 @@ class MessagesTest {
     // ---------------------------------------------------------------- final messages
 
     private static Finished finished(String text, ResultStats stats) {
-        return new Finished("Run echo hi with Bash", "/home/dev/project", OUT, text, 0, 185, 7200, 3, stats);
+        return new Finished("Run echo hi with Bash", "/home/dev/project", OUT, text, 0, 185, 7200, 3, stats, null);
     }
 
     @Test
@@ -188,14 +188,14 @@ class MessagesTest {
     @Test
     void failedShowsTheExitCodeAndThePreviewWithoutTruncationMarker() {
         Finished f = new Finished("t", "./p/", OUT, "Invalid API key · Fix external API key\n" + "x".repeat(2100), 1,
-                10, 7200, 0, new ResultStats(0.0, 1, 0));
+                10, 7200, 0, new ResultStats(0.0, 1, 0), null);
         assertEquals("❌ Claude Code error (exit 1)\n\nTask: t\nProject: p\n\nInvalid API key · Fix external API key\n"
                 + "x".repeat(2000 - 39), Messages.failed(f));
     }
 
     @Test
     void timeoutMessage() {
-        Finished f = new Finished("😀".repeat(201), "/p", OUT, "partial\n", 143, 3605, 3600, 12, null);
+        Finished f = new Finished("😀".repeat(201), "/p", OUT, "partial\n", 143, 3605, 3600, 12, null, null);
         assertEquals("⏰ Claude Code timed out after 60min (limit: 60min)\n\n"
                 + "Task: " + "😀".repeat(200) + "\n"
                 + "Project: /p\n"
@@ -207,9 +207,9 @@ class MessagesTest {
 
     @Test
     void cancelledMessage() {
-        Finished f = new Finished("task", "/p", OUT, "half done", 143, 42, 7200, 2, null);
+        Finished f = new Finished("task", "/p", OUT, "half done", 143, 42, 7200, 2, null, "auth refactor");
         assertEquals("🛑 Claude Code task cancelled after 42s\n\n"
-                + "Task: task\nProject: /p\nTool calls: 2\n\n"
+                + "Label: auth refactor\nTask: task\nProject: /p\nTool calls: 2\n\n"
                 + "Partial result (9 chars):\n\nhalf done\n\n"
                 + "Full output: " + OUT, Messages.cancelled(f));
     }

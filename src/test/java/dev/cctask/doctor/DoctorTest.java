@@ -214,6 +214,7 @@ class DoctorTest {
         assertEquals("ok", byName.get("token").path("status").asText());
         assertTrue(byName.get("token").path("fix").isNull());
         assertEquals(List.of("check", "status", "detail", "fix"), fieldNames(byName.get("java")));
+        assertTrue(r.out().startsWith("{\n  \"ok\": false,\n  \"checks\": [\n    {\n      \"check\": \"java\",\n"), r.out());
     }
 
     @Test
@@ -297,9 +298,24 @@ class DoctorTest {
         assertEquals(Check.Status.FAIL, java.status());
         assertEquals("install Java 17 or newer and put its java first on PATH", java.fix());
         Check user = report.checks().get(2);
-        assertEquals(Check.Status.WARN, user.status());
-        assertTrue(user.fix().contains("IS_SANDBOX=1"), user.fix());
+        assertEquals(new Check("user", Check.Status.FAIL, "running as root: Claude Code refuses"
+                        + " --dangerously-skip-permissions as root, so every run fails",
+                "run run-task as a normal user, or export IS_SANDBOX=1 if this is a disposable sandbox"), user);
         assertFalse(report.ok());
+    }
+
+    @Test
+    void rootWithASandboxValueOtherThanOneFailsAndTheSummaryDoesNotSayItWorks() {
+        Map<String, String> vars = new HashMap<>(env().vars());
+        vars.put("IS_SANDBOX", "yes");
+        Doctor d = new Doctor(new Env(vars, dir), new Doctor.Options(null, null, null, null, dir.resolve("pids")));
+        d.root = true;
+
+        String text = d.run().text();
+
+        assertTrue(text.contains("\n✗ FAIL  user           running as root with IS_SANDBOX=yes (only 1 counts): Claude"
+                + " Code refuses --dangerously-skip-permissions as root, so every run fails\n"), text);
+        assertTrue(text.endsWith("1 failed, 0 warning(s): fix the ✗ lines and run \"run-task doctor\" again.\n"), text);
     }
 
     private static List<String> fieldNames(JsonNode n) {

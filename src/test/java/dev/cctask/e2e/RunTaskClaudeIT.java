@@ -103,11 +103,11 @@ class RunTaskClaudeIT {
         List<String> heartbeats = messages.subList(1, Math.max(1, done));
         assertFalse(heartbeats.isEmpty(), "at least one heartbeat during the 7 s pause: " + messages);
         heartbeats.forEach(h -> assertTrue(h.matches("📡 [🟢🟡🔴] CC \\(\\d+min\\)( \\| .*)?"), h));
-        Pattern toolBeat = Pattern.compile(Pattern.quote("📡 🟢 CC (0min) | 42 tok | 1 calls | 💻 bash: echo hi | tee made-by-claude.txt")
+        Pattern toolBeat = Pattern.compile(Pattern.quote("📡 🟢 CC (0min) | 42 tok | 1 call | 💻 bash: echo hi | tee made-by-claude.txt")
                 + "( ✍️)?");
         assertTrue(heartbeats.stream().anyMatch(h -> toolBeat.matcher(h).matches()), "a heartbeat names the tool: " + heartbeats);
         String completion = messages.get(done);
-        assertMatches(Pattern.quote("✅ Claude Code task complete!\n\nTask: " + task + "\nProject: " + project
+        assertMatches(Pattern.quote("✅ Claude Code task complete!\n\nLabel: e2e-bash\nTask: " + task + "\nProject: " + project
                 + "\nResult (29 chars):\n\nDone: the command printed hi.\n\n") + "Cost: \\$\\d+\\.\\d\\d"
                 + Pattern.quote(" · 2 turns · 84 tok\nFull output: " + out), completion);
         JsonNode wake = gateway.wakes().get(0);
@@ -136,7 +136,7 @@ class RunTaskClaudeIT {
         assertEquals(2, entry.path("num_turns").asInt());
         assertEquals(84, entry.path("output_tokens").asInt());
         assertTrue(stderr.contains("📝 Session registered: " + sid), stderr);
-        assertTrue(stderr.contains("✅ Done (exit 0, 29 chars, 0min)"), stderr);
+        assertTrue(stderr.contains("✅ COMPLETED Done (exit 0, 29 chars, 0min)"), stderr);
         assertTrue(stderr.contains("✓ Agent notified via sessions_send"), stderr);
         assertNoPidFiles();
     }
@@ -244,7 +244,7 @@ class RunTaskClaudeIT {
         assertEquals(error, Files.readString(out, StandardCharsets.UTF_8));
         JsonNode sessions = RunTask.registry(state).path("sessions");
         assertEquals("failed", sessions.elements().next().path("status").asText(), sessions.toString());
-        assertTrue(run.stderr().contains("❌ Done (exit 1, " + error.codePointCount(0, error.length()) + " chars, 0min)"),
+        assertTrue(run.stderr().contains("❌ FAILED Done (exit 1, " + error.codePointCount(0, error.length()) + " chars, 0min)"),
                 run.stderr());
         assertEquals(1, gateway.wakes().size());
     }

@@ -17,8 +17,8 @@ class NotifyStatusTest {
     }
 
     @Test
-    void nonAsciiIsEscapedLikePythonEnsureAscii() {
-        assertEquals("{\n  \"status\": \"ok\",\n  \"reply\": \"caf\\u00e9 \\ud83d\\udce1 \\u2705\\n\\t\\\"q\\\" \\\\ /\"\n}",
+    void nonAsciiIsPrintedAsUtf8InPythonsLayout() {
+        assertEquals("{\n  \"status\": \"ok\",\n  \"reply\": \"café 📡 ✅\\n\\t\\\"q\\\" \\\\ /\"\n}",
                 NotifyStatus.ok("café 📡 ✅\n\t\"q\" \\ /").toJson());
     }
 

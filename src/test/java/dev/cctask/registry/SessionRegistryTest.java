@@ -206,7 +206,7 @@ class SessionRegistryTest {
         clock.advance(Duration.ofHours(1));
         assertTrue(r.get("sid").isPresent());
         r.recent(72);
-        r.findByLabel("x");
+        r.matchLabel("x");
         assertEquals(before, text(r.file()));
         assertEquals(Instant.parse("2020-01-01T00:00:00Z"), Files.getLastModifiedTime(r.file()).toInstant());
     }
@@ -220,15 +220,15 @@ class SessionRegistryTest {
                 + "\"exact\": {\"label\": \"research api\"},"
                 + "\"dotless\": {\"label\": \"TITLE\"}}}");
         SessionRegistry r = registry(tmp);
-        assertEquals("exact", r.findByLabel("RESEARCH API").orElseThrow().id());
-        assertEquals("long", r.findByLabel("api v").orElseThrow().id());
+        assertEquals(List.of("exact"), ids(r.matchLabel("RESEARCH API")));
+        assertEquals(List.of("long"), ids(r.matchLabel("api v")));
         assertEquals(List.of("long", "exact"), ids(r.matchLabel("research")));
-        assertTrue(r.findByLabel("nothing like it").isEmpty());
-        assertEquals("n", r.findByLabel("").orElseThrow().id(), "empty text matches the first (null) label as \"\"");
+        assertTrue(r.matchLabel("nothing like it").isEmpty());
+        assertEquals(List.of("n", "m"), ids(r.matchLabel("")), "empty text matches null and missing labels as \"\"");
         Locale saved = Locale.getDefault();
         try {
             Locale.setDefault(Locale.forLanguageTag("tr"));
-            assertEquals("dotless", r.findByLabel("title").orElseThrow().id());
+            assertEquals(List.of("dotless"), ids(r.matchLabel("title")));
         } finally {
             Locale.setDefault(saved);
         }

@@ -97,6 +97,11 @@ public final class FakeGateway implements AutoCloseable {
         return new ArrayList<>(calls);
     }
 
+    /** Forgets the calls seen so far (a test that runs several launches against one gateway). */
+    public void clearCalls() {
+        calls.clear();
+    }
+
     public List<String> messageTexts() {
         return calls.stream().filter(c -> "message".equals(c.tool())).map(Call::text).toList();
     }

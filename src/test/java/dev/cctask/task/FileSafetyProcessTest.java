@@ -68,7 +68,10 @@ class FileSafetyProcessTest {
         assertFalse(r.stderr().contains("\tat "), "no stack trace: " + r.stderr());
         assertFalse(Files.exists(project), "no project dir");
         assertFalse(Files.exists(runTask.pidDir()), "no PID file");
-        assertEquals(List.of(), gateway.calls(), "no chat post");
+        // the chat hears why, once, and the agent is woken with it (issue 12 item 9); nothing else is posted
+        assertEquals(List.of("message", "sessions_send"), gateway.calls().stream().map(c -> c.tool()).toList());
+        assertEquals(List.of("❌ Claude Code not started: " + firstLine), gateway.messageTexts());
+        gateway.clearCalls();
     }
 
     @Test

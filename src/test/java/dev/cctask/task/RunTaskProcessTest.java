@@ -78,7 +78,7 @@ class RunTaskProcessTest {
         List<String> beats = texts.stream().filter(t -> t.startsWith("📡 🟢 CC (0min)")).toList();
         assertTrue(beats.size() >= 2, "two heartbeats in ~12 s at 5 s intervals: " + texts);
         String last = texts.get(texts.size() - 1);
-        assertEquals("✅ Claude Code task complete!\n\nTask: Run echo hi with Bash\nProject: " + project
+        assertEquals("✅ Claude Code task complete!\n\nLabel: demo\nTask: Run echo hi with Bash\nProject: " + project
                 + "\nResult (29 chars):\n\nDone: the command printed hi.\n\nCost: $0.10 · 2 turns · 84 tok\nFull output: "
                 + output, last);
 
@@ -97,7 +97,7 @@ class RunTaskProcessTest {
         assertEquals("demo", entry.path("label").asText());
         assertEquals(0.103788, entry.path("cost_estimate").asDouble(), 1e-9);
         assertTrue(r.stderr().contains("📝 Session registered: "), r.stderr());
-        assertTrue(r.stderr().contains("✅ Done (exit 0, 29 chars, 0min)"), r.stderr());
+        assertTrue(r.stderr().contains("✅ COMPLETED Done (exit 0, 29 chars, 0min)"), r.stderr());
         assertTrue(r.stderr().contains("📨 Session notified"), r.stderr());
         assertNoPidFiles();
         assertTokenInNoFileButTheConfig();
@@ -131,18 +131,44 @@ class RunTaskProcessTest {
         fake("resume.jsonl").env("FAKE_CLAUDE_ARGV_FILE", argv.toString()).env("FAKE_CLAUDE_ENV_FILE", env.toString());
         var second = runTask.run(Duration.ofSeconds(30), "-t", "Now run it again", "--resume-label", "architecture",
                 "-o", sandbox.resolve("out2.txt").toString(), "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(),
-                "--pid-dir", runTask.pidDir().toString());
+                "--pid-dir", runTask.pidDir().toString(), "-s", KEY);
         assertEquals(0, second.exitCode(), second.toString());
         assertTrue(Files.readAllLines(argv).containsAll(List.of("--resume", sid)), Files.readAllLines(argv).toString());
         assertTrue(Files.readAllLines(env).contains("PWD=" + project), "resumed in the registered project dir");
-        assertTrue(second.stderr().contains("⚠ Session " + sid + " was started in " + project + "; resuming there"),
+        assertTrue(second.stderr().contains("📂 Resuming session " + sid + " in " + project + ", where it was started\n"),
                 second.stderr());
+        assertTrue(second.stderr().contains("\n   Label: Architecture research\n"), second.stderr());
+        List<String> texts = gateway.messageTexts();
+        assertTrue(texts.get(0).startsWith("📡 🚀 *Claude Code started*\n*Label:* Architecture research\n"), texts.get(0));
+        assertTrue(texts.get(texts.size() - 1).startsWith("✅ Claude Code task complete!\n\nLabel: Architecture research\n"
+                + "Task: Now run it again\n"), texts.get(texts.size() - 1));
         JsonNode entry = JSON.readTree(runTask.stateDir().resolve("claude_sessions.json").toFile()).path("sessions").path(sid);
         assertEquals("Architecture research", entry.path("label").asText(), "the label is kept on resume [P9]");
 
         var none = runTask.run(Duration.ofSeconds(30), "-t", "x", "--resume-label", "gardening", "--dry-run");
         assertEquals(1, none.exitCode(), none.toString());
-        assertEquals("no session matches 'gardening'; closest labels: Architecture research", none.stderr().strip());
+        assertEquals("No session matches 'gardening'; closest labels: Architecture research", none.stderr().strip());
+    }
+
+    @Test
+    void aPromptFilesTrailingNewlinesAreNotShownButReachClaude() throws Exception {
+        Path stdin = sandbox.resolve("stdin.bin");
+        Path taskFile = sandbox.resolve("prompt.txt");
+        Files.writeString(taskFile, "Run echo hi with Bash\n\n \n", StandardCharsets.UTF_8);
+        fake("basic.jsonl").env("FAKE_CLAUDE_STDIN_FILE", stdin.toString());
+        var r = runTask.run(Duration.ofSeconds(30), "--task-file", taskFile.toString(), "-p", project.toString(), "-o",
+                output.toString(), "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(), "--pid-dir",
+                runTask.pidDir().toString(), "-s", KEY);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("Run echo hi with Bash\n\n \n", Files.readString(stdin, StandardCharsets.UTF_8));
+        List<String> texts = gateway.messageTexts();
+        assertTrue(texts.get(0).endsWith("\nPrompt: Run echo hi with Bash"), texts.get(0));
+        assertTrue(texts.get(texts.size() - 1).startsWith("✅ Claude Code task complete!\n\nTask: Run echo hi with Bash\n"
+                + "Project: "), texts.get(texts.size() - 1));
+        assertTrue(r.stderr().contains("\n   Task: Run echo hi with Bash\n   Project: "), r.stderr());
+        JsonNode entry = JSON.readTree(runTask.stateDir().resolve("claude_sessions.json").toFile())
+                .path("sessions").elements().next();
+        assertEquals("Run echo hi with Bash", entry.path("task_summary").asText());
     }
 
     @Test
@@ -162,7 +188,7 @@ class RunTaskProcessTest {
         assertEquals(1, r.exitCode(), r.toString());
         assertEquals("❌ Claude Code error (exit 1)\n\nTask: Run echo hi with Bash\nProject: " + project
                 + "\n\nInvalid API key · Fix external API key", lastMessage());
-        assertTrue(r.stderr().contains("❌ Done (exit 1, "), r.stderr());
+        assertTrue(r.stderr().contains("❌ FAILED Done (exit 1, "), r.stderr());
     }
 
     @Test
@@ -192,7 +218,7 @@ class RunTaskProcessTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(List.of("⏹ Claude printed its final result but had not exited 5s later; stopping it"),
                 r.stderr().lines().filter(l -> l.startsWith("⏹")).toList(), r.stderr());
-        assertTrue(r.stderr().contains("✅ Done (exit 0, 29 chars, 0min)"), r.stderr());
+        assertTrue(r.stderr().contains("✅ COMPLETED Done (exit 0, 29 chars, 0min)"), r.stderr());
         assertTrue(lastMessage().startsWith("✅ Claude Code task complete!\n\nTask: Run echo hi with Bash\nProject: "
                 + project + "\nResult (29 chars):\n\nDone: the command printed hi.\n"), lastMessage());
         assertEquals("Done: the command printed hi.", Files.readString(output));
@@ -305,7 +331,8 @@ class RunTaskProcessTest {
         assertEquals("--project " + project + " is not a directory: name a folder (it is created if missing)",
                 r.stderr().lines().findFirst().orElse(""));
         assertFalse(r.stderr().contains("\tat "), r.stderr());
-        assertEquals(List.of(), gateway.calls());
+        assertEquals(List.of("❌ Claude Code not started: --project " + project
+                + " is not a directory: name a folder (it is created if missing)"), gateway.messageTexts());
         assertFalse(Files.exists(output));
         assertNoPidFiles();
     }

@@ -73,7 +73,7 @@ class RunTaskSignalsTest {
         assertEquals(1, r.exitCode(), r.toString());
         String last = gateway.messageTexts().get(gateway.messageTexts().size() - 1);
         assertTrue(last.startsWith("🛑 Claude Code task cancelled after "), last);
-        assertTrue(last.contains("\n\nTask: Long research task\nProject: " + project + "\nTool calls: 1\n\nPartial result ("),
+        assertTrue(last.contains("\n\nLabel: research\nTask: Long research task\nProject: " + project + "\nTool calls: 1\n\nPartial result ("),
                 last);
         assertTrue(last.endsWith("\n\nFull output: " + output), last);
         assertEquals("sessions_send", gateway.calls().get(gateway.calls().size() - 1).tool());
