@@ -58,6 +58,7 @@ public final class App {
         cl.setOut(out);
         cl.setErr(err);
         cl.setAbbreviatedOptionsAllowed(true);
+        cl.setExpandAtFiles(false); // a prompt or id starting with @ is text, never a file to read (/dev/zero, a FIFO)
         cl.setUsageHelpAutoWidth(false);
         Handlers handlers = new Handlers();
         cl.setParameterExceptionHandler(handlers);

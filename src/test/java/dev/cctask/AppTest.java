@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,6 +47,19 @@ class AppTest {
         assertEquals("Missing required parameter: 'ID'\n"
                 + "Usage: run-task sessions show [OPTIONS] ID\n"
                 + "See 'run-task sessions show --help'.\n", err.toString());
+    }
+
+    @Test
+    void anArgumentStartingWithAtIsTakenAsItIsNeverAsAFileToExpand(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "--claude-bin\n/bin/false\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = App.run(new PrintWriter(out), new PrintWriter(err), "--dry-run", "-p", dir.toString(), "-t",
+                "@" + file);
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("  prompt:   " + ("@" + file).length() + " chars on stdin\n"), out.toString());
+        assertEquals(1, App.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "sessions", "show",
+                "@" + file), "the id is looked up as given, not read from the file");
     }
 
     @Test
