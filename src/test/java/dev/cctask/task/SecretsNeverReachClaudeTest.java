@@ -99,12 +99,21 @@ class SecretsNeverReachClaudeTest {
         return Long.parseLong(Files.readString(file).strip());
     }
 
-    /** The live process's environment, from {@code /proc/<pid>/environ}. */
+    /**
+     * The live process's environment, from {@code /proc/<pid>/environ}. Read while the process is in the middle of
+     * an exec (the script execs fake-claude, the grandchild execs sleep) the file is briefly empty: read again.
+     */
     private static Map<String, String> environ(long pid) throws Exception {
-        String raw = Files.readString(Path.of("/proc", Long.toString(pid), "environ"), StandardCharsets.ISO_8859_1);
-        Map<String, String> vars = new TreeMap<>();
-        Arrays.stream(raw.split("\0")).filter(v -> v.contains("="))
-                .forEach(v -> vars.put(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1)));
-        return vars;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String raw = Files.readString(Path.of("/proc", Long.toString(pid), "environ"), StandardCharsets.ISO_8859_1);
+            Map<String, String> vars = new TreeMap<>();
+            Arrays.stream(raw.split("\0")).filter(v -> v.contains("="))
+                    .forEach(v -> vars.put(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1)));
+            if (vars.containsKey("PATH") || System.nanoTime() > end) {
+                return vars;
+            }
+            Thread.sleep(20);
+        }
     }
 }
