@@ -170,7 +170,8 @@ class RunTaskClaudeIT {
 
         assertEquals(0, exit, run.stderr());
         assertEquals(task, mock.messages().get(0).lastUserText());
-        assertTrue(gateway.messages().get(0).endsWith("\nPrompt: " + task), gateway.messages().get(0));
+        // Claude gets the file as it is; the chat shows it without the trailing blank lines (issue 13)
+        assertTrue(gateway.messages().get(0).endsWith("\nPrompt: " + task.stripTrailing()), gateway.messages().get(0));
     }
 
     @Test
