@@ -1,5 +1,6 @@
 package dev.cctask;
 
+import dev.cctask.cli.App;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

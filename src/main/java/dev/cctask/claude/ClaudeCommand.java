@@ -1,6 +1,6 @@
 package dev.cctask.claude;
 
-import dev.cctask.App;
+import dev.cctask.cli.App;
 import dev.cctask.Env;
 import dev.cctask.UserException;
 import java.io.File;

@@ -1,6 +1,5 @@
 package dev.cctask.cli;
 
-import dev.cctask.App;
 import dev.cctask.Env;
 import dev.cctask.UserException;
 import dev.cctask.claude.ProcessTree;

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class GatewayClient implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    static final Duration MESSAGE_TIMEOUT = Duration.ofSeconds(15);
+    public static final Duration MESSAGE_TIMEOUT = Duration.ofSeconds(15);
     static final Duration WAKE_TIMEOUT = Duration.ofSeconds(30);
     private static final String JSON = "application/json";
     private static final String THREAD_REJECTED = "cannot target a thread session";
@@ -265,7 +265,7 @@ public final class GatewayClient implements AutoCloseable {
     }
 
     /** {@code Retry-After} as delta-seconds or HTTP-date; zero when absent, unparsable or past. */
-    static Duration retryAfter(String header, Instant now) {
+    public static Duration retryAfter(String header, Instant now) {
         if (header == null || header.isBlank()) {
             return Duration.ZERO;
         }
@@ -295,7 +295,7 @@ public final class GatewayClient implements AutoCloseable {
     }
 
     /** The first {@code max} code points on one line (logged bodies are cut at 200, SPEC §5.7). */
-    static String oneLine(String s, int max) {
+    public static String oneLine(String s, int max) {
         return Text.firstCodePoints(s, max).replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
     }
 
@@ -305,7 +305,7 @@ public final class GatewayClient implements AutoCloseable {
     }
 
     /** {@code line} with every given secret (nulls skipped) replaced by {@code ***}. */
-    static String redact(String line, Secret... secrets) {
+    public static String redact(String line, Secret... secrets) {
         for (Secret s : secrets) {
             if (s != null && s.value().length() >= 4) { // shorter ones would garble the text, and are no secret
                 line = line.replace(s.value(), "***");

@@ -11,11 +11,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** The gateway room's ObjectMappers, each created on first use (holder idiom) so that startup stays cheap. */
-final class Json {
+public final class Json {
     private Json() {}
 
     /** Plain JSON for HTTP bodies and responses. */
-    static ObjectMapper mapper() {
+    public static ObjectMapper mapper() {
         return Plain.MAPPER;
     }
 

@@ -3,6 +3,7 @@ package dev.cctask.gateway;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.Env;
+import dev.cctask.control.NotifyRelayClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.cctask.task;
 
-import dev.cctask.App;
+import dev.cctask.cli.App;
 import dev.cctask.Env;
 import dev.cctask.UserException;
 import dev.cctask.delivery.LogLines;

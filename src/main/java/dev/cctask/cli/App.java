@@ -1,15 +1,6 @@
-package dev.cctask;
+package dev.cctask.cli;
 
-import dev.cctask.cli.CancelCommand;
-import dev.cctask.cli.CliEnv;
-import dev.cctask.cli.CompletionCommand;
-import dev.cctask.cli.DeliverCommand;
-import dev.cctask.cli.DoctorCommand;
-import dev.cctask.cli.NotifyCommand;
-import dev.cctask.cli.RunTaskCommand;
-import dev.cctask.cli.SessionsCommand;
-import dev.cctask.cli.TasksCommand;
-import dev.cctask.cli.VersionProvider;
+import dev.cctask.UserException;
 import dev.cctask.gateway.Notifier;
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,10 +1,15 @@
-package dev.cctask.gateway;
+package dev.cctask.control;
 
 import static dev.cctask.gateway.Notifier.RELAY_SECRET_VARIABLE;
 import static dev.cctask.gateway.Notifier.RELAY_URL_VARIABLE;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cctask.gateway.GatewayClient;
+import dev.cctask.gateway.HttpPost;
+import dev.cctask.gateway.Json;
+import dev.cctask.gateway.NotifyStatus;
+import dev.cctask.gateway.Secret;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -20,13 +25,13 @@ import java.util.Map;
  * into Claude's environment, and {@code notify -m TEXT} posts the text there instead of to the gateway, so Claude
  * needs neither the gateway token nor the chat id. The relay posts it on the run's own route.
  */
-final class NotifyRelayClient {
+public final class NotifyRelayClient {
     private static final String TEXT = "text/plain; charset=utf-8";
 
     private NotifyRelayClient() {}
 
     /** Posts {@code text} as a UTF-8 body; 200 is ok, anything else an error status saying why. */
-    static NotifyStatus post(HttpPost http, String url, Secret secret, String text) {
+    public static NotifyStatus post(HttpPost http, String url, Secret secret, String text) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (secret != null) {
             headers.put("Authorization", "Bearer " + secret.value());

@@ -1,4 +1,4 @@
-package dev.cctask;
+package dev.cctask.cli;
 
 import java.io.IOException;
 import java.io.OutputStreamWriter;

@@ -1,9 +1,10 @@
-package dev.cctask.task;
+package dev.cctask.control;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cctask.PythonJson;
+import dev.cctask.Threads;
 import dev.cctask.gateway.Notifier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +73,7 @@ public final class NotifyRelay implements AutoCloseable {
         NotifyRelay relay = new NotifyRelay(server, HexFormat.of().formatHex(random), poster, nanoTime);
         server.createContext("/notify", relay::handle);
         ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(QUEUED), r -> TaskRun.daemon(r, "run-task-relay"));
+                new LinkedBlockingQueue<>(QUEUED), r -> Threads.daemon(r, "run-task-relay"));
         pool.allowCoreThreadTimeOut(true);
         server.setExecutor(pool);
         server.start();
