@@ -1,6 +1,8 @@
 package dev.cctask.cli;
 
 import dev.cctask.Env;
+import dev.cctask.control.ControlEnv;
+import dev.cctask.control.NotifyRelayClient;
 import dev.cctask.gateway.Notifier;
 import dev.cctask.gateway.NotifyStatus;
 import java.io.PrintWriter;
@@ -74,10 +76,10 @@ public final class NotifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Env env = CliEnv.get();
-        if (route == null && env.get(Notifier.RELAY_URL_VARIABLE) == null) {
+        if (route == null && !NotifyRelayClient.isSet(env)) {
             throw new ParameterException(spec.commandLine(),
                     "Missing route: give one of -g/--group, -s/--session, or --channel with --target"
-                            + " (inside a supervised run, " + Notifier.RELAY_URL_VARIABLE + " is set and none is needed)");
+                            + " (inside a supervised run, " + ControlEnv.URL_VARIABLE + " is set and none is needed)");
         }
         if (deprecatedTimeout != null) {
             spec.commandLine().getErr().println(T_DEPRECATED);
@@ -90,10 +92,14 @@ public final class NotifyCommand implements Callable<Integer> {
         if (message.isBlank()) {
             throw new ParameterException(spec.commandLine(), "The message is empty: give the text to post with -m TEXT");
         }
-        RouteOptions given = route != null ? route : new RouteOptions();
-        ExplicitRoute explicit = given.explicit != null ? given.explicit : new ExplicitRoute();
-        NotifyStatus status = new Notifier(env).send(new Notifier.Request(given.group, given.session,
-                explicit.channel, explicit.target, message, timeout, background, gateway.url, gateway.tokenEnv));
+        NotifyStatus status;
+        if (route == null) {
+            status = NotifyRelayClient.post(env, message);
+        } else {
+            ExplicitRoute explicit = route.explicit != null ? route.explicit : new ExplicitRoute();
+            status = new Notifier(env).send(new Notifier.Request(route.group, route.session, explicit.channel,
+                    explicit.target, message, timeout, background, gateway.url, gateway.tokenEnv));
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.print(status.toJson() + "\n");
         out.flush();

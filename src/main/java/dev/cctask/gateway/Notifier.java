@@ -3,7 +3,6 @@ package dev.cctask.gateway;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.Env;
-import dev.cctask.control.NotifyRelayClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,18 +21,12 @@ import java.util.concurrent.TimeoutException;
 /**
  * The {@code notify} subcommand's work (SPEC §11), free of picocli: find the route, then post it in the background
  * with the {@code message} tool or hand it to the agent with {@code openclaw agent}, and answer with a
- * {@link NotifyStatus}. Never throws for an operational failure: it becomes an error status.
- *
- * <p>Without a route option, inside a supervised run ({@code RUN_TASK_NOTIFY_URL} set), the text goes to the run's
- * notify relay instead (SPEC §14), which posts it on the run's own route.
+ * {@link NotifyStatus}. Never throws for an operational failure: it becomes an error status. (Without a route
+ * option, inside a supervised run, {@code notify} posts to the run's relay instead: {@code control.NotifyRelayClient}.)
  */
 public final class Notifier {
     /** The background prefix of every {@code notify --bg} text. */
     public static final String BACKGROUND_PREFIX = "📡 ";
-    /** Set by a supervised run in Claude's environment (SPEC §14): the run's notify relay … */
-    public static final String RELAY_URL_VARIABLE = "RUN_TASK_NOTIFY_URL";
-    /** … and the per-run secret it wants as {@code Authorization: Bearer}. */
-    public static final String RELAY_SECRET_VARIABLE = "RUN_TASK_NOTIFY_SECRET";
 
     private final Env env;
 
@@ -57,14 +50,6 @@ public final class Notifier {
             String tokenEnv) {}
 
     public NotifyStatus send(Request request) {
-        if (request.group() == null && request.sessionKey() == null && request.channel() == null) {
-            String relay = env.get(RELAY_URL_VARIABLE);
-            return relay != null
-                    ? NotifyRelayClient.post(HttpPost.oneShot(), relay, Secret.ofNullable(env.get(RELAY_SECRET_VARIABLE)),
-                            request.message())
-                    : NotifyStatus.error("No route: give -g, -s/--session or --channel/--target (or run inside a"
-                            + " supervised run, which sets " + RELAY_URL_VARIABLE + ")");
-        }
         Optional<Route> route = route(request);
         if (route.isEmpty()) {
             return NotifyStatus.error("Session key " + request.sessionKey() + " names no chat (no channel and peer in"
