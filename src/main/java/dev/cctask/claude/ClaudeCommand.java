@@ -1,6 +1,5 @@
 package dev.cctask.claude;
 
-import dev.cctask.cli.App;
 import dev.cctask.Env;
 import dev.cctask.UserException;
 import java.io.File;
@@ -64,7 +63,7 @@ public final class ClaudeCommand {
      * A path given for Claude ({@code --claude-bin}, {@code CLAUDE_BIN}) that exists but cannot be run is a usage
      * error, checked before anything starts; a path that does not exist is left to {@link #resolveExecutable}.
      *
-     * @throws UserException (exit 2) naming the path and the fix
+     * @throws UserException a configuration error naming the path and the fix
      */
     public static void checkRunnable(String flagValue, Env env) {
         String name = name(flagValue, env);
@@ -79,10 +78,10 @@ public final class ClaudeCommand {
         }
         String given = (flagValue != null && !flagValue.isBlank() ? "--claude-bin " : "CLAUDE_BIN=") + name;
         if (Files.isDirectory(path)) {
-            throw new UserException(App.EXIT_USAGE, given + " is a directory: pass the path of the claude program");
+            throw UserException.config(given + " is a directory: pass the path of the claude program");
         }
         if (Files.exists(path) && !Files.isExecutable(path)) {
-            throw new UserException(App.EXIT_USAGE, given + " is not executable: make it executable (chmod +x "
+            throw UserException.config(given + " is not executable: make it executable (chmod +x "
                     + path + ") or pass the path of the claude program");
         }
     }

@@ -1,6 +1,7 @@
 package dev.cctask.cli;
 
 import dev.cctask.Env;
+import dev.cctask.UserException;
 import dev.cctask.control.ControlEnv;
 import dev.cctask.control.NotifyRelayClient;
 import dev.cctask.gateway.Notifier;
@@ -12,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code run-task notify} (SPEC §11): parse, hand over to {@link Notifier}, print its status JSON. */
@@ -77,7 +77,7 @@ public final class NotifyCommand implements Callable<Integer> {
     public Integer call() {
         Env env = CliEnv.get();
         if (route == null && !NotifyRelayClient.isSet(env)) {
-            throw new ParameterException(spec.commandLine(),
+            throw UserException.usage(
                     "Missing route: give one of -g/--group, -s/--session, or --channel with --target"
                             + " (inside a supervised run, " + ControlEnv.URL_VARIABLE + " is set and none is needed)");
         }
@@ -87,10 +87,10 @@ public final class NotifyCommand implements Callable<Integer> {
             timeout = deprecatedTimeout;
         }
         if (timeout < 1) {
-            throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second");
+            throw UserException.usage("--timeout must be at least 1 second");
         }
         if (message.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "The message is empty: give the text to post with -m TEXT");
+            throw UserException.usage("The message is empty: give the text to post with -m TEXT");
         }
         NotifyStatus status;
         if (route == null) {

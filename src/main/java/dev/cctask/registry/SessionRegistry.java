@@ -1,10 +1,11 @@
 package dev.cctask.registry;
 
-import dev.cctask.PrivateFiles;
-import dev.cctask.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.Env;
+import dev.cctask.PrivateFiles;
+import dev.cctask.PythonJson;
+import dev.cctask.UserException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -89,6 +90,12 @@ public final class SessionRegistry {
 
     public Path file() {
         return file;
+    }
+
+    /** The one line for a registry that cannot be read: which file, why, and what to do. */
+    public static UserException unreadable(Path file, IOException e) {
+        return UserException.failed("Cannot read the session registry " + file + ": " + e.getMessage()
+                + "; make it a readable file of yours, or move it aside");
     }
 
     // ---------------------------------------------------------------- writes
