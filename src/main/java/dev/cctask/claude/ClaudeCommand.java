@@ -1,8 +1,8 @@
 package dev.cctask.claude;
 
 import dev.cctask.Env;
+import dev.cctask.Executables;
 import dev.cctask.UserException;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -42,18 +42,14 @@ public final class ClaudeCommand {
     public static Path resolveExecutable(String flagValue, Env env) {
         String name = name(flagValue, env);
         if (name.contains("/")) {
-            Path path = executable(env.expandHome(name), "");
+            Path path = Executables.executable(env.expandHome(name), "");
             if (path != null) {
                 return path;
             }
         } else {
-            String pathVar = env.get("PATH");
-            for (String dir : pathVar == null ? new String[0] : pathVar.split(File.pathSeparator, -1)) {
-                // an empty PATH entry means the current directory, as in the shell
-                Path path = executable(dir.isEmpty() ? "." : dir, name);
-                if (path != null) {
-                    return path;
-                }
+            Path path = Executables.onPath(env.get("PATH"), name);
+            if (path != null) {
+                return path;
             }
         }
         throw new ClaudeNotFoundException(name);
@@ -90,14 +86,5 @@ public final class ClaudeCommand {
         return flagValue != null && !flagValue.isBlank() ? flagValue
                 : env.get("CLAUDE_BIN") != null ? env.get("CLAUDE_BIN")
                 : "claude";
-    }
-
-    private static Path executable(String first, String more) {
-        try {
-            Path path = Path.of(first, more).toAbsolutePath();
-            return Files.isRegularFile(path) && Files.isExecutable(path) ? path : null;
-        } catch (InvalidPathException e) {
-            return null;
-        }
     }
 }

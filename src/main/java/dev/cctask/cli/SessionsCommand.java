@@ -3,6 +3,7 @@ package dev.cctask.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cctask.PythonJson;
+import dev.cctask.Text;
 import dev.cctask.UserException;
 import dev.cctask.registry.Session;
 import dev.cctask.registry.SessionRegistry;
@@ -214,7 +215,7 @@ public final class SessionsCommand implements Callable<Integer> {
             Double cost = s.costEstimate();
             t.row(s.id(), s.status(), at.map(MINUTES::format).orElse(null),
                     at.map(a -> age(Duration.between(a, now))).orElse(null), s.label(), s.projectDir(),
-                    cost == null ? null : String.format(Locale.ROOT, "$%.2f", cost), TextTable.cut(s.taskSummary(), 60));
+                    cost == null ? null : String.format(Locale.ROOT, "$%.2f", cost), Text.cut(s.taskSummary(), 60));
         }
         return t.render();
     }

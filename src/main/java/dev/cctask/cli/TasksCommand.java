@@ -3,6 +3,7 @@ package dev.cctask.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.PythonJson;
+import dev.cctask.delivery.Messages;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
 import dev.cctask.task.Tasks;
@@ -53,7 +54,7 @@ public final class TasksCommand implements Callable<Integer> {
                 Long elapsed = elapsedSeconds(f, now);
                 t.row(f.runnerPid(), PidFiles.isAlive(f) ? "yes" : "no",
                         f.startedAt().map(SECONDS::format).orElse(f.started()),
-                        elapsed == null ? null : fmt(elapsed), f.sessionId(), f.label(), f.task());
+                        elapsed == null ? null : Messages.fmt(elapsed), f.sessionId(), f.label(), f.task());
             }
             out.print(t.render());
         }
@@ -80,10 +81,5 @@ public final class TasksCommand implements Callable<Integer> {
 
     private static Long elapsedSeconds(PidFile f, LocalDateTime now) {
         return f.startedAt().map(t -> Math.max(0, Duration.between(t, now).getSeconds())).orElse(null);
-    }
-
-    /** SPEC conventions {@code fmt(s)}: {@code "{s}s"} under a minute, else {@code "{s // 60}min"}. */
-    static String fmt(long s) {
-        return s < 60 ? s + "s" : s / 60 + "min";
     }
 }

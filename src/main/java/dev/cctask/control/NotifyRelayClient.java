@@ -6,6 +6,7 @@ import static dev.cctask.control.ControlEnv.URL_VARIABLE;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.Env;
+import dev.cctask.Text;
 import dev.cctask.gateway.GatewayClient;
 import dev.cctask.gateway.HttpPost;
 import dev.cctask.gateway.Json;
@@ -53,7 +54,7 @@ public final class NotifyRelayClient {
             if (answer.status() == 200) {
                 return NotifyStatus.ok(null);
             }
-            String reason = GatewayClient.oneLine(reason(answer.body()), 200);
+            String reason = Text.oneLine(reason(answer.body()), 200);
             return NotifyStatus.error(GatewayClient.redact("HTTP " + answer.status() + ": " + reason
                     + hint(answer.status(), answer.retryAfter()), secret));
         } catch (MalformedURLException e) {

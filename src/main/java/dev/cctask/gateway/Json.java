@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.cctask.Threads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -25,9 +26,7 @@ public final class Json {
      * locale-data initialisation, which a second core does meanwhile.
      */
     static void warmUp() {
-        Thread warm = new Thread(Json::warm, "json-warm-up");
-        warm.setDaemon(true);
-        warm.start();
+        Threads.daemon(Json::warm, "json-warm-up").start();
     }
 
     private static void warm() {

@@ -3,12 +3,14 @@ package dev.cctask.gateway;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.Env;
+import dev.cctask.Executables;
+import dev.cctask.Text;
+import dev.cctask.Threads;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +95,7 @@ public final class Notifier {
     private NotifyStatus deliverViaAgent(Route route, String message, int timeoutSeconds) {
         Process process = null;
         try {
-            Path openclaw = onPath("openclaw");
+            Path openclaw = Executables.onPath(env.get("PATH"), "openclaw");
             if (openclaw == null) {
                 return NotifyStatus.error("openclaw not found on PATH: install OpenClaw, or post with --bg");
             }
@@ -112,7 +114,7 @@ public final class Notifier {
             String err = stderr.get(10, TimeUnit.SECONDS);
             int code = process.exitValue();
             if (code != 0 || out.isBlank()) {
-                return NotifyStatus.error(err.isEmpty() ? "exit code " + code : Text.firstCodePoints(err, 500));
+                return NotifyStatus.error(err.isEmpty() ? "exit code " + code : Text.cut(err, 500));
             }
             return NotifyStatus.ok(replyText(Json.mapper().readTree(out)));
         } catch (JacksonException e) {
@@ -141,34 +143,15 @@ public final class Notifier {
         return String.join("\n", texts).strip();
     }
 
-    /** The first executable named {@code name} in the environment's {@code PATH}, or null. */
-    private Path onPath(String name) {
-        String path = env.get("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty()) {
-                Path candidate = Path.of(dir, name);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        return null;
-    }
-
     private static CompletableFuture<String> drain(InputStream in) {
         CompletableFuture<String> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        Threads.daemon(() -> {
             try (in) {
                 result.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 result.completeExceptionally(e);
             }
-        }, "notify-drain");
-        t.setDaemon(true);
-        t.start();
+        }, "notify-drain").start();
         return result;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.Env;
 import dev.cctask.PrivateFiles;
 import dev.cctask.PythonJson;
+import dev.cctask.Text;
 import dev.cctask.UserException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -392,7 +393,7 @@ public final class SessionRegistry {
 
     // Fields that describe the latest run; existing keys keep their position in the entry.
     private static void describeRun(ObjectNode e, Registration r, String now) {
-        e.put("task_summary", firstCodePoints(r.task(), 200));
+        e.put("task_summary", Text.cut(r.task(), 200));
         e.put("project_dir", pythonAbsolute(r.projectDir()));
         e.put("last_accessed", now);
         e.put("openclaw_session", r.openclawSession());
@@ -424,11 +425,6 @@ public final class SessionRegistry {
             }
         }
         return out.toString();
-    }
-
-    /** Python's {@code s[:n]}: the first {@code n} code points. */
-    public static String firstCodePoints(String s, int n) {
-        return s.codePointCount(0, s.length()) <= n ? s : s.substring(0, s.offsetByCodePoints(0, n));
     }
 
     /** Levenshtein distance over code points. */
