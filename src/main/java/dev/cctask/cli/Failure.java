@@ -23,7 +23,7 @@ record Failure(String line, int exitCode) {
             return new Failure(ue.getMessage(), ue.kind() == UserException.Kind.FAILED ? App.EXIT_FAILED : App.EXIT_USAGE);
         }
         if (e instanceof ClaudeNotFoundException nf) {
-            return new Failure(nf.getMessage() + ". " + nf.hint(), App.EXIT_USAGE);
+            return new Failure(nf.getMessage() + ". " + nf.hint(), App.EXIT_FAILED);
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof FileSystemException fs && fs.getFile() != null) {
