@@ -72,7 +72,7 @@ def archive_in_use() -> bool:
     """Whether a JVM started by the launcher maps our archive: our own Main comes from it."""
     out = subprocess.run([str(LAUNCHER), "--version"], capture_output=True, text=True,
                          env={**os.environ, "RUN_TASK_JAVA_OPTS": "-Xlog:class+load=info:stderr"}).stderr
-    return any("dev.cctask.Main source: shared objects file" in line for line in out.splitlines())
+    return any("dev.cctask.cli.Main source: shared objects file" in line for line in out.splitlines())
 
 
 @dataclass

@@ -34,7 +34,7 @@ public record Env(Map<String, String> vars, Path home) {
     }
 
     /**
-     * The state dir when it is a directory or can be created as one; else a {@link UserException} (exit 2) saying
+     * The state dir when it is a directory or can be created as one; else a {@link UserException#config} saying
      * which path is in the way. Checked before a command that keeps state starts anything.
      */
     public Path usableStateDir() {
@@ -45,7 +45,7 @@ public record Env(Map<String, String> vars, Path home) {
                 if (Files.isDirectory(p)) {
                     return dir;
                 }
-                throw new UserException(App.EXIT_USAGE, name + (p.equals(dir.toAbsolutePath()) ? " is not a directory"
+                throw UserException.config(name + (p.equals(dir.toAbsolutePath()) ? " is not a directory"
                         : " cannot be created: " + p + " is not a directory") + "; point OPENCLAW_STATE_DIR at a"
                         + " directory (created when missing), or unset it to use ~/.openclaw");
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cctask.cli.App;
 import dev.cctask.cli.CliEnv;
 import dev.cctask.registry.SessionRegistry;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cctask.gateway.NotifyStatus;
 import dev.cctask.support.Posted;
-import dev.cctask.task.NotifyRelay;
+import dev.cctask.control.NotifyRelay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -150,7 +150,7 @@ class RunTaskLauncherIT {
         Result r = run("notify", "--timeout", "30", "-m", "x"); // --timeout: the JVM path
         assertEquals(0, r.code(), r.toString());
         List<String> loaded = r.err().lines().filter(l -> l.contains("[class,load]")).toList();
-        for (String fromArchive : List.of("dev.cctask.Main", "picocli.CommandLine", "dev.cctask.gateway.Notifier")) {
+        for (String fromArchive : List.of("dev.cctask.cli.Main", "picocli.CommandLine", "dev.cctask.gateway.Notifier")) {
             assertTrue(loaded.stream().anyMatch(l -> l.contains(" " + fromArchive + " source: shared objects file")),
                     fromArchive + " not from the archive:\n" + r.err());
         }
@@ -220,6 +220,6 @@ class RunTaskLauncherIT {
         assertTrue(Files.exists(archive), "no archive made");
         env.put("RUN_TASK_JAVA_OPTS", "-Xlog:class+load=info:stderr");
         Result r = run(dir.resolve("run-task"), tmp, "--version");
-        assertTrue(r.err().contains("dev.cctask.Main source: shared objects file"), r.err());
+        assertTrue(r.err().contains("dev.cctask.cli.Main source: shared objects file"), r.err());
     }
 }

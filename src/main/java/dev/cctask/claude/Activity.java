@@ -1,6 +1,7 @@
 package dev.cctask.claude;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cctask.Text;
 import java.util.Locale;
 
 /** The activity strings of SPEC §3.1–3.2, byte for byte (emoji code points per SPEC §5.6). */
@@ -37,20 +38,12 @@ public final class Activity {
             return "\uD83D\uDC41 read: " + basename(nonEmptyField(input, "file_path")); // 👁 without FE0F
         }
         if (lower.equals("bash")) {
-            return "\uD83D\uDCBB bash: " + firstCodePoints(nonEmptyField(input, "command"), BASH_COMMAND_LIMIT); // 💻
+            return "\uD83D\uDCBB bash: " + Text.cut(nonEmptyField(input, "command"), BASH_COMMAND_LIMIT); // 💻
         }
         if (lower.contains("search") || lower.contains("grep")) {
             return "\uD83D\uDD0D " + name; // 🔍
         }
         return "\uD83D\uDD27 " + name; // 🔧
-    }
-
-    /** The first {@code n} code points of {@code s} (all of it when shorter). */
-    static String firstCodePoints(String s, int n) {
-        if (s.codePointCount(0, s.length()) <= n) {
-            return s;
-        }
-        return s.substring(0, s.offsetByCodePoints(0, n));
     }
 
     private static String basename(String path) {

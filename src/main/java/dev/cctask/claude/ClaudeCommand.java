@@ -1,9 +1,8 @@
 package dev.cctask.claude;
 
-import dev.cctask.App;
 import dev.cctask.Env;
+import dev.cctask.Executables;
 import dev.cctask.UserException;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -43,18 +42,14 @@ public final class ClaudeCommand {
     public static Path resolveExecutable(String flagValue, Env env) {
         String name = name(flagValue, env);
         if (name.contains("/")) {
-            Path path = executable(env.expandHome(name), "");
+            Path path = Executables.executable(env.expandHome(name), "");
             if (path != null) {
                 return path;
             }
         } else {
-            String pathVar = env.get("PATH");
-            for (String dir : pathVar == null ? new String[0] : pathVar.split(File.pathSeparator, -1)) {
-                // an empty PATH entry means the current directory, as in the shell
-                Path path = executable(dir.isEmpty() ? "." : dir, name);
-                if (path != null) {
-                    return path;
-                }
+            Path path = Executables.onPath(env.get("PATH"), name);
+            if (path != null) {
+                return path;
             }
         }
         throw new ClaudeNotFoundException(name);
@@ -64,7 +59,7 @@ public final class ClaudeCommand {
      * A path given for Claude ({@code --claude-bin}, {@code CLAUDE_BIN}) that exists but cannot be run is a usage
      * error, checked before anything starts; a path that does not exist is left to {@link #resolveExecutable}.
      *
-     * @throws UserException (exit 2) naming the path and the fix
+     * @throws UserException a configuration error naming the path and the fix
      */
     public static void checkRunnable(String flagValue, Env env) {
         String name = name(flagValue, env);
@@ -79,10 +74,10 @@ public final class ClaudeCommand {
         }
         String given = (flagValue != null && !flagValue.isBlank() ? "--claude-bin " : "CLAUDE_BIN=") + name;
         if (Files.isDirectory(path)) {
-            throw new UserException(App.EXIT_USAGE, given + " is a directory: pass the path of the claude program");
+            throw UserException.config(given + " is a directory: pass the path of the claude program");
         }
         if (Files.exists(path) && !Files.isExecutable(path)) {
-            throw new UserException(App.EXIT_USAGE, given + " is not executable: make it executable (chmod +x "
+            throw UserException.config(given + " is not executable: make it executable (chmod +x "
                     + path + ") or pass the path of the claude program");
         }
     }
@@ -91,14 +86,5 @@ public final class ClaudeCommand {
         return flagValue != null && !flagValue.isBlank() ? flagValue
                 : env.get("CLAUDE_BIN") != null ? env.get("CLAUDE_BIN")
                 : "claude";
-    }
-
-    private static Path executable(String first, String more) {
-        try {
-            Path path = Path.of(first, more).toAbsolutePath();
-            return Files.isRegularFile(path) && Files.isExecutable(path) ? path : null;
-        } catch (InvalidPathException e) {
-            return null;
-        }
     }
 }

@@ -1,22 +1,15 @@
 package dev.cctask.cli;
 
-import dev.cctask.App;
-import dev.cctask.Env;
 import dev.cctask.UserException;
-import dev.cctask.claude.ProcessTree;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
-import dev.cctask.registry.SessionRegistry;
-import dev.cctask.registry.TaskTarget;
+import dev.cctask.task.Tasks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,72 +40,42 @@ public final class CancelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (target.isBlank()) {
-            throw new UserException(App.EXIT_USAGE, "cancel: TARGET must not be empty");
+            throw UserException.usage("cancel: TARGET must not be empty");
         }
         if (waitSeconds < 0) {
-            throw new UserException(App.EXIT_USAGE, "cancel: --wait must be >= 0");
+            throw UserException.usage("cancel: --wait must be >= 0");
         }
-        Env env = CliEnv.get();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        PidFiles pids = TasksCommand.pidFiles(env, pidDir);
-        SessionRegistry registry = SessionRegistry.of(env, err::println);
-        List<PidFile> files = TasksCommand.list(pids);
-        List<PidFile> running = files.stream().filter(PidFiles::isAlive).toList();
-        List<PidFile> hits = TaskTarget.match(target, running, registry);
+        Tasks tasks = new Tasks(CliEnv.get(), pidDir, err::println);
+        List<PidFile> files = tasks.list();
+        List<PidFile> hits = tasks.match(target, files.stream().filter(PidFiles::isAlive).toList());
         if (hits.isEmpty()) {
-            List<PidFile> dead = TaskTarget.match(target, files.stream().filter(f -> !PidFiles.isAlive(f)).toList(), registry);
-            return dead.isEmpty() ? fail(err, "No running task matches '" + target + "'") : removeStale(env, pids, dead, err);
+            List<PidFile> dead = tasks.match(target, files.stream().filter(f -> !PidFiles.isAlive(f)).toList());
+            return dead.isEmpty() ? fail(err, "No running task matches '" + target + "'") : removeStale(tasks, dead, err);
         }
         if (hits.size() > 1) {
             TextTable t = new TextTable("RUNNER_PID", "SESSION_ID", "LABEL", "TASK");
             hits.forEach(f -> t.row(f.runnerPid(), f.sessionId(), f.label(), f.task()));
             return fail(err, "Several running tasks match '" + target + "':\n" + t.render() + "Cancel one by its RUNNER_PID.");
         }
-        return terminate(hits.get(0), out, err);
-    }
-
-    private int terminate(PidFile f, PrintWriter out, PrintWriter err) {
+        PidFile f = hits.get(0);
         long pid = f.runnerPid();
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isPresent()) {
-            ProcessHandle runner = handle.get();
-            try {
-                runner.destroy(); // SIGTERM: the runner's shutdown hook does the rest (SPEC §9.2)
-            } catch (IllegalStateException self) {
-                return fail(err, "Refusing to cancel this very process (" + pid + ")");
+        return switch (tasks.stop(f, Duration.ofSeconds(waitSeconds))) {
+            case SELF -> fail(err, "Refusing to cancel this very process (" + pid + ")");
+            case STILL_RUNNING -> fail(err, "Runner " + pid + " is still running after " + waitSeconds + "s");
+            case STOPPED -> {
+                out.printf("Cancelled runner %d (session %s)%n", pid, f.sessionId() == null ? "unknown" : f.sessionId());
+                out.flush();
+                yield 0;
             }
-            if (!waitForExit(runner)) {
-                return fail(err, "Runner " + pid + " is still running after " + waitSeconds + "s");
-            }
-        }
-        if (f.runId() != null) { // the runner stopped them; this catches what a runner cut short left behind
-            ProcessTree.kill(null, 0, f.runId(), ProcessTree.TERM_GRACE);
-        }
-        out.printf("Cancelled runner %d (session %s)%n", pid, f.sessionId() == null ? "unknown" : f.sessionId());
-        out.flush();
-        return 0;
-    }
-
-    private boolean waitForExit(ProcessHandle runner) {
-        try {
-            runner.onExit().get(waitSeconds, TimeUnit.SECONDS);
-            return true;
-        } catch (TimeoutException stillRunning) {
-            return !runner.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !runner.isAlive();
-        } catch (ExecutionException e) {
-            return !runner.isAlive();
-        }
+        };
     }
 
     /** The target's runner died without cleaning up: reconcile, delete what is left, say so; exit 1. */
-    private static int removeStale(Env env, PidFiles pids, List<PidFile> dead, PrintWriter err) throws IOException {
-        TasksCommand.reconcile(env, pids, err);
+    private static int removeStale(Tasks tasks, List<PidFile> dead, PrintWriter err) throws IOException {
+        tasks.removeStale(dead);
         for (PidFile f : dead) {
-            pids.delete(f);
             err.printf("Runner %s is not running; removed its stale PID file %s%n",
                     f.runnerPid() == null ? "?" : f.runnerPid(), f.path());
         }

@@ -8,22 +8,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.Env;
 import dev.cctask.PythonJson;
 import dev.cctask.UserException;
-import dev.cctask.delivery.Deliverer;
 import dev.cctask.delivery.Deliverer.ItemReport;
 import dev.cctask.delivery.Deliverer.Report;
+import dev.cctask.delivery.Deliverer;
+import dev.cctask.delivery.GatewaySenders;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
 import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.Sender;
-import dev.cctask.gateway.GatewayClient;
-import dev.cctask.gateway.GatewayConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -31,7 +30,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -71,12 +69,15 @@ public final class DeliverCommand implements Callable<Integer> {
     /** Seams for tests; the defaults are the real environment and gateway. */
     Supplier<Env> env = CliEnv::get;
 
-    SenderFactory senders = DeliverCommand::gatewaySender;
+    SenderFactory senders = (env, url, tokenEnv, err) -> GatewaySenders.create(env, url, tokenEnv, line -> {
+        err.println(line);
+        err.flush();
+    });
 
     @Override
     public Integer call() {
         if (deadlineSeconds < 0) {
-            throw new ParameterException(spec.commandLine(), "--deadline must be >= 0, not " + deadlineSeconds);
+            throw UserException.usage("--deadline must be >= 0, not " + deadlineSeconds);
         }
         Env environment = env.get();
         Outbox outbox = Outbox.in(environment.stateDir());
@@ -94,7 +95,7 @@ public final class DeliverCommand implements Callable<Integer> {
             }
             report = expired.then(deliverer.flushNow(Duration.ofSeconds(deadlineSeconds)));
         } catch (IOException e) {
-            throw new UserException(1, "Cannot read the outbox " + outbox.dir() + ": " + Messages.errorText(e));
+            throw UserException.failed("Cannot read the outbox " + outbox.dir() + ": " + Messages.errorText(e));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -137,16 +138,5 @@ public final class DeliverCommand implements Callable<Integer> {
         ArrayNode files = root.putArray("unreadable");
         unreadable.forEach(u -> files.addObject().put("file", u.fileName()).put("reason", u.reason()));
         return PythonJson.pretty(root);
-    }
-
-    /** The real gateway sender, or null without a usable token (said on stderr; items then stay pending). */
-    static Sender gatewaySender(Env env, String gatewayUrl, String tokenEnv, PrintWriter err) {
-        GatewayConfig config = GatewayConfig.load(env, gatewayUrl, tokenEnv);
-        if (config.problem() != null) {
-            err.println(LogLines.noGatewayToken(config.problem(), Outbox.in(env.stateDir()).dir()));
-            err.flush();
-            return null;
-        }
-        return new GatewayClient(config)::post;
     }
 }

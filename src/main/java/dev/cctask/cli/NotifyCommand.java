@@ -1,6 +1,9 @@
 package dev.cctask.cli;
 
 import dev.cctask.Env;
+import dev.cctask.UserException;
+import dev.cctask.control.ControlEnv;
+import dev.cctask.control.NotifyRelayClient;
 import dev.cctask.gateway.Notifier;
 import dev.cctask.gateway.NotifyStatus;
 import java.io.PrintWriter;
@@ -10,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code run-task notify} (SPEC §11): parse, hand over to {@link Notifier}, print its status JSON. */
@@ -74,10 +76,10 @@ public final class NotifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Env env = CliEnv.get();
-        if (route == null && env.get(Notifier.RELAY_URL_VARIABLE) == null) {
-            throw new ParameterException(spec.commandLine(),
+        if (route == null && !NotifyRelayClient.isSet(env)) {
+            throw UserException.usage(
                     "Missing route: give one of -g/--group, -s/--session, or --channel with --target"
-                            + " (inside a supervised run, " + Notifier.RELAY_URL_VARIABLE + " is set and none is needed)");
+                            + " (inside a supervised run, " + ControlEnv.URL_VARIABLE + " is set and none is needed)");
         }
         if (deprecatedTimeout != null) {
             spec.commandLine().getErr().println(T_DEPRECATED);
@@ -85,15 +87,19 @@ public final class NotifyCommand implements Callable<Integer> {
             timeout = deprecatedTimeout;
         }
         if (timeout < 1) {
-            throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second");
+            throw UserException.usage("--timeout must be at least 1 second");
         }
         if (message.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "The message is empty: give the text to post with -m TEXT");
+            throw UserException.usage("The message is empty: give the text to post with -m TEXT");
         }
-        RouteOptions given = route != null ? route : new RouteOptions();
-        ExplicitRoute explicit = given.explicit != null ? given.explicit : new ExplicitRoute();
-        NotifyStatus status = new Notifier(env).send(new Notifier.Request(given.group, given.session,
-                explicit.channel, explicit.target, message, timeout, background, gateway.url, gateway.tokenEnv));
+        NotifyStatus status;
+        if (route == null) {
+            status = NotifyRelayClient.post(env, message);
+        } else {
+            ExplicitRoute explicit = route.explicit != null ? route.explicit : new ExplicitRoute();
+            status = new Notifier(env).send(new Notifier.Request(route.group, route.session, explicit.channel,
+                    explicit.target, message, timeout, background, gateway.url, gateway.tokenEnv));
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.print(status.toJson() + "\n");
         out.flush();

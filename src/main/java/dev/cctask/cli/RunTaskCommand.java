@@ -1,8 +1,9 @@
 package dev.cctask.cli;
 
-import dev.cctask.task.OutputFile;
+import dev.cctask.UserException;
 import dev.cctask.gateway.Routes;
 import dev.cctask.task.NotStarted;
+import dev.cctask.task.OutputFile;
 import dev.cctask.task.TaskOptions;
 import dev.cctask.task.TaskRun;
 import dev.cctask.task.WakeMode;
@@ -20,7 +21,6 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Root command {@code run-task}: supervises one Claude Code run (SPEC §1–§2). */
@@ -187,8 +187,8 @@ public final class RunTaskCommand implements Callable<Integer> {
             }
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (IOException | RuntimeException e) {
-            if (e instanceof ParameterException pe) {
-                throw pe;
+            if (e instanceof UserException ue) {
+                throw ue;
             }
             throw usage("Cannot read the task file " + file + ": " + describe(e));
         }
@@ -212,8 +212,8 @@ public final class RunTaskCommand implements Callable<Integer> {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
+    private static UserException usage(String message) {
+        return UserException.usage(message);
     }
 
     static final class WakeConverter implements ITypeConverter<WakeMode> {

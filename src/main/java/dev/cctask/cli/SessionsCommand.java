@@ -2,8 +2,9 @@ package dev.cctask.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.cctask.UserException;
 import dev.cctask.PythonJson;
+import dev.cctask.Text;
+import dev.cctask.UserException;
 import dev.cctask.registry.Session;
 import dev.cctask.registry.SessionRegistry;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -41,7 +41,7 @@ public final class SessionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand"); // usage error, exit 2
+        throw UserException.usage("Missing required subcommand"); // usage error, exit 2
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Sessions accessed recently, newest first.")
@@ -151,7 +151,7 @@ public final class SessionsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             if (days < 0) {
-                throw new ParameterException(spec.commandLine(), "--days must not be negative (was " + days
+                throw UserException.usage("--days must not be negative (was " + days
                         + "): give an age in days; 0 removes every session that is not running");
             }
             int removed = withRegistry(spec, r -> r.cleanup(days));
@@ -173,7 +173,7 @@ public final class SessionsCommand implements Callable<Integer> {
         try {
             return body.apply(registry);
         } catch (IOException e) {
-            throw new UserException(1, "Cannot use the session registry " + registry.file() + ": " + e);
+            throw UserException.failed("Cannot use the session registry " + registry.file() + ": " + e);
         } finally {
             err.flush();
         }
@@ -215,7 +215,7 @@ public final class SessionsCommand implements Callable<Integer> {
             Double cost = s.costEstimate();
             t.row(s.id(), s.status(), at.map(MINUTES::format).orElse(null),
                     at.map(a -> age(Duration.between(a, now))).orElse(null), s.label(), s.projectDir(),
-                    cost == null ? null : String.format(Locale.ROOT, "$%.2f", cost), TextTable.cut(s.taskSummary(), 60));
+                    cost == null ? null : String.format(Locale.ROOT, "$%.2f", cost), Text.cut(s.taskSummary(), 60));
         }
         return t.render();
     }

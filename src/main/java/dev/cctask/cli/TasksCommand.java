@@ -2,17 +2,11 @@ package dev.cctask.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cctask.Env;
-import dev.cctask.UserException;
-import dev.cctask.delivery.Deliverer;
-import dev.cctask.delivery.Outbox;
-import dev.cctask.delivery.Sender;
+import dev.cctask.PythonJson;
+import dev.cctask.delivery.Messages;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
-import dev.cctask.PythonJson;
-import dev.cctask.registry.SessionRegistry;
-import dev.cctask.task.Reconciler;
-import java.io.IOException;
+import dev.cctask.task.Tasks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,18 +35,17 @@ public final class TasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Env env = CliEnv.get();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        PidFiles pids = pidFiles(env, pidDir);
-        reconcile(env, pids, err);
-        flushOutbox(env, err);
-        List<PidFile> files = list(pids);
+        Tasks tasks = new Tasks(CliEnv.get(), pidDir, err::println);
+        tasks.reconcile();
+        tasks.flushOutbox();
+        List<PidFile> files = tasks.list();
         LocalDateTime now = LocalDateTime.now();
         if (json) {
             ArrayNode array = PythonJson.mapper().createArrayNode();
             files.forEach(f -> array.add(toJson(f, now)));
-            SessionsCommand.printJson(out, array);
+            out.println(PythonJson.pretty(array));
         } else if (files.isEmpty()) {
             out.println("No running tasks");
         } else {
@@ -61,50 +54,12 @@ public final class TasksCommand implements Callable<Integer> {
                 Long elapsed = elapsedSeconds(f, now);
                 t.row(f.runnerPid(), PidFiles.isAlive(f) ? "yes" : "no",
                         f.startedAt().map(SECONDS::format).orElse(f.started()),
-                        elapsed == null ? null : fmt(elapsed), f.sessionId(), f.label(), f.task());
+                        elapsed == null ? null : Messages.fmt(elapsed), f.sessionId(), f.label(), f.task());
             }
             out.print(t.render());
         }
         out.flush();
         return 0;
-    }
-
-    /** Crash reconciliation (SPEC §8.6): dead runners' sessions become {@code lost} and their notices are queued. */
-    static void reconcile(Env env, PidFiles pids, PrintWriter err) {
-        try {
-            new Reconciler(pids, SessionRegistry.of(env, err::println), Outbox.in(env.stateDir()), err::println)
-                    .reconcile();
-        } catch (IOException e) {
-            err.println("⚠ Crash reconciliation failed: " + e.getMessage());
-        }
-    }
-
-    /** Flushes the outbox for at most 10 s before listing (SPEC §1.4 {@code tasks}, §8.5). */
-    static void flushOutbox(Env env, PrintWriter err) {
-        Outbox outbox = Outbox.in(env.stateDir());
-        try {
-            if (outbox.pending().isEmpty()) {
-                return;
-            }
-            Sender sender = DeliverCommand.gatewaySender(env, null, null, err);
-            if (sender != null) {
-                new Deliverer(outbox, sender).flush(Duration.ofSeconds(10));
-            }
-        } catch (IOException e) {
-            err.println("⚠ Outbox flush failed: " + e.getMessage());
-        }
-    }
-
-    static PidFiles pidFiles(Env env, Path pidDir) {
-        return new PidFiles(pidDir != null ? pidDir : PidFiles.defaultDir(env));
-    }
-
-    static List<PidFile> list(PidFiles pids) {
-        try {
-            return pids.list();
-        } catch (IOException e) {
-            throw new UserException(1, "Cannot read the PID directory " + pids.dir() + ": " + e);
-        }
     }
 
     private static ObjectNode toJson(PidFile f, LocalDateTime now) {
@@ -126,10 +81,5 @@ public final class TasksCommand implements Callable<Integer> {
 
     private static Long elapsedSeconds(PidFile f, LocalDateTime now) {
         return f.startedAt().map(t -> Math.max(0, Duration.between(t, now).getSeconds())).orElse(null);
-    }
-
-    /** SPEC conventions {@code fmt(s)}: {@code "{s}s"} under a minute, else {@code "{s // 60}min"}. */
-    static String fmt(long s) {
-        return s < 60 ? s + "s" : s / 60 + "min";
     }
 }

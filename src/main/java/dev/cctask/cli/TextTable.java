@@ -1,6 +1,6 @@
 package dev.cctask.cli;
 
-import dev.cctask.registry.SessionRegistry;
+import dev.cctask.Text;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +15,7 @@ final class TextTable {
     TextTable row(Object... cells) {
         String[] r = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            r[i] = cells[i] == null ? "-" : oneLine(cells[i].toString());
+            r[i] = cells[i] == null ? "-" : Text.oneLine(cells[i].toString());
         }
         rows.add(r);
         return this;
@@ -27,7 +27,7 @@ final class TextTable {
         int[] width = new int[columns];
         for (String[] r : rows) {
             for (int i = 0; i < columns; i++) {
-                width[i] = Math.max(width[i], length(r[i]));
+                width[i] = Math.max(width[i], Text.length(r[i]));
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -36,24 +36,11 @@ final class TextTable {
             for (int i = 0; i < columns; i++) {
                 line.append(r[i]);
                 if (i < columns - 1) {
-                    line.append(" ".repeat(width[i] - length(r[i]) + 2));
+                    line.append(" ".repeat(width[i] - Text.length(r[i]) + 2));
                 }
             }
             sb.append(line.toString().stripTrailing()).append('\n');
         }
         return sb.toString();
-    }
-
-    /** The first {@code n} code points (task columns); null stays null. */
-    static String cut(String s, int n) {
-        return s == null ? null : SessionRegistry.firstCodePoints(s, n);
-    }
-
-    private static String oneLine(String s) {
-        return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
-    }
-
-    private static int length(String s) {
-        return s.codePointCount(0, s.length());
     }
 }

@@ -1,5 +1,6 @@
 package dev.cctask.delivery;
 
+import dev.cctask.Text;
 import dev.cctask.gateway.Route;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,7 +42,7 @@ public final class LogLines {
     public static List<String> banner(Banner b) {
         List<String> lines = new ArrayList<>();
         lines.add("🔧 Starting Claude Code...");
-        lines.add("   Task: " + Messages.cut(b.task(), TASK_LIMIT));
+        lines.add("   Task: " + Text.cut(b.task(), TASK_LIMIT));
         lines.add("   Project: " + Messages.normaliseProject(b.project()));
         lines.add("   Output: " + b.outputFile());
         long t = b.timeoutSeconds();
@@ -100,7 +101,7 @@ public final class LogLines {
             case CANCELLED -> "🛑 CANCELLED";
             default -> throw new IllegalArgumentException("no Done line for " + event);
         };
-        return status + " Done (exit " + exitCode + ", " + Messages.length(finalText) + " chars, "
+        return status + " Done (exit " + exitCode + ", " + Text.length(finalText) + " chars, "
                 + elapsedSeconds / 60 + "min)";
     }
 
@@ -133,7 +134,7 @@ public final class LogLines {
      * @param status the HTTP status, or a negative number when no answer came ({@code body} then says why)
      */
     public static String sessionsSendReturned(int status, String body) {
-        return "⚠ sessions_send " + returned(status) + Messages.cut(body, BODY_LIMIT)
+        return "⚠ sessions_send " + returned(status) + Text.cut(body, BODY_LIMIT)
                 + (status == 404 ? " (add \"sessions_send\" to gateway.tools.allow)" : "");
     }
 
@@ -148,7 +149,7 @@ public final class LogLines {
 
     /** @param status the HTTP status, or a negative number when no answer came ({@code body} then says why) */
     public static String messageSendReturned(int status, String body) {
-        return "⚠ message send " + returned(status) + Messages.cut(body, BODY_LIMIT);
+        return "⚠ message send " + returned(status) + Text.cut(body, BODY_LIMIT);
     }
 
     private static String returned(int status) {

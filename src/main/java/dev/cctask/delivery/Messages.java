@@ -1,5 +1,6 @@
 package dev.cctask.delivery;
 
+import dev.cctask.Text;
 import dev.cctask.gateway.Route;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -131,19 +132,6 @@ public final class Messages {
         return joined.isEmpty() ? "." : joined;
     }
 
-    /** The first {@code codePoints} code points of {@code s} (Python {@code s[:n]}). */
-    public static String cut(String s, int codePoints) {
-        if (s.codePointCount(0, s.length()) <= codePoints) {
-            return s;
-        }
-        return s.substring(0, s.offsetByCodePoints(0, codePoints));
-    }
-
-    /** Length in code points (Python {@code len}). */
-    public static int length(String s) {
-        return s.codePointCount(0, s.length());
-    }
-
     /** {@code {error}} of the crash message: the exception message, or its simple class name when blank. */
     public static String errorText(Throwable e) {
         String m = e.getMessage();
@@ -189,18 +177,18 @@ public final class Messages {
         lines.add("*Project:* " + normaliseProject(l.project()));
         lines.add("*Timeout:* " + fmt(l.timeoutSeconds()));
         if (present(l.resume())) {
-            lines.add("*Resume:* " + cut(l.resume(), RESUME_ID_LIMIT) + "...");
+            lines.add("*Resume:* " + Text.cut(l.resume(), RESUME_ID_LIMIT) + "...");
         }
         lines.add("*PID:* " + l.pid());
-        String prompt = cut(l.task(), LAUNCH_TASK_LIMIT);
-        lines.add("Prompt: " + prompt + (length(l.task()) > LAUNCH_TASK_LIMIT ? "…" : ""));
+        String prompt = Text.cut(l.task(), LAUNCH_TASK_LIMIT);
+        lines.add("Prompt: " + prompt + (Text.length(l.task()) > LAUNCH_TASK_LIMIT ? "…" : ""));
         return String.join("\n", lines);
     }
 
     // ---------------------------------------------------------------- final messages (no prefix)
 
     public static String completed(Finished f) {
-        int size = length(f.finalText());
+        int size = Text.length(f.finalText());
         return "✅ Claude Code task complete!\n\n"
                 + taskAndProject(f)
                 + "\nResult (" + size + " chars):\n\n"
@@ -228,18 +216,18 @@ public final class Messages {
 
     /** Any final message, when the output file could not be written in full (disk full, I/O error). */
     public static String outputIncomplete(String message, String reason) {
-        return message + "\n⚠️ Output file incomplete: " + cut(reason, ERROR_LIMIT);
+        return message + "\n⚠️ Output file incomplete: " + Text.cut(reason, ERROR_LIMIT);
     }
 
     /** Keeps the original's {@code **} emphasis (D1). */
     public static String crash(String task, String error) {
-        return "💥 Claude Code script crashed!\n\n**Task:** " + cut(task, TASK_LIMIT)
-                + "\n**Error:** " + cut(error, ERROR_LIMIT);
+        return "💥 Claude Code script crashed!\n\n**Task:** " + Text.cut(task, TASK_LIMIT)
+                + "\n**Error:** " + Text.cut(error, ERROR_LIMIT);
     }
 
     /** A launch that failed before anything started (a usage error after the session key was read). */
     public static String notStarted(String reason) {
-        return "❌ Claude Code not started: " + cut(reason, ERROR_LIMIT);
+        return "❌ Claude Code not started: " + Text.cut(reason, ERROR_LIMIT);
     }
 
     /** Keeps the original's {@code **} emphasis (D1). */
@@ -316,7 +304,7 @@ public final class Messages {
     private static String partialResult(Finished f) {
         return taskAndProject(f)
                 + "\nTool calls: " + f.toolCalls()
-                + "\n\nPartial result (" + length(f.finalText()) + " chars):\n\n"
+                + "\n\nPartial result (" + Text.length(f.finalText()) + " chars):\n\n"
                 + preview(f.finalText())
                 + "\n\nFull output: " + f.outputFile();
     }
@@ -327,11 +315,11 @@ public final class Messages {
     }
 
     private static String taskAndProject(String task, String project) {
-        return "Task: " + cut(task, TASK_LIMIT) + "\nProject: " + normaliseProject(project);
+        return "Task: " + Text.cut(task, TASK_LIMIT) + "\nProject: " + normaliseProject(project);
     }
 
     private static String preview(String text) {
-        return cut(text, PREVIEW_LIMIT);
+        return Text.cut(text, PREVIEW_LIMIT);
     }
 
     private static boolean present(String s) {

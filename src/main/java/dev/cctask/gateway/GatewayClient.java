@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cctask.Text;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -24,7 +25,7 @@ import java.util.Set;
  */
 public final class GatewayClient implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    static final Duration MESSAGE_TIMEOUT = Duration.ofSeconds(15);
+    public static final Duration MESSAGE_TIMEOUT = Duration.ofSeconds(15);
     static final Duration WAKE_TIMEOUT = Duration.ofSeconds(30);
     private static final String JSON = "application/json";
     private static final String THREAD_REJECTED = "cannot target a thread session";
@@ -181,7 +182,7 @@ public final class GatewayClient implements AutoCloseable {
         if (status >= 200 && status < 300) {
             return classifyOk(what, r);
         }
-        String body = redact(oneLine(r.body(), 200));
+        String body = redact(Text.oneLine(r.body(), 200));
         String line = redact("HTTP " + status + ": " + body + hint(what, status, r));
         if (status == 400 || status == 413) {
             return new Outcome.Permanent(status, line, body);
@@ -198,7 +199,7 @@ public final class GatewayClient implements AutoCloseable {
     private Outcome classifyOk(String what, Reply r) {
         int status = r.status();
         if (!r.json().path("ok").asBoolean(false)) {
-            return new Outcome.Retryable(status, redact("HTTP " + status + ": unexpected answer: " + oneLine(r.body(), 200)),
+            return new Outcome.Retryable(status, redact("HTTP " + status + ": unexpected answer: " + Text.oneLine(r.body(), 200)),
                     Duration.ZERO);
         }
         JsonNode details = r.details();
@@ -206,7 +207,7 @@ public final class GatewayClient implements AutoCloseable {
             return new Outcome.Accepted(status, "hooks accepted (runId " + r.json().path("runId").asText("?") + ")");
         }
         if (details.path("ok").isBoolean() && !details.path("ok").booleanValue()) {
-            return new Outcome.Retryable(status, redact(what + " failed: " + oneLine(
+            return new Outcome.Retryable(status, redact(what + " failed: " + Text.oneLine(
                     details.has("error") ? details.path("error").asText() : details.toString(), 200)), Duration.ZERO);
         }
         String detailStatus = details.path("status").asText("");
@@ -219,7 +220,7 @@ public final class GatewayClient implements AutoCloseable {
                     + (detailStatus.isEmpty() ? "" : " (status " + detailStatus + ")"));
         }
         String error = details.path("error").asText("");
-        String line = redact("sessions_send status " + detailStatus + (error.isEmpty() ? "" : ": " + oneLine(error, 200))
+        String line = redact("sessions_send status " + detailStatus + (error.isEmpty() ? "" : ": " + Text.oneLine(error, 200))
                 + sendHint(detailStatus, error));
         if (PERMANENT_SEND_ERRORS.stream().anyMatch(error::contains)) {
             return new Outcome.Permanent(status, line);
@@ -265,7 +266,7 @@ public final class GatewayClient implements AutoCloseable {
     }
 
     /** {@code Retry-After} as delta-seconds or HTTP-date; zero when absent, unparsable or past. */
-    static Duration retryAfter(String header, Instant now) {
+    public static Duration retryAfter(String header, Instant now) {
         if (header == null || header.isBlank()) {
             return Duration.ZERO;
         }
@@ -294,18 +295,13 @@ public final class GatewayClient implements AutoCloseable {
         return new Outcome.Accepted(o.httpStatus(), o.describe() + note);
     }
 
-    /** The first {@code max} code points on one line (logged bodies are cut at 200, SPEC §5.7). */
-    static String oneLine(String s, int max) {
-        return Text.firstCodePoints(s, max).replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
-    }
-
     /** Belt and braces: no secret may reach a description, even if a gateway echoed it. */
     private String redact(String line) {
         return redact(line, config.token(), config.hooks().token());
     }
 
     /** {@code line} with every given secret (nulls skipped) replaced by {@code ***}. */
-    static String redact(String line, Secret... secrets) {
+    public static String redact(String line, Secret... secrets) {
         for (Secret s : secrets) {
             if (s != null && s.value().length() >= 4) { // shorter ones would garble the text, and are no secret
                 line = line.replace(s.value(), "***");

@@ -17,7 +17,7 @@ import java.util.Map;
  *       {@code notify} then starts without initialising OkHttp, about 60 ms less (bench/RESULTS.md).
  * </ul>
  */
-interface HttpPost extends AutoCloseable {
+public interface HttpPost extends AutoCloseable {
     /** Sent with every request. */
     String USER_AGENT = "claude-code-task/" + Version.get();
 

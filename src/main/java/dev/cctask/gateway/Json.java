@@ -7,15 +7,16 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.cctask.Threads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** The gateway room's ObjectMappers, each created on first use (holder idiom) so that startup stays cheap. */
-final class Json {
+public final class Json {
     private Json() {}
 
     /** Plain JSON for HTTP bodies and responses. */
-    static ObjectMapper mapper() {
+    public static ObjectMapper mapper() {
         return Plain.MAPPER;
     }
 
@@ -25,9 +26,7 @@ final class Json {
      * locale-data initialisation, which a second core does meanwhile.
      */
     static void warmUp() {
-        Thread warm = new Thread(Json::warm, "json-warm-up");
-        warm.setDaemon(true);
-        warm.start();
+        Threads.daemon(Json::warm, "json-warm-up").start();
     }
 
     private static void warm() {

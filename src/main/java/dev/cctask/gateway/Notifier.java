@@ -3,12 +3,14 @@ package dev.cctask.gateway;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.Env;
+import dev.cctask.Executables;
+import dev.cctask.Text;
+import dev.cctask.Threads;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +23,12 @@ import java.util.concurrent.TimeoutException;
 /**
  * The {@code notify} subcommand's work (SPEC §11), free of picocli: find the route, then post it in the background
  * with the {@code message} tool or hand it to the agent with {@code openclaw agent}, and answer with a
- * {@link NotifyStatus}. Never throws for an operational failure: it becomes an error status.
- *
- * <p>Without a route option, inside a supervised run ({@code RUN_TASK_NOTIFY_URL} set), the text goes to the run's
- * notify relay instead (SPEC §14), which posts it on the run's own route.
+ * {@link NotifyStatus}. Never throws for an operational failure: it becomes an error status. (Without a route
+ * option, inside a supervised run, {@code notify} posts to the run's relay instead: {@code control.NotifyRelayClient}.)
  */
 public final class Notifier {
     /** The background prefix of every {@code notify --bg} text. */
     public static final String BACKGROUND_PREFIX = "📡 ";
-    /** Set by a supervised run in Claude's environment (SPEC §14): the run's notify relay … */
-    public static final String RELAY_URL_VARIABLE = "RUN_TASK_NOTIFY_URL";
-    /** … and the per-run secret it wants as {@code Authorization: Bearer}. */
-    public static final String RELAY_SECRET_VARIABLE = "RUN_TASK_NOTIFY_SECRET";
 
     private final Env env;
 
@@ -56,14 +52,6 @@ public final class Notifier {
             String tokenEnv) {}
 
     public NotifyStatus send(Request request) {
-        if (request.group() == null && request.sessionKey() == null && request.channel() == null) {
-            String relay = env.get(RELAY_URL_VARIABLE);
-            return relay != null
-                    ? NotifyRelayClient.post(HttpPost.oneShot(), relay, Secret.ofNullable(env.get(RELAY_SECRET_VARIABLE)),
-                            request.message())
-                    : NotifyStatus.error("No route: give -g, -s/--session or --channel/--target (or run inside a"
-                            + " supervised run, which sets " + RELAY_URL_VARIABLE + ")");
-        }
         Optional<Route> route = route(request);
         if (route.isEmpty()) {
             return NotifyStatus.error("Session key " + request.sessionKey() + " names no chat (no channel and peer in"
@@ -107,7 +95,7 @@ public final class Notifier {
     private NotifyStatus deliverViaAgent(Route route, String message, int timeoutSeconds) {
         Process process = null;
         try {
-            Path openclaw = onPath("openclaw");
+            Path openclaw = Executables.onPath(env.get("PATH"), "openclaw");
             if (openclaw == null) {
                 return NotifyStatus.error("openclaw not found on PATH: install OpenClaw, or post with --bg");
             }
@@ -126,7 +114,7 @@ public final class Notifier {
             String err = stderr.get(10, TimeUnit.SECONDS);
             int code = process.exitValue();
             if (code != 0 || out.isBlank()) {
-                return NotifyStatus.error(err.isEmpty() ? "exit code " + code : Text.firstCodePoints(err, 500));
+                return NotifyStatus.error(err.isEmpty() ? "exit code " + code : Text.cut(err, 500));
             }
             return NotifyStatus.ok(replyText(Json.mapper().readTree(out)));
         } catch (JacksonException e) {
@@ -155,34 +143,15 @@ public final class Notifier {
         return String.join("\n", texts).strip();
     }
 
-    /** The first executable named {@code name} in the environment's {@code PATH}, or null. */
-    private Path onPath(String name) {
-        String path = env.get("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty()) {
-                Path candidate = Path.of(dir, name);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        return null;
-    }
-
     private static CompletableFuture<String> drain(InputStream in) {
         CompletableFuture<String> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        Threads.daemon(() -> {
             try (in) {
                 result.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 result.completeExceptionally(e);
             }
-        }, "notify-drain");
-        t.setDaemon(true);
-        t.start();
+        }, "notify-drain").start();
         return result;
     }
 

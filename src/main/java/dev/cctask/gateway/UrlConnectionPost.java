@@ -1,5 +1,6 @@
 package dev.cctask.gateway;
 
+import dev.cctask.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -37,7 +38,7 @@ final class UrlConnectionPost implements HttpPost {
             throws IOException {
         HttpURLConnection c = (HttpURLConnection) HttpPost.httpUri(url).toURL().openConnection(Proxy.NO_PROXY);
         CompletableFuture<Answer> answer = new CompletableFuture<>();
-        Thread exchange = new Thread(() -> {
+        Thread exchange = Threads.daemon(() -> {
             try {
                 answer.complete(exchange(c, headers, contentType, body, timeout));
             } catch (Throwable t) {
@@ -46,7 +47,6 @@ final class UrlConnectionPost implements HttpPost {
                 c.disconnect();
             }
         }, "run-task-http-post");
-        exchange.setDaemon(true);
         underWay.add(answer);
         try {
             exchange.start();

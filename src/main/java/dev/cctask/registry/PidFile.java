@@ -94,8 +94,8 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
 
     /** The file's text: lines joined by LF, no trailing newline; CR/LF inside values become spaces [P7]. */
     public String content() {
-        List<String> lines = new ArrayList<>(List.of(String.valueOf(runnerPid), oneLine(task), oneLine(started)));
-        fields.forEach((k, v) -> lines.add(k + "=" + oneLine(v)));
+        List<String> lines = new ArrayList<>(List.of(String.valueOf(runnerPid), flat(task), flat(started)));
+        fields.forEach((k, v) -> lines.add(k + "=" + flat(v)));
         return String.join("\n", lines);
     }
 
@@ -113,7 +113,8 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
         return new PidFile(path, pid, lines.length > 1 ? lines[1] : "", lines.length > 2 ? lines[2] : "", fields);
     }
 
-    static String oneLine(String s) {
+    /** Each CR and LF becomes a space, as the Python skill writes its PID files (so CRLF is two spaces). */
+    private static String flat(String s) {
         return s.replace('\r', ' ').replace('\n', ' ');
     }
 

@@ -1,7 +1,8 @@
 package dev.cctask.registry;
 
-import dev.cctask.PrivateFiles;
 import dev.cctask.Env;
+import dev.cctask.PrivateFiles;
+import dev.cctask.Text;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.channels.FileChannel;
@@ -93,7 +94,7 @@ public final class PidFiles {
     /** A PID file for {@code runnerPid} in this directory, named and laid out as SPEC §8.4 (not yet written). */
     public PidFile newPidFile(long runnerPid, String task, LocalDateTime started, Map<String, String> fields) {
         String name = IsoLocal.compact(started) + "-" + runnerPid + "-" + safeName(task, FILE_NAME_CHARSET) + ".pid";
-        return new PidFile(dir.resolve(name), runnerPid, SessionRegistry.firstCodePoints(task, 60),
+        return new PidFile(dir.resolve(name), runnerPid, Text.cut(task, 60),
                 IsoLocal.format(started), fields);
     }
 
@@ -183,7 +184,7 @@ public final class PidFiles {
     static String safeName(String task, Charset fileNames) {
         CharsetEncoder encoder = fileNames.newEncoder();
         StringBuilder sb = new StringBuilder();
-        SessionRegistry.firstCodePoints(task, 40).codePoints().forEach(cp -> {
+        Text.cut(task, 40).codePoints().forEach(cp -> {
             if ((isPythonAlnum(cp) && encoder.canEncode(new String(Character.toChars(cp)))) || cp == '-' || cp == '_') {
                 sb.appendCodePoint(cp);
             } else {

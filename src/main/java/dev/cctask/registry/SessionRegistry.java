@@ -1,10 +1,12 @@
 package dev.cctask.registry;
 
-import dev.cctask.PrivateFiles;
-import dev.cctask.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.Env;
+import dev.cctask.PrivateFiles;
+import dev.cctask.PythonJson;
+import dev.cctask.Text;
+import dev.cctask.UserException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -89,6 +91,12 @@ public final class SessionRegistry {
 
     public Path file() {
         return file;
+    }
+
+    /** The one line for a registry that cannot be read: which file, why, and what to do. */
+    public static UserException unreadable(Path file, IOException e) {
+        return UserException.failed("Cannot read the session registry " + file + ": " + e.getMessage()
+                + "; make it a readable file of yours, or move it aside");
     }
 
     // ---------------------------------------------------------------- writes
@@ -385,7 +393,7 @@ public final class SessionRegistry {
 
     // Fields that describe the latest run; existing keys keep their position in the entry.
     private static void describeRun(ObjectNode e, Registration r, String now) {
-        e.put("task_summary", firstCodePoints(r.task(), 200));
+        e.put("task_summary", Text.cut(r.task(), 200));
         e.put("project_dir", pythonAbsolute(r.projectDir()));
         e.put("last_accessed", now);
         e.put("openclaw_session", r.openclawSession());
@@ -417,11 +425,6 @@ public final class SessionRegistry {
             }
         }
         return out.toString();
-    }
-
-    /** Python's {@code s[:n]}: the first {@code n} code points. */
-    public static String firstCodePoints(String s, int n) {
-        return s.codePointCount(0, s.length()) <= n ? s : s.substring(0, s.offsetByCodePoints(0, n));
     }
 
     /** Levenshtein distance over code points. */

@@ -1,6 +1,7 @@
 package dev.cctask.task;
 
 import dev.cctask.Env;
+import dev.cctask.Text;
 import dev.cctask.claude.ClaudeCommand;
 import dev.cctask.claude.ClaudeNotFoundException;
 import dev.cctask.delivery.Messages;
@@ -22,7 +23,7 @@ final class DryRun {
         out.println("  wake:     " + wake(plan));
         out.println("  gateway:  " + gateway(plan.gateway()));
         out.println("  claude:   " + String.join(" ", ClaudeCommand.argv(claude(o, env), o.resume(), o.claudeArgs())));
-        out.println("  prompt:   " + Messages.length(o.task()) + " chars on stdin");
+        out.println("  prompt:   " + Text.length(o.task()) + " chars on stdin");
         out.println("  cwd:      " + Path.of(o.project()).toAbsolutePath().normalize());
         out.println("  output:   " + OutputFile.firstChoice(o.output(), start).toAbsolutePath());
         out.println("  timeout:  " + o.timeoutSeconds() + "s");

@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import dev.cctask.Threads;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +35,7 @@ public final class Heartbeat implements AutoCloseable {
         this.launchDone = launchDone;
         this.line = line;
         this.sender = sender;
-        this.clock = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeat-clock"));
+        this.clock = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "heartbeat-clock"));
         this.ticks = clock.scheduleAtFixedRate(this::tick, Math.max(0, firstMillis), intervalMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -42,7 +43,7 @@ public final class Heartbeat implements AutoCloseable {
         if (closed.get() || !inFlight.compareAndSet(false, true)) {
             return;
         }
-        launchDone.handle((ok, failed) -> null).thenRunAsync(this::send, runnable -> daemon(runnable, "heartbeat-send").start());
+        launchDone.handle((ok, failed) -> null).thenRunAsync(this::send, runnable -> Threads.daemon(runnable, "heartbeat-send").start());
     }
 
     private void send() {
@@ -61,11 +62,5 @@ public final class Heartbeat implements AutoCloseable {
         closed.set(true);
         ticks.cancel(false);
         clock.shutdownNow();
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

@@ -1,6 +1,5 @@
 package dev.cctask.task;
 
-import dev.cctask.App;
 import dev.cctask.Env;
 import dev.cctask.UserException;
 import dev.cctask.delivery.LogLines;
@@ -38,13 +37,13 @@ final class ResumeTarget {
         try {
             matches = registry.matchLabel(label);
         } catch (IOException e) {
-            throw new UserException(1, "Cannot read the session registry " + registry.file() + ": " + e.getMessage());
+            throw SessionRegistry.unreadable(registry.file(), e);
         }
         if (matches.isEmpty()) {
-            throw new UserException(1, "No session matches '" + label + "'" + closest(registry, label));
+            throw UserException.failed("No session matches '" + label + "'" + closest(registry, label));
         }
         if (matches.size() > 1) {
-            throw new UserException(App.EXIT_USAGE, "--resume-label '" + label + "' matches " + matches.size()
+            throw UserException.usage("--resume-label '" + label + "' matches " + matches.size()
                     + " sessions (newest first); use --resume <id> or a more exact label:\n"
                     + matches.stream().map(Session::candidateLine).collect(Collectors.joining("\n")));
         }

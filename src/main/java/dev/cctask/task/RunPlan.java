@@ -1,6 +1,5 @@
 package dev.cctask.task;
 
-import dev.cctask.App;
 import dev.cctask.Env;
 import dev.cctask.UserException;
 import dev.cctask.gateway.GatewayConfig;
@@ -23,10 +22,10 @@ public record RunPlan(TaskOptions options, Route route, String wakeKey, GatewayC
         boolean sends = route != null || wakeKey != null || o.wake() == WakeMode.HOOKS;
         GatewayConfig gateway = sends ? GatewayConfig.load(env, o.gatewayUrl(), o.tokenEnv()) : null;
         if (gateway != null && gateway.invalidSetting() != null) {
-            throw new UserException(App.EXIT_USAGE, gateway.invalidSetting());
+            throw UserException.config(gateway.invalidSetting());
         }
         if (o.wake() == WakeMode.HOOKS && gateway.hooks().problem() != null) {
-            throw new UserException(App.EXIT_USAGE, "--wake hooks: " + gateway.hooks().problem());
+            throw UserException.config("--wake hooks: " + gateway.hooks().problem());
         }
         return new RunPlan(o, route, wakeKey, gateway);
     }

@@ -3,6 +3,7 @@ package dev.cctask.task;
 import dev.cctask.Env;
 import dev.cctask.PythonJson;
 import dev.cctask.claude.ClaudeCommand;
+import dev.cctask.control.NotifyRelay;
 import dev.cctask.claude.ClaudeProcess;
 import dev.cctask.claude.ProcessTree;
 import dev.cctask.claude.Progress;

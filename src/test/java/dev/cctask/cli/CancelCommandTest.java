@@ -149,10 +149,25 @@ class CancelCommandTest {
     void blankTargetIsAUsageError() {
         CliRun r = cancel(" ");
         assertEquals(2, r.code());
-        assertEquals("cancel: TARGET must not be empty\n", r.err());
+        assertEquals("cancel: TARGET must not be empty\n"
+                + "Usage: run-task cancel [OPTIONS] TARGET\n"
+                + "See 'run-task cancel --help'.\n", r.err());
         // "" never reaches the command: picocli's abbreviation matcher rejects it (still exit 2, with usage)
         CliRun empty = cancel("");
         assertEquals(2, empty.code());
         assertTrue(empty.err().contains("Usage: run-task cancel"), empty.err());
+    }
+
+    @Test
+    void anUnreadableRegistryIsOneLineWithTheFixNotAStackTrace() throws Exception {
+        runner("Deploy bot", "sid-1");
+        Path registry = SessionRegistry.of(new dev.cctask.Env(Map.of("OPENCLAW_STATE_DIR", state.toString()),
+                state), s -> { }).file();
+        Files.createDirectories(registry); // a directory where the registry file should be: unreadable even as root
+        CliRun r = cancel("nothing-like-it");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("", r.out());
+        assertEquals("Cannot read the session registry " + registry + ": Is a directory; make it a readable file of"
+                + " yours, or move it aside\n", r.err());
     }
 }

@@ -1,6 +1,5 @@
 package dev.cctask.cli;
 
-import dev.cctask.App;
 import dev.cctask.Env;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cctask.Env;
 import dev.cctask.support.Posted;
-import dev.cctask.task.NotifyRelay;
+import dev.cctask.control.NotifyRelay;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;

@@ -172,10 +172,14 @@ class RunTaskUsageTest {
                 "-100777", "--notify-thread-id", "42");
         assertEquals(2, r.code(), r.toString());
         assertFalse(Files.exists(project));
+        String why = "--resume-label 'research' matches 2 sessions (newest first); use --resume <id> or a more exact"
+                + " label:\n  sid-1  " + now.substring(0, 16).replace('T', ' ') + "  completed  Research A  /p/1\n  sid-2  "
+                + now.substring(0, 16).replace('T', ' ') + "  completed  Research B  /p/2";
+        assertEquals(why + "\nUsage: run-task [OPTIONS] [COMMAND]\nSee 'run-task --help'.\n", r.err());
         gateway.await(c -> "message".equals(c.tool()), Duration.ofSeconds(10));
         assertEquals(1, gateway.calls().size(), gateway.calls().toString());
         assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"telegram\",\"target\":"
-                + "\"-100777\",\"message\":" + json("❌ Claude Code not started: " + r.err().strip())
+                + "\"-100777\",\"message\":" + json("❌ Claude Code not started: " + why)
                 + ",\"threadId\":\"42\"}}", gateway.calls().get(0).body().toString());
     }
 

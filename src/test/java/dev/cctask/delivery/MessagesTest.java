@@ -3,6 +3,7 @@ package dev.cctask.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cctask.Text;
 import dev.cctask.delivery.Messages.Finished;
 import dev.cctask.delivery.Messages.Heartbeat;
 import dev.cctask.delivery.Messages.Launch;
@@ -65,9 +66,9 @@ class MessagesTest {
 
     @Test
     void cutCountsCodePointsNotUtf16Units() {
-        assertEquals("😀😀", Messages.cut("😀😀😀", 2));
-        assertEquals("ab", Messages.cut("ab", 5));
-        assertEquals(3, Messages.length("😀a😀"));
+        assertEquals("😀😀", Text.cut("😀😀😀", 2));
+        assertEquals("ab", Text.cut("ab", 5));
+        assertEquals(3, Text.length("😀a😀"));
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * Runs the real {@code run-task} command as a separate JVM (the test class path, main class
- * {@code dev.cctask.Main}) in a sandbox: temp HOME, state dir, config and PID dir, so that tests see exactly
+ * {@code dev.cctask.cli.Main}) in a sandbox: temp HOME, state dir, config and PID dir, so that tests see exactly
  * what a user would: exit code, stdout, stderr and files.
  */
 public final class RunTaskProcess {
@@ -123,7 +123,7 @@ public final class RunTaskProcess {
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.cctask.Main");
+        cmd.add("dev.cctask.cli.Main");
         cmd.addAll(List.of(args));
         // A shell passes argv as raw bytes; a JVM under LANG=C (like this test JVM) would turn every non-ASCII
         // character into '?'. So the arguments go through a file, NUL-separated UTF-8, and bash execs them.

@@ -1,7 +1,10 @@
-package dev.cctask;
+package dev.cctask.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +18,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // UTF-8 under any locale, for our lines and for slf4j-simple's (which writes to System.err): one run log
+        System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = App.run(out, err, utf8Args(args, System.getProperty("sun.jnu.encoding"), Path.of("/proc/self/cmdline")));

@@ -1,12 +1,12 @@
-package dev.cctask.task;
+package dev.cctask.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.cctask.App;
 import dev.cctask.Env;
+import dev.cctask.cli.App;
 import dev.cctask.cli.CliEnv;
 import dev.cctask.support.Posted;
 import java.io.BufferedReader;
@@ -20,9 +20,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;

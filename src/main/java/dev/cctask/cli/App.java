@@ -1,26 +1,19 @@
-package dev.cctask;
+package dev.cctask.cli;
 
-import dev.cctask.cli.CancelCommand;
-import dev.cctask.cli.CliEnv;
-import dev.cctask.cli.CompletionCommand;
-import dev.cctask.cli.DeliverCommand;
-import dev.cctask.cli.DoctorCommand;
-import dev.cctask.cli.NotifyCommand;
-import dev.cctask.cli.RunTaskCommand;
-import dev.cctask.cli.SessionsCommand;
-import dev.cctask.cli.TasksCommand;
-import dev.cctask.cli.VersionProvider;
+import dev.cctask.UserException;
 import dev.cctask.gateway.Notifier;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** Builds the picocli CommandLine once: out/err, handlers and the exit-code mapping. */
 public final class App {
     /** Usage errors and invalid configuration (SPEC §9.4). */
     public static final int EXIT_USAGE = 2;
+    /** A failure: the task, a state file, the gateway, or something unexpected. */
+    public static final int EXIT_FAILED = 1;
 
     private App() {}
 
@@ -76,8 +69,9 @@ public final class App {
     }
 
     /**
-     * Usage errors exit 2 with the error, suggestions for a mistyped option, one {@code Usage:} line and where to
-     * find help (Quarkus' short error handler); a {@link UserException} prints its one line and exits with its code.
+     * The one error path. Usage errors exit 2 with the error, suggestions for a mistyped option, one {@code Usage:}
+     * line and where to find help (Quarkus' short error handler), whether picocli or a command found them; any other
+     * failure is one line with the fix (README, Exit codes) and never a stack trace, unless RUN_TASK_STACKTRACE=1.
      * A class, not lambdas: picocli's class files predate Java 6, and the CDS dump leaves out an old interface that
      * a lambda made it link (and with it, through a method reference, picocli's CommandLine itself).
      */
@@ -88,27 +82,38 @@ public final class App {
 
         @Override
         public int handleParseException(CommandLine.ParameterException ex, String[] args) {
-            CommandLine cmd = ex.getCommandLine();
+            return usageError(ex.getCommandLine(), ex.getMessage(), ex);
+        }
+
+        private static int usageError(CommandLine cmd, String message, CommandLine.ParameterException ex) {
             PrintWriter err = cmd.getErr();
-            err.println(ex.getMessage());
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println(message);
+            if (ex != null) {
+                CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            }
             err.print("Usage: " + cmd.getHelp().abbreviatedSynopsis()); // one line, not the 9-line full synopsis
             err.printf("See '%s --help'.%n", cmd.getCommandSpec().qualifiedName());
             err.flush();
-            notStarted(cmd, ex.getMessage());
+            notStarted(cmd, message);
             return EXIT_USAGE;
         }
 
         @Override
-        public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult)
-                throws Exception {
-            if (ex instanceof UserException ue) {
-                commandLine.getErr().println(ue.getMessage());
-                commandLine.getErr().flush();
-                notStarted(commandLine, ue.getMessage());
-                return ue.exitCode();
+        public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+            if (ex instanceof UserException ue && ue.kind() == UserException.Kind.USAGE) {
+                return usageError(commandLine, ue.getMessage(), null);
             }
-            throw ex;
+            Failure failure = Failure.of(ex, CliEnv.get());
+            PrintWriter err = commandLine.getErr();
+            err.println(failure.line());
+            if (!(ex instanceof UserException) && Failure.wantsTrace(CliEnv.get())) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            if (ex instanceof UserException) {
+                notStarted(commandLine, failure.line());
+            }
+            return failure.exitCode();
         }
 
         /** picocli's default (run the last command), after help and the state dir check. */
@@ -124,7 +129,7 @@ public final class App {
                     CliEnv.get().usableStateDir();
                 } catch (UserException e) {
                     CommandLine last = parseResult.asCommandLineList().get(parseResult.asCommandLineList().size() - 1);
-                    throw new CommandLine.ExecutionException(last, e.getMessage(), e);
+                    return handleExecutionException(e, last, parseResult);
                 }
             }
             return new CommandLine.RunLast().execute(parseResult);

@@ -1,4 +1,4 @@
-package dev.cctask;
+package dev.cctask.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

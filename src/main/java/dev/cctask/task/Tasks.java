@@ -1,0 +1,131 @@
+package dev.cctask.task;
+
+import dev.cctask.Env;
+import dev.cctask.UserException;
+import dev.cctask.claude.ProcessTree;
+import dev.cctask.delivery.Deliverer;
+import dev.cctask.delivery.GatewaySenders;
+import dev.cctask.delivery.Outbox;
+import dev.cctask.delivery.Sender;
+import dev.cctask.registry.PidFile;
+import dev.cctask.registry.PidFiles;
+import dev.cctask.registry.SessionRegistry;
+import dev.cctask.registry.TaskTarget;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The supervised runs of this machine, as {@code tasks} and {@code cancel} see them: their PID files, crash
+ * reconciliation, the outbox flush before listing, matching a target, and stopping a runner.
+ */
+public final class Tasks {
+    /** How {@link #stop} went. */
+    public enum Stop { STOPPED, SELF, STILL_RUNNING }
+
+    private final Env env;
+    private final PidFiles pids;
+    private final Consumer<String> warnings;
+
+    /** @param pidDir the {@code --pid-dir} given, or null for the default */
+    public Tasks(Env env, Path pidDir, Consumer<String> warnings) {
+        this.env = env;
+        this.pids = new PidFiles(pidDir != null ? pidDir : PidFiles.defaultDir(env));
+        this.warnings = warnings;
+    }
+
+    /** Every PID file, alive or not. */
+    public List<PidFile> list() {
+        try {
+            return pids.list();
+        } catch (IOException e) {
+            throw UserException.failed("Cannot read the PID directory " + pids.dir() + ": " + e);
+        }
+    }
+
+    /** Crash reconciliation (SPEC §8.6): dead runners' sessions become {@code lost} and their notices are queued. */
+    public void reconcile() {
+        try {
+            new Reconciler(pids, SessionRegistry.of(env, warnings), Outbox.in(env.stateDir()), warnings).reconcile();
+        } catch (IOException e) {
+            warnings.accept("⚠ Crash reconciliation failed: " + e.getMessage());
+        }
+    }
+
+    /** Flushes the outbox for at most 10 s before listing (SPEC §1.4 {@code tasks}, §8.5). */
+    public void flushOutbox() {
+        Outbox outbox = Outbox.in(env.stateDir());
+        try {
+            if (outbox.pending().isEmpty()) {
+                return;
+            }
+            Sender sender = GatewaySenders.create(env, null, null, warnings);
+            if (sender != null) {
+                new Deliverer(outbox, sender).flush(Duration.ofSeconds(10));
+            }
+        } catch (IOException e) {
+            warnings.accept("⚠ Outbox flush failed: " + e.getMessage());
+        }
+    }
+
+    /** The files among {@code files} that {@code target} names (runner PID, session id, label, registry label). */
+    public List<PidFile> match(String target, List<PidFile> files) {
+        SessionRegistry registry = SessionRegistry.of(env, warnings);
+        try {
+            return TaskTarget.match(target, files, registry);
+        } catch (IOException e) {
+            throw SessionRegistry.unreadable(registry.file(), e);
+        }
+    }
+
+    /** Dead runners' leftovers: reconciles, then deletes their PID files. */
+    public void removeStale(List<PidFile> dead) throws IOException {
+        reconcile();
+        for (PidFile f : dead) {
+            pids.delete(f);
+        }
+    }
+
+    /**
+     * SIGTERM to the runner (its shutdown hook does the rest, SPEC §9.2), waiting at most {@code wait} for it to
+     * exit; then stops what a runner cut short left behind.
+     */
+    public Stop stop(PidFile f, Duration wait) {
+        Optional<ProcessHandle> handle = ProcessHandle.of(f.runnerPid());
+        if (handle.isPresent()) {
+            ProcessHandle runner = handle.get();
+            try {
+                runner.destroy();
+            } catch (IllegalStateException self) {
+                return Stop.SELF;
+            }
+            if (!waitForExit(runner, wait)) {
+                return Stop.STILL_RUNNING;
+            }
+        }
+        if (f.runId() != null) { // the runner stopped them; this catches what a runner cut short left behind
+            ProcessTree.kill(null, 0, f.runId(), ProcessTree.TERM_GRACE);
+        }
+        return Stop.STOPPED;
+    }
+
+    private static boolean waitForExit(ProcessHandle runner, Duration wait) {
+        try {
+            runner.onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException stillRunning) {
+            return !runner.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !runner.isAlive();
+        } catch (ExecutionException e) {
+            return !runner.isAlive();
+        }
+    }
+}
