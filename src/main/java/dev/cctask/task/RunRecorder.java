@@ -1,13 +1,16 @@
 package dev.cctask.task;
 
+import dev.cctask.Env;
 import dev.cctask.claude.RunOutcome;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
+import dev.cctask.delivery.Outbox;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
 import dev.cctask.registry.SessionRegistry;
 import dev.cctask.registry.SessionRegistry.Registration;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -32,6 +35,18 @@ final class RunRecorder implements AutoCloseable {
         this.run = run;
         this.log = log;
         this.pidFile = pidFile;
+    }
+
+    /**
+     * Settles what runners that died left behind ({@link Reconciler}), then writes this run's PID file.
+     *
+     * @param pidDir {@code --pid-dir}, or null for the default
+     */
+    static RunRecorder open(Env env, String pidDir, Registration run, Consumer<String> log) throws IOException {
+        SessionRegistry registry = SessionRegistry.of(env, log);
+        PidFiles pids = new PidFiles(pidDir != null ? Path.of(pidDir) : PidFiles.defaultDir(env));
+        new Reconciler(pids, registry, Outbox.in(env.stateDir()), log).reconcile();
+        return start(pids, registry, run, log);
     }
 
     /** Writes the PID file (summary, route key, output, label, run id, project). */

@@ -14,8 +14,6 @@ import dev.cctask.claude.StreamParser;
 import dev.cctask.delivery.Event;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
-import dev.cctask.delivery.Outbox;
-import dev.cctask.registry.PidFiles;
 import dev.cctask.registry.SessionRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -109,13 +107,10 @@ public final class TaskRun {
     /** Files, reconciliation, PID file, git, banner, launch message, relay: everything before Claude starts. */
     private void prepare() throws IOException {
         notifications = new Notifications(plan, runId, env, this::log);
-        SessionRegistry registry = SessionRegistry.of(env, this::log);
         Path project = Path.of(o.project());
         Files.createDirectories(project);
         output = OutputFile.create(o.output(), start, this::log);
-        PidFiles pids = new PidFiles(o.pidDir() != null ? Path.of(o.pidDir()) : PidFiles.defaultDir(env));
-        new Reconciler(pids, registry, Outbox.in(env.stateDir()), this::log).reconcile();
-        recorder = RunRecorder.start(pids, registry, new SessionRegistry.Registration(null, o.label(), o.summary(),
+        recorder = RunRecorder.open(env, o.pidDir(), new SessionRegistry.Registration(null, o.label(), o.summary(),
                 project.toAbsolutePath().toString(), o.sessionKey(), output.path().toString(), runId, runnerPid),
                 this::log);
         notifications.flushOlderInBackground();
