@@ -3,6 +3,7 @@ package dev.cctask.claude;
 import dev.cctask.Env;
 import dev.cctask.Executables;
 import dev.cctask.UserException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -13,6 +14,25 @@ import java.util.List;
 public final class ClaudeCommand {
     private ClaudeCommand() {
     }
+
+    /** How what the runner sends reaches Claude's stdin ({@link ClaudeInput}). */
+    public enum InputMode {
+        /** The prompt as plain UTF-8 text, then end of input: Claude reads stdin to EOF before it starts. */
+        TEXT;
+
+        /** The bytes written to stdin for one item sent. */
+        byte[] encode(String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** Whether stdin is closed right after the prompt (nothing else can be sent in this mode). */
+        public boolean closesAfterPrompt() {
+            return this == TEXT;
+        }
+    }
+
+    /** The input mode of {@link #argv}: its flags select it. */
+    public static final InputMode INPUT_MODE = InputMode.TEXT;
 
     /**
      * {@code <bin> -p --dangerously-skip-permissions --verbose --output-format stream-json --include-partial-messages
@@ -79,6 +99,20 @@ public final class ClaudeCommand {
         if (Files.exists(path) && !Files.isExecutable(path)) {
             throw UserException.config(given + " is not executable: make it executable (chmod +x "
                     + path + ") or pass the path of the claude program");
+        }
+    }
+
+    /**
+     * The executable for a launch ({@link #resolveExecutable}), resolved before anything starts or is posted: a
+     * missing one is a usage error, so the chat hears "not started", never "started" and then a crash.
+     *
+     * @throws UserException (exit 2): what was looked for, then where to put it ({@link ClaudeNotFoundException#hint})
+     */
+    public static Path resolveForLaunch(String flagValue, Env env) {
+        try {
+            return resolveExecutable(flagValue, env);
+        } catch (ClaudeNotFoundException e) {
+            throw UserException.config(e.getMessage() + ". " + e.hint());
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.cctask.claude;
 
-/** The Claude executable could not be resolved (SPEC §2.2): the run takes the crash path. */
+/** The Claude executable could not be resolved (SPEC §2.2): a launch is refused ({@link ClaudeCommand#resolveForLaunch}). */
 public final class ClaudeNotFoundException extends RuntimeException {
     private final String name;
 
@@ -14,7 +14,7 @@ public final class ClaudeNotFoundException extends RuntimeException {
         return name;
     }
 
-    /** What to do about it, for {@code doctor} and the stderr log. */
+    /** What to do about it, for {@code doctor} and the launch refusal. */
     public String hint() {
         return "Put the directory holding `claude` on PATH, or pass its full path with --claude-bin"
                 + " (or set CLAUDE_BIN). Under cron or nohup the shell often lacks the NVM bin directory"

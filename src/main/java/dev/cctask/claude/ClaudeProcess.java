@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -20,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running Claude child (SPEC §2.3–2.6, §9.1; D4, D5, D8): no shell, the prompt on stdin, stdout and stderr
- * drained from start to end on their own daemon threads, exit noticed at once, and the whole process tree killed on
- * request.
+ * The running Claude child (SPEC §2.3–2.6, §9.1; D4, D5, D8): no shell, stdin owned by one writer
+ * ({@link #input()}), stdout and stderr drained from start to end on their own daemon threads, exit noticed at once,
+ * and the whole process tree killed on request.
  */
 public final class ClaudeProcess {
     private static final Logger LOG = LoggerFactory.getLogger(ClaudeProcess.class);
@@ -37,19 +36,20 @@ public final class ClaudeProcess {
     private final CompletableFuture<Integer> exit;
     private final Thread stdoutThread;
     private final Thread stderrThread;
+    private final StdinWriter input;
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private long stderrDiscarded;
     private volatile long discardedLines;
     /** Set when the drains were given up: late output of orphaned grandchildren is ignored. */
     private volatile boolean abandoned;
 
-    private ClaudeProcess(Process process, boolean ownSession, String runId, String prompt, LineSink lines) {
+    private ClaudeProcess(Process process, boolean ownSession, String runId, LineSink lines) {
         this.process = process;
         this.ownSession = ownSession;
         this.runId = runId;
         this.exit = process.onExit().thenApply(Process::exitValue);
         long pid = process.pid();
-        startDaemon("claude-stdin-" + pid, () -> writePrompt(prompt));
+        this.input = new StdinWriter(process.getOutputStream(), ClaudeCommand.INPUT_MODE, "claude-stdin-" + pid);
         this.stdoutThread = startDaemon("claude-stdout-" + pid, () -> readStdout(lines));
         this.stderrThread = startDaemon("claude-stderr-" + pid, this::drainStderr);
     }
@@ -70,7 +70,7 @@ public final class ClaudeProcess {
      * @param argv the full command line ({@link ClaudeCommand#argv}); run directly, no shell
      * @param cwd the project directory
      * @param env how the child's environment differs from the runner's
-     * @param prompt written to stdin as UTF-8 right away, then stdin is closed
+     * @param prompt sent to stdin right away in {@link ClaudeCommand#INPUT_MODE} (as UTF-8 text, then stdin is closed)
      * @param lines receives each stdout line's bytes on the stdout thread, undecoded (blank lines too)
      */
     public static ClaudeProcess start(List<String> argv, Path cwd, ChildEnv env, String prompt, LineSink lines)
@@ -87,7 +87,17 @@ public final class ClaudeProcess {
             command.add(0, setsid.toString());
             builder.command(command);
         }
-        return new ClaudeProcess(builder.start(), setsid != null, env.runId(), prompt, lines);
+        ClaudeProcess child = new ClaudeProcess(builder.start(), setsid != null, env.runId(), lines);
+        child.input.send(prompt);
+        if (ClaudeCommand.INPUT_MODE.closesAfterPrompt()) {
+            child.input.close();
+        }
+        return child;
+    }
+
+    /** The child's stdin: the one writer of everything sent to Claude after the prompt. */
+    public ClaudeInput input() {
+        return input;
     }
 
     public long pid() {
@@ -162,15 +172,6 @@ public final class ClaudeProcess {
     /** Stdout lines dropped for being longer than 16 MiB. */
     public long discardedLines() {
         return discardedLines;
-    }
-
-    private void writePrompt(String prompt) {
-        try (OutputStream stdin = process.getOutputStream()) {
-            stdin.write(prompt.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // the child ended or closed stdin early; its exit status and stderr tell why
-            LOG.debug("writing the prompt to Claude failed: {}", e.toString());
-        }
     }
 
     private void readStdout(LineSink lines) {

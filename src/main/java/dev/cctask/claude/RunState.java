@@ -11,8 +11,10 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The state of one run: written by the stream-reader thread (through {@link StreamParser}), read by the heartbeat
- * thread and by the end path. Every method holds the same lock, so each call sees a consistent state.
+ * The state of one attempt (one Claude process) over the run's {@link RunTotals}: written by the stream-reader thread
+ * (through {@link StreamParser}), read by the heartbeat thread and by the end path. Every method holds the same lock,
+ * so each call sees a consistent state. Session id, turn, background tasks, last result and activity are the
+ * attempt's own; tool calls, tokens and text add to the totals, which a later attempt carries on.
  *
  * <p>Create it when the child is spawned: the last-event time starts at construction (SPEC §3.1 rule 1).
  *
@@ -24,20 +26,17 @@ public final class RunState {
     private static final String MAIN_STREAM = "";
 
     private final LongSupplier nanoTime;
+    private final RunTotals totals;
 
     private String sessionId;
     private final List<String> otherSessionIds = new ArrayList<>();
     private boolean initSeen;
-    private int toolCalls;
     private String activity = "";
-    private int chunksSinceHeartbeat;
     private long lastEventNanos;
 
     private final Map<String, Long> perMessage = new HashMap<>();
     /** Latest {@code message_start} id per stream, for {@code message_delta} which carries no id. */
     private final Map<String, String> latestMessageByStream = new HashMap<>();
-    private long liveTokens;
-    private long resultTokens;
 
     private ResultEvent lastResult;
     private int resultCount;
@@ -47,15 +46,21 @@ public final class RunState {
     private final Set<String> runningTasks = new HashSet<>();
     /** Since when the run has been done (see {@link #doneForNanos()}), or −1. */
     private long doneSinceNanos = -1;
-    private final StringBuilder assistantText = new StringBuilder();
     private long badLines;
 
+    /** A first attempt: fresh totals. */
     public RunState() {
         this(System::nanoTime);
     }
 
     /** @param nanoTime a monotonic clock in nanoseconds (tests inject a fake one) */
     public RunState(LongSupplier nanoTime) {
+        this(new RunTotals(), nanoTime);
+    }
+
+    /** An attempt that adds to {@code totals}. */
+    public RunState(RunTotals totals, LongSupplier nanoTime) {
+        this.totals = Objects.requireNonNull(totals);
         this.nanoTime = Objects.requireNonNull(nanoTime);
         this.lastEventNanos = nanoTime.getAsLong();
     }
@@ -106,17 +111,17 @@ public final class RunState {
     }
 
     synchronized void chunk() {
-        chunksSinceHeartbeat++;
+        totals.chunk();
     }
 
     /** An assistant {@code tool_use} block: one more tool call, and its activity. */
     synchronized void toolCall(String activityText) {
-        toolCalls++;
+        totals.toolCall();
         activity = activityText;
     }
 
     synchronized void appendAssistantText(String text) {
-        assistantText.append(text).append('\n');
+        totals.assistantText(text);
     }
 
     /** {@code message_start}: the stream's current message; its output tokens when reported. */
@@ -138,14 +143,14 @@ public final class RunState {
     /** Output tokens reported for a message (last value wins). */
     synchronized void messageTokens(String messageId, long outputTokens) {
         Long previous = perMessage.put(messageId, outputTokens);
-        liveTokens += outputTokens - (previous == null ? 0 : previous);
+        totals.liveTokens(outputTokens - (previous == null ? 0 : previous));
     }
 
     /** Rule 9: a {@code result} event with the output tokens it accounts for. */
     synchronized void result(ResultEvent result, long outputTokens, long queuedTurns) {
         lastResult = result;
         resultCount++;
-        resultTokens += outputTokens;
+        totals.resultTokens(outputTokens);
         activity = Activity.FINISHING;
         turnOpen = queuedTurns > 0;
         updateDone();
@@ -172,9 +177,7 @@ public final class RunState {
 
     /** The heartbeat's view (SPEC §4); resets the chunk counter in the same step. */
     public synchronized Progress heartbeatSnapshot() {
-        Progress progress = new Progress(tokens(), toolCalls, activity, chunksSinceHeartbeat, idleSeconds());
-        chunksSinceHeartbeat = 0;
-        return progress;
+        return new Progress(tokens(), toolCalls(), activity, totals.takeChunks(), idleSeconds());
     }
 
     /** The session id of the first init, or null. */
@@ -192,21 +195,26 @@ public final class RunState {
         return initSeen;
     }
 
-    public synchronized int toolCalls() {
-        return toolCalls;
+    /** The run's totals, which this attempt adds to. */
+    public RunTotals totals() {
+        return totals;
     }
 
-    /** The displayed token figure: max(live, result total). */
+    public synchronized int toolCalls() {
+        return totals.toolCalls();
+    }
+
+    /** The displayed token figure over all attempts: max(live, result total). */
     public synchronized long tokens() {
-        return Math.max(liveTokens, resultTokens);
+        return totals.tokens();
     }
 
     public synchronized long liveTokens() {
-        return liveTokens;
+        return totals.liveTokens();
     }
 
     public synchronized long resultTokens() {
-        return resultTokens;
+        return totals.resultTokens();
     }
 
     /** The current activity; empty before the first one. */
@@ -215,7 +223,7 @@ public final class RunState {
     }
 
     public synchronized int chunksSinceHeartbeat() {
-        return chunksSinceHeartbeat;
+        return totals.chunksSinceHeartbeat();
     }
 
     /** Seconds since the last event (or since construction). */
@@ -232,9 +240,9 @@ public final class RunState {
         return resultCount;
     }
 
-    /** All assistant {@code text} blocks in stream order, each followed by {@code \n}. */
+    /** All assistant {@code text} blocks of the run in stream order, each followed by {@code \n}. */
     public synchronized String assistantText() {
-        return assistantText.toString();
+        return totals.assistantText();
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,21 @@ public final class StreamParser {
 
         /** A {@code result} event was stored as the last result. */
         default void onResult() {
+        }
+
+        /** A listener for the session id and the assistant text. */
+        static Listener of(Consumer<String> onSessionId, Consumer<String> onAssistantText) {
+            return new Listener() {
+                @Override
+                public void onSessionId(String sessionId) {
+                    onSessionId.accept(sessionId);
+                }
+
+                @Override
+                public void onAssistantText(String text) {
+                    onAssistantText.accept(text);
+                }
+            };
         }
     }
 

@@ -185,9 +185,24 @@ public final class LogLines {
         return "📨 Resume failure notified";
     }
 
-    /** Followed by the stack trace. */
+    /** The variable that, set to 1, adds the stack trace to a crash. */
+    public static final String STACKTRACE_VARIABLE = "RUN_TASK_STACKTRACE";
+
     public static String crash(Throwable e) {
         return "💥 Crash: " + Messages.errorText(e);
+    }
+
+    /**
+     * The crash in the run log: one line that says where the details are, or with {@code withTrace} (the user set
+     * {@link #STACKTRACE_VARIABLE} to 1) the line and the stack trace.
+     */
+    public static String crash(Throwable e, boolean withTrace) {
+        if (!withTrace) {
+            return crash(e) + " (set " + STACKTRACE_VARIABLE + "=1 for details)";
+        }
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        return crash(e) + System.lineSeparator() + trace.toString().stripTrailing();
     }
 
     /** The output file could not be written (disk full, I/O error): a warning, the result still goes out. */

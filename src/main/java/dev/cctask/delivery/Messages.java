@@ -187,6 +187,17 @@ public final class Messages {
 
     // ---------------------------------------------------------------- final messages (no prefix)
 
+    /** The final message of a run that ended {@code event}: completed, failed, timeout or cancelled. */
+    public static String finished(Event event, Finished f) {
+        return switch (event) {
+            case COMPLETED -> completed(f);
+            case FAILED -> failed(f);
+            case TIMEOUT -> timeout(f);
+            case CANCELLED -> cancelled(f);
+            default -> throw new IllegalArgumentException("not the end of a finished run: " + event);
+        };
+    }
+
     public static String completed(Finished f) {
         int size = Text.length(f.finalText());
         return "✅ Claude Code task complete!\n\n"

@@ -39,6 +39,14 @@ public final class Heartbeat implements AutoCloseable {
         this.ticks = clock.scheduleAtFixedRate(this::tick, Math.max(0, firstMillis), intervalMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** Ticks at k·interval after {@code spawnNanos} ({@link System#nanoTime()} at spawn). */
+    static Heartbeat sinceSpawn(long spawnNanos, int intervalSeconds, CompletableFuture<?> launchDone,
+            Supplier<String> line, Consumer<String> sender) {
+        long interval = intervalSeconds * 1000L;
+        long sinceSpawn = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spawnNanos);
+        return new Heartbeat(interval - sinceSpawn, interval, launchDone, line, sender);
+    }
+
     private void tick() {
         if (closed.get() || !inFlight.compareAndSet(false, true)) {
             return;

@@ -176,6 +176,19 @@ public final class OutputFile implements AutoCloseable {
         }
     }
 
+    /** {@link #writeFinal}; when that fails the log gets the whole text instead (the result still goes out). */
+    public void writeResult(String finalText) {
+        writeFinal(finalText);
+        if (problem() != null) {
+            log.accept(LogLines.resultInLog(finalText));
+        }
+    }
+
+    /** {@code message} with the line that says the file is incomplete, when it is ({@link #problem()}). */
+    public synchronized String withWarning(String message) {
+        return problem == null ? message : Messages.outputIncomplete(message, problem);
+    }
+
     /** Why the file does not hold the whole text, or null. */
     public synchronized String problem() {
         return problem;
@@ -199,7 +212,11 @@ public final class OutputFile implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        channel.close();
+    public synchronized void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // every write went straight to the file (and the final one was synced): nothing left to flush
+        }
     }
 }

@@ -30,6 +30,12 @@ public record RunPlan(TaskOptions options, Route route, String wakeKey, GatewayC
         return new RunPlan(o, route, wakeKey, gateway);
     }
 
+    /** The variables a gateway secret may come from: neither Claude nor anything it starts may see them. */
+    public java.util.Set<String> secretVariables(Env env) {
+        GatewayConfig config = gateway != null ? gateway : GatewayConfig.load(env, options.gatewayUrl(), options.tokenEnv());
+        return config.secretVariables();
+    }
+
     /** Whether a wake is sent at the end of the run. */
     public boolean wakes() {
         return wakeKey != null || options.wake() == WakeMode.HOOKS;

@@ -299,16 +299,34 @@ class RunTaskProcessTest {
     }
 
     @Test
-    void missingClaudeTakesTheCrashPath() throws Exception {
+    void missingClaudeIsRefusedBeforeAnythingStartsWithTheFix() throws Exception {
+        Path missing = sandbox.resolve("no-such-claude");
         var r = runTask.run(Duration.ofSeconds(30), "-t", "x", "-p", project.toString(), "-o", output.toString(),
-                "-s", KEY, "--claude-bin", sandbox.resolve("no-such-claude").toString(), "--pid-dir",
-                runTask.pidDir().toString());
-        assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.stderr().contains("💥 Crash: "), r.stderr());
-        assertTrue(r.stderr().contains("Claude executable not found: "), r.stderr());
-        assertTrue(lastMessage().startsWith("💥 Claude Code script crashed!\n\n**Task:** x\n**Error:** Claude executable not found: "),
-                lastMessage());
+                "-s", KEY, "--claude-bin", missing.toString(), "--pid-dir", runTask.pidDir().toString());
+        String line = "Claude executable not found: " + missing + ". Put the directory holding `claude` on PATH, or"
+                + " pass its full path with --claude-bin (or set CLAUDE_BIN). Under cron or nohup the shell often lacks"
+                + " the NVM bin directory (e.g. ~/.nvm/versions/node/<version>/bin) on PATH even though `claude` works"
+                + " in your terminal; an absolute --claude-bin path avoids that.";
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals(line + "\n", r.stderr(), "one line, no banner, no stack trace");
+        assertEquals(List.of("❌ Claude Code not started: " + line), gateway.messageTexts(), "no 🚀, no 💥");
+        assertFalse(Files.exists(output), "nothing started");
         assertNoPidFiles();
+    }
+
+    @Test
+    void aCrashIsOneLogLineUnlessTheStackTraceIsAskedFor() throws Exception {
+        Path notADir = sandbox.resolve("file");
+        Files.writeString(notADir, "x");
+        String[] args = {"-t", "x", "-p", project.toString(), "-o", notADir.resolve("out.txt").toString(),
+                "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(), "--pid-dir", runTask.pidDir().toString()};
+        var r = runTask.run(Duration.ofSeconds(30), args);
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(List.of("💥 Crash: " + notADir + " (set RUN_TASK_STACKTRACE=1 for details)"),
+                r.stderr().lines().toList());
+        var traced = runTask.env("RUN_TASK_STACKTRACE", "1").run(Duration.ofSeconds(30), args);
+        assertEquals("💥 Crash: " + notADir, traced.stderr().lines().findFirst().orElse(""));
+        assertTrue(traced.stderr().contains("\tat dev.cctask.task.TaskRun"), traced.stderr());
     }
 
     @Test

@@ -1,0 +1,110 @@
+package dev.cctask.claude;
+
+import dev.cctask.PythonJson;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * One Claude process with its stream: started with the prompt on its stdin, its stdout parsed into a fresh
+ * {@link RunState} over the run's {@link RunTotals}, and ended into an {@link Ended} value. A run holds one attempt
+ * today; a resume after a usage limit starts another over the same totals.
+ */
+public final class Attempt {
+    /** What stopped an attempt. EXITED: Claude exited; DONE: it printed its final result but lingered too long. */
+    public enum Stop { EXITED, DONE, TIMEOUT, CANCELLED }
+
+    /**
+     * How an attempt ended.
+     *
+     * @param stop      what stopped it
+     * @param exitCode  the child's exit code as the JVM reports it (143 SIGTERM, 137 SIGKILL); after {@link Stop#DONE}
+     *                  the status Claude gives its result (CLAUDE-STREAM.md §3.4): 1 for an error result, else 0
+     * @param stderr    what the child wrote to stderr (the first 1 MiB)
+     * @param sessionId the session id of its first init, or null
+     * @param leftovers processes other than Claude that the final kill stopped
+     */
+    public record Ended(Stop stop, int exitCode, String stderr, String sessionId, int leftovers) {
+        /** A run stopped before its attempt started: exit code unknown (−1), nothing said. */
+        public static Ended notStarted(Stop stop) {
+            return new Ended(stop, -1, "", null, 0);
+        }
+    }
+
+    /**
+     * What a start needs.
+     *
+     * @param argv   the command line ({@link ClaudeCommand#argv})
+     * @param cwd    the project directory
+     * @param env    how the child's environment differs from the runner's
+     * @param prompt the first thing sent to stdin
+     */
+    public record Launch(List<String> argv, Path cwd, ClaudeProcess.ChildEnv env, String prompt) {}
+
+    private final ClaudeProcess process;
+    private final RunState state;
+
+    private Attempt(ClaudeProcess process, RunState state) {
+        this.process = process;
+        this.state = state;
+    }
+
+    /**
+     * Starts Claude.
+     *
+     * @param totals   the run's figures, which this attempt adds to
+     * @param listener told of the session id and each assistant text, on the stream thread
+     * @param onExit   run once when the child exits, on the thread that notices it
+     */
+    public static Attempt start(Launch launch, RunTotals totals, StreamParser.Listener listener, Runnable onExit)
+            throws IOException {
+        RunState state = new RunState(totals, System::nanoTime);
+        StreamParser parser = new StreamParser(PythonJson.mapper(), state, listener);
+        ClaudeProcess process = ClaudeProcess.start(launch.argv(), launch.cwd(), launch.env(), launch.prompt(),
+                parser::accept);
+        process.onExit().thenRun(onExit);
+        return new Attempt(process, state);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Whether Claude leads its own session and process group ({@code setsid} was found). */
+    public boolean ownSession() {
+        return process.ownSession();
+    }
+
+    /** This attempt's state (its figures include the earlier attempts' totals). */
+    public RunState state() {
+        return state;
+    }
+
+    /** Claude's stdin. */
+    public ClaudeInput input() {
+        return process.input();
+    }
+
+    /**
+     * Stops Claude and everything it started (also after its own exit: nothing it started outlives the run, README
+     * Security), waits at most {@code drain} for the rest of its output, and says how it ended.
+     */
+    public Ended end(Stop stop, Duration killGrace, Duration drain) throws InterruptedException, ExecutionException {
+        int leftovers = process.killTree(killGrace).leftovers();
+        int exitCode = process.onExit().get();
+        process.awaitDrains(drain);
+        if (stop == Stop.DONE) { // the exit status Claude gives its result, not our kill's
+            exitCode = state.lastResult().orElseThrow().isError() ? 1 : 0;
+        }
+        return new Ended(stop, exitCode, process.stderr(), state.sessionId(), leftovers);
+    }
+
+    /** The crash path's stop: kills the tree if Claude still runs, collects nothing. */
+    public void kill(Duration killGrace) {
+        if (!process.onExit().isDone()) {
+            process.killTree(killGrace);
+        }
+    }
+}

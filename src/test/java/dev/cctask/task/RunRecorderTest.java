@@ -1,0 +1,101 @@
+package dev.cctask.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cctask.claude.RunOutcome;
+import dev.cctask.claude.RunState;
+import dev.cctask.delivery.LogLines;
+import dev.cctask.registry.PidFile;
+import dev.cctask.registry.PidFiles;
+import dev.cctask.registry.Session;
+import dev.cctask.registry.SessionRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunRecorderTest {
+    @TempDir
+    Path tmp;
+
+    final List<String> log = new ArrayList<>();
+
+    PidFiles pids() {
+        return new PidFiles(tmp.resolve("pids"));
+    }
+
+    SessionRegistry registry() {
+        return new SessionRegistry(tmp.resolve("state"), log::add);
+    }
+
+    RunRecorder start(PidFiles pids) throws Exception {
+        return RunRecorder.start(pids, registry(), new SessionRegistry.Registration(null, "nightly", "Do the research",
+                "/home/dev/project", "agent:main:main", "/tmp/cc-1.txt", "run-1", 4242), log::add);
+    }
+
+    PidFile only(PidFiles pids) throws Exception {
+        List<PidFile> files = pids.list();
+        assertEquals(1, files.size(), files.toString());
+        return files.get(0);
+    }
+
+    @Test
+    void thePidFileTellsWhoRunsThenLearnsClaudeAndTheSessionBeforeTheRegistryAndGoesAtTheEnd() throws Exception {
+        PidFiles pids = pids();
+        RunRecorder recorder = start(pids);
+        PidFile f = only(pids);
+        assertEquals("Do the research", f.task());
+        assertEquals(List.of("agent:main:main", "/tmp/cc-1.txt", "nightly", "run-1", "/home/dev/project"),
+                List.of(f.sessionKey(), f.output(), f.label(), f.runId(), f.project()));
+
+        recorder.claudeStarted(777);
+        recorder.sessionStarted("sid-1");
+        f = only(pids);
+        assertEquals(777L, f.claudePid());
+        assertEquals("sid-1", f.sessionId());
+        Session s = registry().get("sid-1").orElseThrow();
+        assertEquals("running", s.text("status"));
+        assertEquals("nightly", s.text("label"));
+        assertEquals(List.of(LogLines.sessionRegistered("sid-1")), log);
+
+        recorder.close();
+        assertEquals(List.of(), pids.list(), "the PID file is removed");
+    }
+
+    @Test
+    void theEndIsRecordedUnderTheRegisteredSession() throws Exception {
+        try (RunRecorder recorder = start(pids())) {
+            recorder.sessionStarted("sid-1");
+            recorder.finished(new RunOutcome(RunOutcome.Status.COMPLETED, true, 0, "done", false, Optional.empty()), 84);
+        }
+        Session s = registry().get("sid-1").orElseThrow();
+        assertEquals("completed", s.text("status"));
+        assertEquals(84, s.json().get("output_tokens").asLong());
+        assertEquals(0, s.json().get("exit_code").asInt());
+    }
+
+    @Test
+    void aCrashMarksTheRegisteredEntryFailed() throws Exception {
+        try (RunRecorder recorder = start(pids())) {
+            recorder.sessionStarted("sid-1");
+            recorder.crashed(12);
+        }
+        Session s = registry().get("sid-1").orElseThrow();
+        assertEquals("failed", s.text("status"));
+        assertEquals(12, s.json().get("output_tokens").asLong());
+    }
+
+    @Test
+    void aRunThatNamedNoSessionLeavesNoRegistryEntry() throws Exception {
+        try (RunRecorder recorder = start(pids())) {
+            recorder.finished(RunOutcome.of(new RunState(), 1, "not logged in", false, false, null), 0);
+            recorder.crashed(0);
+        }
+        assertTrue(registry().all().isEmpty());
+        assertFalse(log.stream().anyMatch(l -> l.contains("registry")), log.toString());
+    }
+}
