@@ -1,12 +1,11 @@
 package dev.cctask.claude;
 
+import dev.cctask.Executables;
+import dev.cctask.Threads;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +79,7 @@ public final class ClaudeProcess {
         environment.keySet().removeAll(env.removed());
         environment.putAll(env.added());
         environment.put(ProcessTree.RUN_ID_VARIABLE, env.runId());
-        Path setsid = onPath(environment.get("PATH"), "setsid");
+        Path setsid = Executables.onPath(environment.get("PATH"), "setsid");
         if (setsid != null) {
             // not a process group leader (it is in the runner's group), so setsid execs in place: same PID
             List<String> command = new ArrayList<>(argv);
@@ -224,24 +223,9 @@ public final class ClaudeProcess {
         }
     }
 
-    /** The executable {@code name} in one of the {@code PATH} directories, or null. */
-    private static Path onPath(String path, String name) {
-        for (String dir : path == null ? new String[0] : path.split(File.pathSeparator)) {
-            try {
-                Path candidate = Path.of(dir.isEmpty() ? "." : dir, name).toAbsolutePath();
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            } catch (InvalidPathException e) {
-                // not a usable PATH entry
-            }
-        }
-        return null;
-    }
 
     private static Thread startDaemon(String name, Runnable body) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
+        Thread thread = Threads.daemon(body, name);
         thread.start();
         return thread;
     }

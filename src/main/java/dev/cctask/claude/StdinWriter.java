@@ -1,5 +1,6 @@
 package dev.cctask.claude;
 
+import dev.cctask.Threads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ExecutorService;
@@ -21,11 +22,7 @@ final class StdinWriter implements ClaudeInput {
     StdinWriter(OutputStream stdin, ClaudeCommand.InputMode mode, String threadName) {
         this.stdin = stdin;
         this.mode = mode;
-        this.writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.writer = Executors.newSingleThreadExecutor(r -> Threads.daemon(r, threadName));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import dev.cctask.Threads;
 import dev.cctask.Env;
 import dev.cctask.delivery.Deliverer;
 import dev.cctask.delivery.Event;
@@ -66,7 +67,7 @@ final class Notifications implements AutoCloseable {
     void launchAsync(String text) {
         if (chat()) {
             launch = CompletableFuture.runAsync(() -> bestEffort(text, true),
-                    r -> TaskRun.daemon(r, "run-task-launch").start());
+                    r -> Threads.daemon(r, "run-task-launch").start());
         }
     }
 
@@ -100,7 +101,7 @@ final class Notifications implements AutoCloseable {
         if (client == null) {
             return;
         }
-        TaskRun.daemon(() -> {
+        Threads.daemon(() -> {
             try {
                 new Deliverer(outbox, client::post).flush(Duration.ofSeconds(plan.options().deliveryDeadlineSeconds()));
             } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import dev.cctask.Threads;
 import dev.cctask.claude.Attempt.Stop;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -40,7 +41,7 @@ final class RunLoop implements AutoCloseable {
     /** Posts {@link Stop#TIMEOUT} after {@code seconds}. */
     synchronized void timeoutAfter(long seconds) {
         if (timer == null) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> TaskRun.daemon(r, "run-task-timeout"));
+            timer = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "run-task-timeout"));
         }
         timer.schedule(() -> post(Stop.TIMEOUT), seconds, TimeUnit.SECONDS);
     }
