@@ -9,16 +9,17 @@ import dev.cctask.App;
 import dev.cctask.Env;
 import dev.cctask.delivery.Deliverer;
 import dev.cctask.delivery.Event;
-import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.Outbox.Draft;
 import dev.cctask.delivery.Outbox.Item;
 import dev.cctask.delivery.Outbox.Kind;
+import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.Sender;
 import dev.cctask.gateway.Outcome;
 import dev.cctask.gateway.Transport;
+import dev.cctask.support.CliRun;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -255,10 +256,8 @@ class DeliverCommandTest {
 
     @Test
     void deliverIsASubcommandOfRunTask() {
-        StringWriter out = new StringWriter();
-        int code = App.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "deliver", "--help");
-        assertEquals(0, code);
-        assertTrue(out.toString().contains("--deadline=SECONDS"), out.toString());
+        CliRun r = CliRun.runAndEnsureExitCodeOk(state, "deliver", "--help");
+        assertTrue(r.out().contains("--deadline=SECONDS"), r.out());
     }
 
     /** An instant in this machine's time zone, as the outputs show it. */

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cctask.App;
 import dev.cctask.Env;
+import dev.cctask.support.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code run-task notify} end to end through {@link App#run}, with a MockWebServer gateway and a fake openclaw. */
+/** {@code run-task notify} end to end through {@link CliRun}, with a MockWebServer gateway and a fake openclaw. */
 class NotifyCommandTest {
     private static final String TOKEN = "notify-token-8d2f41";
     private static final String OK = "{\"ok\":true,\"result\":{\"content\":[],\"details\":{\"ok\":true,\"messageId\":\"1\"}}}";
@@ -37,8 +35,6 @@ class NotifyCommandTest {
 
     private final MockWebServer server = new MockWebServer();
     private final Map<String, String> vars = new HashMap<>();
-
-    private record Run(int code, String out, String err) {}
 
     @BeforeEach
     void setUp() throws IOException {
@@ -52,19 +48,14 @@ class NotifyCommandTest {
 
     @AfterEach
     void tearDown() {
-        CliEnv.set(null);
         server.close();
     }
 
-    private Run notify(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+    private CliRun notify(String... args) {
         String[] argv = new String[args.length + 1];
         argv[0] = "notify";
         System.arraycopy(args, 0, argv, 1, args.length);
-        CliEnv.set(new Env(Map.copyOf(vars), home));
-        int code = App.run(new PrintWriter(out), new PrintWriter(err), argv);
-        Run run = new Run(code, out.toString(), err.toString());
+        CliRun run = CliRun.run(new Env(Map.copyOf(vars), home), argv);
         assertFalse(run.out().contains(TOKEN) || run.err().contains(TOKEN), run.toString());
         return run;
     }
@@ -83,8 +74,8 @@ class NotifyCommandTest {
     @Test
     void backgroundPostToAWhatsAppGroup() throws InterruptedException {
         server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(new Run(0, "{\n  \"status\": \"ok\"\n}\n", ""), run);
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(new CliRun("{\n  \"status\": \"ok\"\n}\n", "", 0), run);
         RecordedRequest r = taken();
         assertEquals("/tools/invoke", r.getTarget());
         assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"whatsapp\","
@@ -95,7 +86,7 @@ class NotifyCommandTest {
     @Test
     void backgroundPostFromASessionKeyKeepsItsThreadAndAccount() throws InterruptedException {
         server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
-        assertEquals(0, notify("--session", "agent:ops:telegram:biz:direct:123:thread:7", "-m", "é", "--bg").code());
+        assertEquals(0, notify("--session", "agent:ops:telegram:biz:direct:123:thread:7", "-m", "é", "--bg").exitCode());
         assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"telegram\",\"target\":\"123\","
                 + "\"message\":\"📡 é\",\"threadId\":\"7\",\"accountId\":\"biz\"}}", taken().getBody().utf8());
     }
@@ -103,7 +94,7 @@ class NotifyCommandTest {
     @Test
     void dashSIsTheSessionKeyAsEverywhereElse() throws InterruptedException {
         server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
-        assertEquals(new Run(0, "{\n  \"status\": \"ok\"\n}\n", ""),
+        assertEquals(new CliRun("{\n  \"status\": \"ok\"\n}\n", "", 0),
                 notify("--bg", "-s", "agent:main:telegram:group:-100123", "-m", "hi"));
         assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"telegram\",\"target\":\"-100123\","
                 + "\"message\":\"📡 hi\"}}", taken().getBody().utf8());
@@ -112,7 +103,7 @@ class NotifyCommandTest {
     @Test
     void backgroundPostToAnExplicitChannelAndTarget() throws InterruptedException {
         server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
-        assertEquals(0, notify("--channel", "slack", "--target", "channel:C1", "-m", "x", "--bg").code());
+        assertEquals(0, notify("--channel", "slack", "--target", "channel:C1", "-m", "x", "--bg").exitCode());
         assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"slack\",\"target\":\"channel:C1\","
                 + "\"message\":\"📡 x\"}}", taken().getBody().utf8());
     }
@@ -120,8 +111,8 @@ class NotifyCommandTest {
     @Test
     void anEmptyMessageIsAUsageErrorAndPostsNothing() {
         for (String empty : new String[] {"", "  \n"}) {
-            Run run = notify("-g", "120363000000000000@g.us", "-m", empty, "--bg");
-            assertEquals(2, run.code(), run.toString());
+            CliRun run = notify("-g", "120363000000000000@g.us", "-m", empty, "--bg");
+            assertEquals(2, run.exitCode(), run.toString());
             assertEquals("The message is empty: give the text to post with -m TEXT", run.err().lines().findFirst().get());
             assertEquals("", run.out());
         }
@@ -132,8 +123,8 @@ class NotifyCommandTest {
     void httpErrorIsAnErrorStatusWithStatusAndBody() {
         server.enqueue(new MockResponse.Builder().code(500)
                 .body("{\"ok\":false,\"error\":{\"type\":\"tool_error\",\"message\":\"tool execution failed\"}}").build());
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(1, run.code());
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.exitCode());
         assertEquals("{\n  \"status\": \"error\",\n  \"error\": \"HTTP 500: {\\\"ok\\\":false,\\\"error\\\":{\\\"type\\\":"
                 + "\\\"tool_error\\\",\\\"message\\\":\\\"tool execution failed\\\"}} — the real cause is only in the"
                 + " gateway log: run \\\"openclaw logs\\\" or see /tmp/openclaw/openclaw-*.log\"\n}\n", run.out());
@@ -143,8 +134,8 @@ class NotifyCommandTest {
     void wrongTokenSaysSoWithoutPrintingIt() {
         server.enqueue(new MockResponse.Builder().code(401)
                 .body("{\"error\":{\"message\":\"Unauthorized\",\"type\":\"unauthorized\"}}").build());
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(1, run.code());
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.exitCode());
         assertTrue(run.out().contains("wrong gateway token (from gateway.auth.token)"), run.out());
     }
 
@@ -152,8 +143,8 @@ class NotifyCommandTest {
     void missingMessageToolSaysHowToEnableIt() {
         server.enqueue(new MockResponse.Builder().code(404)
                 .body("{\"ok\":false,\"error\":{\"type\":\"not_found\",\"message\":\"Tool not available: message\"}}").build());
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(1, run.code());
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.exitCode());
         assertTrue(run.out().contains("remove \\\"message\\\" from gateway.tools.deny"), run.out());
     }
 
@@ -161,16 +152,16 @@ class NotifyCommandTest {
     void gatewayDownSaysHowToStartIt() {
         int port = server.getPort();
         server.close();
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"gateway not running on http://127.0.0.1:"
-                + port + ": start it with \\\"openclaw gateway run\\\"\"\n}\n", ""), run);
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(new CliRun("{\n  \"status\": \"error\",\n  \"error\": \"gateway not running on http://127.0.0.1:"
+                + port + ": start it with \\\"openclaw gateway run\\\"\"\n}\n", "", 1), run);
     }
 
     @Test
     void noConfigAndNoTokenIsAnErrorStatusNamingThePathsTried() {
         vars.put("OPENCLAW_CONFIG_PATH", home.resolve("absent.json").toString());
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(1, run.code());
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.exitCode());
         assertTrue(run.out().startsWith("{\n  \"status\": \"error\",\n  \"error\": \"no gateway token: no OpenClaw config"
                 + " found (tried " + home.resolve("absent.json") + ", "), run.out());
         assertEquals(0, server.getRequestCount());
@@ -180,31 +171,31 @@ class NotifyCommandTest {
     void tokenFromAnotherVariableAndAnExplicitUrl() throws InterruptedException {
         vars.put("MY_TOKEN", "other-token-1234");
         server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
-        Run run = notify("-g", "1@g.us", "-m", "hi", "--bg", "--token-env", "MY_TOKEN",
+        CliRun run = notify("-g", "1@g.us", "-m", "hi", "--bg", "--token-env", "MY_TOKEN",
                 "--gateway-url", server.url("/").toString());
-        assertEquals(0, run.code());
+        assertEquals(0, run.exitCode());
         assertEquals("Bearer other-token-1234", taken().getHeaders().get("Authorization"));
     }
 
     @Test
     void unroutableSessionKeyIsAnErrorStatus() {
-        Run run = notify("--session", "agent:main:main", "-m", "hi", "--bg");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"Session key agent:main:main names no chat"
-                + " (no channel and peer in it): pass -g JID or --channel CH --target T instead\"\n}\n", ""), run);
+        CliRun run = notify("--session", "agent:main:main", "-m", "hi", "--bg");
+        assertEquals(new CliRun("{\n  \"status\": \"error\",\n  \"error\": \"Session key agent:main:main names no chat"
+                + " (no channel and peer in it): pass -g JID or --channel CH --target T instead\"\n}\n", "", 1), run);
     }
 
     @Test
     void routeSourcesAreExclusiveAndOneIsRequired() {
-        Run two = notify("-g", "1@g.us", "--session", "agent:main:main", "-m", "hi", "--bg");
-        assertEquals(2, two.code());
+        CliRun two = notify("-g", "1@g.us", "--session", "agent:main:main", "-m", "hi", "--bg");
+        assertEquals(2, two.exitCode());
         assertTrue(two.err().contains("mutually exclusive"), two.err());
-        Run none = notify("-m", "hi", "--bg");
-        assertEquals(2, none.code());
+        CliRun none = notify("-m", "hi", "--bg");
+        assertEquals(2, none.exitCode());
         assertTrue(none.err().startsWith("Missing route: give one of -g/--group, -s/--session, or --channel with --target"),
                 none.err());
-        assertEquals(2, notify("--channel", "slack", "-m", "hi").code());
-        assertEquals(2, notify("-g", "1@g.us", "--bg").code());
-        assertEquals(2, notify("-g", "1@g.us", "-m", "hi", "--timeout", "0").code());
+        assertEquals(2, notify("--channel", "slack", "-m", "hi").exitCode());
+        assertEquals(2, notify("-g", "1@g.us", "--bg").exitCode());
+        assertEquals(2, notify("-g", "1@g.us", "-m", "hi", "--timeout", "0").exitCode());
         assertEquals("", two.out() + none.out());
         assertEquals(0, server.getRequestCount());
     }
@@ -216,8 +207,8 @@ class NotifyCommandTest {
         fakeOpenclaw("for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$ARGS_FILE\"\n"
                 + "printf '%s' '{\"result\":{\"payloads\":[{\"text\":\"first\"},{\"text\":\"\"},{\"mediaUrl\":\"x\"},"
                 + "{\"text\":\"second ✅  \"}]}}'\n");
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi there");
-        assertEquals(new Run(0, "{\n  \"status\": \"ok\",\n  \"reply\": \"first\\nsecond ✅\"\n}\n", ""), run);
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi there");
+        assertEquals(new CliRun("{\n  \"status\": \"ok\",\n  \"reply\": \"first\\nsecond ✅\"\n}\n", "", 0), run);
         assertEquals(List.of("agent", "--channel", "whatsapp", "--to", "120363000000000000@g.us", "-m", "hi there",
                 "--deliver", "--json"), Files.readAllLines(argsFile));
     }
@@ -225,14 +216,14 @@ class NotifyCommandTest {
     @Test
     void deliverModeFailureReportsStderrOrTheExitCode() throws IOException {
         fakeOpenclaw("echo 'gateway closed (1006)' >&2\nexit 3\n");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"gateway closed (1006)\\n\"\n}\n", ""),
+        assertEquals(new CliRun("{\n  \"status\": \"error\",\n  \"error\": \"gateway closed (1006)\\n\"\n}\n", "", 1),
                 notify("--channel", "telegram", "--target", "-100", "-m", "x"));
         fakeOpenclaw("exit 0\n");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"exit code 0\"\n}\n", ""),
+        assertEquals(new CliRun("{\n  \"status\": \"error\",\n  \"error\": \"exit code 0\"\n}\n", "", 1),
                 notify("--channel", "telegram", "--target", "-100", "-m", "x"));
         fakeOpenclaw("echo 'not json'\n");
-        Run bad = notify("--channel", "telegram", "--target", "-100", "-m", "x");
-        assertEquals(1, bad.code());
+        CliRun bad = notify("--channel", "telegram", "--target", "-100", "-m", "x");
+        assertEquals(1, bad.exitCode());
         assertTrue(bad.out().startsWith("{\n  \"status\": \"error\",\n  \"error\": \"Unrecognized token 'not'"), bad.out());
     }
 
@@ -241,12 +232,12 @@ class NotifyCommandTest {
         Path pidFile = home.resolve("pid");
         vars.put("PID_FILE", pidFile.toString());
         fakeOpenclaw("echo $$ > \"$PID_FILE\"\nsleep 60\n");
-        Run run = notify("-g", "1@g.us", "-m", "x", "--timeout", "1");
-        assertEquals(new Run(1, "{\n  \"status\": \"timeout\",\n  \"error\": \"Agent didn't respond within 1s\"\n}\n",
-                ""), run);
-        Run deprecated = notify("-g", "1@g.us", "-m", "x", "-t", "1");
-        assertEquals(new Run(1, run.out(), "⚠ notify -t is deprecated and will be removed in the next release:"
-                + " use --timeout\n"), deprecated);
+        CliRun run = notify("-g", "1@g.us", "-m", "x", "--timeout", "1");
+        assertEquals(new CliRun("{\n  \"status\": \"timeout\",\n  \"error\": \"Agent didn't respond within 1s\"\n}\n",
+                "", 1), run);
+        CliRun deprecated = notify("-g", "1@g.us", "-m", "x", "-t", "1");
+        assertEquals(new CliRun(run.out(), "⚠ notify -t is deprecated and will be removed in the next release:"
+                + " use --timeout\n", 1), deprecated);
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         Optional<ProcessHandle> left = ProcessHandle.of(pid);
         assertFalse(left.isPresent() && left.get().isAlive(), "fake openclaw still running");
@@ -255,7 +246,7 @@ class NotifyCommandTest {
     @Test
     void deliverModeWithoutOpenclawOnPath() {
         vars.put("PATH", "/nonexistent");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"openclaw not found on PATH: install OpenClaw,"
-                + " or post with --bg\"\n}\n", ""), notify("-g", "1@g.us", "-m", "x"));
+        assertEquals(new CliRun("{\n  \"status\": \"error\",\n  \"error\": \"openclaw not found on PATH: install OpenClaw,"
+                + " or post with --bg\"\n}\n", "", 1), notify("-g", "1@g.us", "-m", "x"));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cctask.Env;
 import dev.cctask.registry.IsoLocal;
 import dev.cctask.registry.SessionRegistry;
+import dev.cctask.support.CliRun;
 import dev.cctask.support.FakeGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ class RunTaskUsageTest {
     }
 
     private void assertUsageErrorAndNothingStarted(CliRun r, String line) {
-        assertEquals(2, r.code(), r.toString());
+        assertEquals(2, r.exitCode(), r.toString());
         assertEquals(line, r.err().lines().findFirst().orElse(""), r.toString());
         assertFalse(Files.exists(project), "project created");
         assertFalse(Files.exists(output), "output file created");
@@ -88,7 +89,7 @@ class RunTaskUsageTest {
     @Test
     void aWellFormedKeyWithoutAChatRouteIsStillAccepted() {
         CliRun r = run("-t", "x", "-s", "agent:main:main", "--dry-run");
-        assertEquals(0, r.code(), r.toString());
+        assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("  wake:     sessions_send sessionKey=agent:main:main\n"), r.out());
     }
 
@@ -116,7 +117,7 @@ class RunTaskUsageTest {
         for (String[] command : List.of(new String[] {"sessions", "list"}, new String[] {"tasks"},
                 new String[] {"deliver"}, new String[] {"cancel", "x"})) {
             CliRun r = CliRun.run(new Env(Map.copyOf(vars), tmp.resolve("home")), command);
-            assertEquals(2, r.code(), r.toString());
+            assertEquals(2, r.exitCode(), r.toString());
             assertEquals(line + "\n", r.err(), r.toString());
         }
         vars.put("OPENCLAW_STATE_DIR", file.resolve("sub").toString());
@@ -142,7 +143,7 @@ class RunTaskUsageTest {
     @Test
     void aLaunchFailingAfterTheKeyWasReadTellsTheChatAndWakesTheAgent() throws Exception {
         CliRun r = run("--task-file", tmp.resolve("missing.txt").toString(), "-s", KEY);
-        assertEquals(2, r.code(), r.toString());
+        assertEquals(2, r.exitCode(), r.toString());
         assertFalse(Files.exists(project));
         String reason = r.err().lines().findFirst().orElseThrow();
         String text = "❌ Claude Code not started: " + reason;
@@ -170,7 +171,7 @@ class RunTaskUsageTest {
                 + " \"project_dir\": \"/p/2\", \"last_accessed\": \"" + now + "\"}}}");
         CliRun r = run("-t", "x", "--resume-label", "research", "--notify-channel", "telegram", "--notify-target",
                 "-100777", "--notify-thread-id", "42");
-        assertEquals(2, r.code(), r.toString());
+        assertEquals(2, r.exitCode(), r.toString());
         assertFalse(Files.exists(project));
         gateway.await(c -> "message".equals(c.tool()), Duration.ofSeconds(10));
         assertEquals(1, gateway.calls().size(), gateway.calls().toString());
@@ -182,9 +183,9 @@ class RunTaskUsageTest {
     @Test
     void dryRunHelpAndVersionNeverTellTheChat() {
         Path missing = tmp.resolve("missing.txt");
-        assertEquals(2, run("--task-file", missing.toString(), "-s", KEY, "--dry-run").code());
-        assertEquals(0, run("-s", KEY, "--help").code());
-        assertEquals(0, run("-s", KEY, "--version").code());
+        assertEquals(2, run("--task-file", missing.toString(), "-s", KEY, "--dry-run").exitCode());
+        assertEquals(0, run("-s", KEY, "--help").exitCode());
+        assertEquals(0, run("-s", KEY, "--version").exitCode());
         assertEquals(List.of(), gateway.calls());
     }
 
