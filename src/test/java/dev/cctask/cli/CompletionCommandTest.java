@@ -66,7 +66,8 @@ class CompletionCommandTest {
 
         CliRun fish = CliRun.run(dir, "completion", "fish");
         assertEquals(2, fish.exitCode(), fish.toString());
-        assertTrue(fish.err().startsWith("Invalid value for positional parameter at index 0 (SHELL): expected one of"
-                + " [bash, zsh]"), fish.err());
+        assertEquals("Invalid value for positional parameter at index 0 (SHELL): expected one of [bash, zsh]"
+                + " (case-sensitive) but was 'fish'\nUsage: run-task completion [OPTIONS] [SHELL]\n"
+                + "See 'run-task completion --help'.\n", fish.err());
     }
 }

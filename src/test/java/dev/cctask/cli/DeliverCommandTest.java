@@ -250,7 +250,8 @@ class DeliverCommandTest {
     void aNegativeDeadlineIsAUsageError() {
         Result r = deliver(answering(), "--deadline", "-1");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("--deadline must be >= 0, not -1"), r.err());
+        assertEquals("--deadline must be >= 0, not -1\nUsage: run-task deliver [OPTIONS]\n"
+                + "See 'run-task deliver --help'.\n", r.err());
         assertEquals(List.of(), factoryArgs);
     }
 

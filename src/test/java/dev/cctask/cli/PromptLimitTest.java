@@ -33,14 +33,14 @@ class PromptLimitTest {
         };
         CliRun r = CliRun.run(CliRun.env(state), endless, "--task-file", "-", "--dry-run");
         assertEquals(2, r.exitCode(), r.toString());
-        assertEquals("The task file -" + HINT, r.err().lines().findFirst().orElse(""));
+        assertEquals("The task file -" + HINT + "\n" + RunTaskUsageTest.ROOT_USAGE, r.err());
     }
 
     @Test
     void aTaskArgumentOverTheLimitIsRefused() {
         CliRun r = CliRun.run(state, "-t", "é".repeat(TaskOptions.MAX_PROMPT_BYTES / 2 + 1), "--dry-run");
         assertEquals(2, r.exitCode(), r.toString());
-        assertEquals("The task" + HINT, r.err().lines().findFirst().orElse(""));
+        assertEquals("The task" + HINT + "\n" + RunTaskUsageTest.ROOT_USAGE, r.err());
     }
 
     @Test

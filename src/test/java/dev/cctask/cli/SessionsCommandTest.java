@@ -168,7 +168,7 @@ class SessionsCommandTest {
         CliRun r = run("sessions", "cleanup", "--days", "-1");
         assertEquals(2, r.exitCode(), r::toString);
         assertEquals("--days must not be negative (was -1): give an age in days; 0 removes every session that is not"
-                + " running", r.err().lines().findFirst().orElseThrow());
+                + " running\nUsage: run-task sessions cleanup [OPTIONS]\nSee 'run-task sessions cleanup --help'.\n", r.err());
         assertEquals("", r.out());
         assertEquals(before, Files.readString(file));
     }
@@ -187,6 +187,7 @@ class SessionsCommandTest {
     void sessionsAloneIsAUsageError() {
         CliRun r = run("sessions");
         assertEquals(2, r.exitCode());
-        assertTrue(r.err().startsWith("Missing required subcommand\nUsage: run-task sessions"), r.err());
+        assertEquals("Missing required subcommand\nUsage: run-task sessions [OPTIONS] [COMMAND]\n"
+                + "See 'run-task sessions --help'.\n", r.err());
     }
 }
