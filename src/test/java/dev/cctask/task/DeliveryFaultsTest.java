@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,17 +67,19 @@ class DeliveryFaultsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        runTask = new RunTaskProcess(sandbox);
-        runTask.env("FAKE_CLAUDE_TRANSCRIPT", RunTaskProcess.FIXTURES.resolve("basic.jsonl").toString());
-        output = sandbox.resolve("out.txt");
+        runTask = new RunTaskProcess(sandbox).transcript("basic.jsonl");
+        output = runTask.output();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        runTask.close();
     }
 
     private String[] run(String... extra) {
-        List<String> a = new java.util.ArrayList<>(List.of("-t", "Run echo hi with Bash", "-p",
-                sandbox.resolve("project").toString(), "-o", output.toString(), "-s", KEY, "--claude-bin",
-                RunTaskProcess.FAKE_CLAUDE.toString(), "--pid-dir", runTask.pidDir().toString()));
+        List<String> a = new java.util.ArrayList<>(List.of("-t", "Run echo hi with Bash", "-s", KEY));
         a.addAll(List.of(extra));
-        return a.toArray(String[]::new);
+        return runTask.args(a.toArray(String[]::new));
     }
 
     /** The final message and wake attempts, in order (launch and heartbeats, "📡 …", are best effort). */
@@ -328,20 +331,18 @@ class DeliveryFaultsTest {
 
     /** Waits until an outbox item has been tried {@code attempts} times: the runner is in its retry schedule. */
     private void awaitAnItemTried(int attempts) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
+        RunTaskProcess.await("an outbox item tried " + attempts + " times", () -> {
             for (Path item : outboxItems()) {
                 try {
                     if (JSON.readTree(item.toFile()).path("attempts").asInt() >= attempts) {
-                        return;
+                        return true;
                     }
                 } catch (IOException goneMeanwhile) {
                     // delivered or rewritten between the listing and the read
                 }
             }
-            assertTrue(System.nanoTime() < end, "no outbox item tried " + attempts + " times: " + outboxItems());
-            Thread.sleep(20);
-        }
+            return false;
+        });
     }
 
     private void assertOutboxEmpty() throws Exception {
