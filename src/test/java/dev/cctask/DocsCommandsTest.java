@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.cctask.cli.App;
-import dev.cctask.cli.CliEnv;
 import dev.cctask.registry.SessionRegistry;
+import dev.cctask.support.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,26 +135,18 @@ class DocsCommandsTest {
         if (!subcommand && !help) {
             prepareRun(args, state, home);
         }
-        CliEnv.set(new Env(Map.of("OPENCLAW_STATE_DIR", state.toString(), "HOME", home.toString(),
-                "PATH", bin + ":/usr/bin:/bin"), home));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code;
-        try {
-            code = App.run(new PrintWriter(out), new PrintWriter(err), argv.toArray(String[]::new));
-        } finally {
-            CliEnv.set(null);
-        }
-        String shown = c + "\nran: " + argv + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        assertEquals(0, code, shown);
+        CliRun r = CliRun.run(new Env(Map.of("OPENCLAW_STATE_DIR", state.toString(), "HOME", home.toString(),
+                "PATH", bin + ":/usr/bin:/bin"), home), argv.toArray(String[]::new));
+        String shown = c + "\nran: " + argv + "\n" + r;
+        assertEquals(0, r.exitCode(), shown);
         if (!subcommand && !help) {
-            assertTrue(out.toString().startsWith("run-task dry run\n"), shown);
+            assertTrue(r.out().startsWith("run-task dry run\n"), shown);
             int s = args.indexOf("-s");
             if (s >= 0) {
-                assertTrue(out.toString().contains("\n  session:  " + args.get(s + 1) + "\n"), shown);
+                assertTrue(r.out().contains("\n  session:  " + args.get(s + 1) + "\n"), shown);
             }
         } else if (!help || args.contains("-h") || args.contains("--help")) {
-            assertTrue(out.toString().startsWith("Usage: run-task"), shown);
+            assertTrue(r.out().startsWith("Usage: run-task"), shown);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.cctask.task;
 
 import dev.cctask.Threads;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,6 +25,7 @@ public final class Heartbeat implements AutoCloseable {
     private final CompletableFuture<?> launchDone;
     private final Supplier<String> line;
     private final Consumer<String> sender;
+    private final Executor sends;
 
     public Heartbeat(long intervalMillis, CompletableFuture<?> launchDone, Supplier<String> line, Consumer<String> sender) {
         this(intervalMillis, intervalMillis, launchDone, line, sender);
@@ -32,9 +34,16 @@ public final class Heartbeat implements AutoCloseable {
     /** @param firstMillis delay of the first tick: the interval less the time since spawn, so ticks fall at k·interval after spawn */
     public Heartbeat(long firstMillis, long intervalMillis, CompletableFuture<?> launchDone, Supplier<String> line,
             Consumer<String> sender) {
+        this(firstMillis, intervalMillis, launchDone, line, sender, runnable -> Threads.daemon(runnable, "heartbeat-send").start());
+    }
+
+    /** For tests: {@code sends} runs each send, and a test may call {@link #tick()} itself. */
+    Heartbeat(long firstMillis, long intervalMillis, CompletableFuture<?> launchDone, Supplier<String> line,
+            Consumer<String> sender, Executor sends) {
         this.launchDone = launchDone;
         this.line = line;
         this.sender = sender;
+        this.sends = sends;
         this.clock = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "heartbeat-clock"));
         this.ticks = clock.scheduleAtFixedRate(this::tick, Math.max(0, firstMillis), intervalMillis, TimeUnit.MILLISECONDS);
     }
@@ -47,11 +56,11 @@ public final class Heartbeat implements AutoCloseable {
         return new Heartbeat(interval - sinceSpawn, interval, launchDone, line, sender);
     }
 
-    private void tick() {
+    void tick() {
         if (closed.get() || !inFlight.compareAndSet(false, true)) {
             return;
         }
-        launchDone.handle((ok, failed) -> null).thenRunAsync(this::send, runnable -> Threads.daemon(runnable, "heartbeat-send").start());
+        launchDone.handle((ok, failed) -> null).thenRunAsync(this::send, sends);
     }
 
     private void send() {

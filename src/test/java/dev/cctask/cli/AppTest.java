@@ -3,6 +3,7 @@ package dev.cctask.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cctask.support.CliRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -13,61 +14,49 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AppTest {
+    @TempDir
+    Path state;
+
     @Test
     void versionComesFromTheBuild() {
-        StringWriter out = new StringWriter();
-        int code = App.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--version");
-        assertEquals(0, code);
-        assertEquals("run-task 0.1.0", out.toString().strip());
+        assertEquals(new CliRun("run-task 0.1.0\n", "", 0), CliRun.run(state, "--version"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"notify", "sessions", "sessions list", "tasks", "cancel", "deliver", "doctor", "completion"})
     void everySubcommandPrintsTheVersion(String command) {
-        StringWriter out = new StringWriter();
-        String[] args = (command + " -V").split(" ");
-        assertEquals(0, App.run(new PrintWriter(out), new PrintWriter(new StringWriter()), args));
-        assertEquals("run-task 0.1.0", out.toString().strip());
+        assertEquals(new CliRun("run-task 0.1.0\n", "", 0), CliRun.run(state, (command + " -V").split(" ")));
     }
 
     @Test
     void unknownOptionIsAUsageErrorWithExitTwo() {
-        StringWriter err = new StringWriter();
-        int code = App.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--validate-only");
-        assertEquals(2, code);
-        assertEquals("Unknown option: '--validate-only'\n"
+        assertEquals(new CliRun("", "Unknown option: '--validate-only'\n"
                 + "Usage: run-task [OPTIONS] [COMMAND]\n"
-                + "See 'run-task --help'.\n", err.toString());
+                + "See 'run-task --help'.\n", 2), CliRun.run(state, "--validate-only"));
     }
 
     @Test
     void aSubcommandsUsageErrorIsThreeShortLines() {
-        StringWriter err = new StringWriter();
-        assertEquals(2, App.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "sessions", "show"));
-        assertEquals("Missing required parameter: 'ID'\n"
+        assertEquals(new CliRun("", "Missing required parameter: 'ID'\n"
                 + "Usage: run-task sessions show [OPTIONS] ID\n"
-                + "See 'run-task sessions show --help'.\n", err.toString());
+                + "See 'run-task sessions show --help'.\n", 2), CliRun.run(state, "sessions", "show"));
     }
 
     @Test
     void anArgumentStartingWithAtIsTakenAsItIsNeverAsAFileToExpand(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("notes.txt"), "--claude-bin\n/bin/false\n");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = App.run(new PrintWriter(out), new PrintWriter(err), "--dry-run", "-p", dir.toString(), "-t",
-                "@" + file);
-        assertEquals(0, code, err.toString());
-        assertTrue(out.toString().contains("  prompt:   " + ("@" + file).length() + " chars on stdin\n"), out.toString());
-        assertEquals(1, App.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "sessions", "show",
-                "@" + file), "the id is looked up as given, not read from the file");
+        CliRun r = CliRun.run(state, "--dry-run", "-p", dir.toString(), "-t", "@" + file);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("  prompt:   " + ("@" + file).length() + " chars on stdin\n"), r.out());
+        assertEquals(1, CliRun.run(state, "sessions", "show", "@" + file).exitCode(),
+                "the id is looked up as given, not read from the file");
     }
 
     @Test
     void helpListsEverySubcommand() {
-        StringWriter out = new StringWriter();
-        assertEquals(0, App.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--help"));
+        CliRun r = CliRun.runAndEnsureExitCodeOk(state, "--help");
         for (String name : java.util.List.of("notify", "sessions", "tasks", "cancel", "deliver", "doctor", "completion")) {
-            assertTrue(out.toString().contains("\n  " + name + " "), name + " missing from:\n" + out);
+            assertTrue(r.out().contains("\n  " + name + " "), name + " missing from:\n" + r.out());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.cctask.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cctask.support.CliRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class CompletionCommandTest {
 
     private Path script() throws IOException {
         CliRun r = CliRun.run(dir, "completion", "bash");
-        assertEquals(0, r.code(), r.toString());
+        assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().startsWith("#!/usr/bin/env bash\n"), r.out());
         Path file = dir.resolve("run-task.bash");
         Files.writeString(file, r.out(), StandardCharsets.UTF_8);
@@ -59,13 +60,14 @@ class CompletionCommandTest {
     void zshGetsTheSameScriptAndOtherShellsAreAUsageError() {
         CliRun bash = CliRun.run(dir, "completion");
         CliRun zsh = CliRun.run(dir, "completion", "zsh");
-        assertEquals(0, zsh.code());
+        assertEquals(0, zsh.exitCode());
         assertEquals(bash.out(), zsh.out());
         assertTrue(zsh.out().contains("ZSH_VERSION"), "the script enables bashcompinit under zsh");
 
         CliRun fish = CliRun.run(dir, "completion", "fish");
-        assertEquals(2, fish.code(), fish.toString());
-        assertTrue(fish.err().startsWith("Invalid value for positional parameter at index 0 (SHELL): expected one of"
-                + " [bash, zsh]"), fish.err());
+        assertEquals(2, fish.exitCode(), fish.toString());
+        assertEquals("Invalid value for positional parameter at index 0 (SHELL): expected one of [bash, zsh]"
+                + " (case-sensitive) but was 'fish'\nUsage: run-task completion [OPTIONS] [SHELL]\n"
+                + "See 'run-task completion --help'.\n", fish.err());
     }
 }

@@ -8,16 +8,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.Env;
 import dev.cctask.delivery.Deliverer;
 import dev.cctask.delivery.Event;
-import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.Outbox.Draft;
 import dev.cctask.delivery.Outbox.Item;
 import dev.cctask.delivery.Outbox.Kind;
+import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.Sender;
 import dev.cctask.gateway.Outcome;
 import dev.cctask.gateway.Transport;
+import dev.cctask.support.CliRun;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -248,16 +249,15 @@ class DeliverCommandTest {
     void aNegativeDeadlineIsAUsageError() {
         Result r = deliver(answering(), "--deadline", "-1");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("--deadline must be >= 0, not -1"), r.err());
+        assertEquals("--deadline must be >= 0, not -1\nUsage: run-task deliver [OPTIONS]\n"
+                + "See 'run-task deliver --help'.\n", r.err());
         assertEquals(List.of(), factoryArgs);
     }
 
     @Test
     void deliverIsASubcommandOfRunTask() {
-        StringWriter out = new StringWriter();
-        int code = App.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "deliver", "--help");
-        assertEquals(0, code);
-        assertTrue(out.toString().contains("--deadline=SECONDS"), out.toString());
+        CliRun r = CliRun.runAndEnsureExitCodeOk(state, "deliver", "--help");
+        assertTrue(r.out().contains("--deadline=SECONDS"), r.out());
     }
 
     /** An instant in this machine's time zone, as the outputs show it. */

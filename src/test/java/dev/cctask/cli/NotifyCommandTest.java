@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cctask.Env;
+import dev.cctask.support.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code run-task notify} end to end through {@link App#run}, with a MockWebServer gateway and a fake openclaw. */
+/** {@code run-task notify} end to end through {@link CliRun}, with a MockWebServer gateway and a fake openclaw. */
 class NotifyCommandTest {
     private static final String TOKEN = "notify-token-8d2f41";
     private static final String OK = "{\"ok\":true,\"result\":{\"content\":[],\"details\":{\"ok\":true,\"messageId\":\"1\"}}}";
@@ -36,8 +35,6 @@ class NotifyCommandTest {
 
     private final MockWebServer server = new MockWebServer();
     private final Map<String, String> vars = new HashMap<>();
-
-    private record Run(int code, String out, String err) {}
 
     @BeforeEach
     void setUp() throws IOException {
@@ -51,19 +48,17 @@ class NotifyCommandTest {
 
     @AfterEach
     void tearDown() {
-        CliEnv.set(null);
         server.close();
     }
 
-    private Run notify(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+    /** What follows the line of a usage error of notify. */
+    static final String USAGE = "Usage: run-task notify [OPTIONS]\nSee 'run-task notify --help'.\n";
+
+    private CliRun notify(String... args) {
         String[] argv = new String[args.length + 1];
         argv[0] = "notify";
         System.arraycopy(args, 0, argv, 1, args.length);
-        CliEnv.set(new Env(Map.copyOf(vars), home));
-        int code = App.run(new PrintWriter(out), new PrintWriter(err), argv);
-        Run run = new Run(code, out.toString(), err.toString());
+        CliRun run = CliRun.run(new Env(Map.copyOf(vars), home), argv);
         assertFalse(run.out().contains(TOKEN) || run.err().contains(TOKEN), run.toString());
         return run;
     }
@@ -82,8 +77,8 @@ class NotifyCommandTest {
     @Test
     void backgroundPostToAWhatsAppGroup() throws InterruptedException {
         server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(new Run(0, "{\n  \"status\": \"ok\"\n}\n", ""), run);
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(new CliRun("{\n  \"status\": \"ok\"\n}\n", "", 0), run);
         RecordedRequest r = taken();
         assertEquals("/tools/invoke", r.getTarget());
         assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"whatsapp\","
@@ -94,7 +89,7 @@ class NotifyCommandTest {
     @Test
     void backgroundPostFromASessionKeyKeepsItsThreadAndAccount() throws InterruptedException {
         server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
-        assertEquals(0, notify("--session", "agent:ops:telegram:biz:direct:123:thread:7", "-m", "é", "--bg").code());
+        assertEquals(0, notify("--session", "agent:ops:telegram:biz:direct:123:thread:7", "-m", "é", "--bg").exitCode());
         assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"telegram\",\"target\":\"123\","
                 + "\"message\":\"📡 é\",\"threadId\":\"7\",\"accountId\":\"biz\"}}", taken().getBody().utf8());
     }
@@ -102,7 +97,7 @@ class NotifyCommandTest {
     @Test
     void dashSIsTheSessionKeyAsEverywhereElse() throws InterruptedException {
         server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
-        assertEquals(new Run(0, "{\n  \"status\": \"ok\"\n}\n", ""),
+        assertEquals(new CliRun("{\n  \"status\": \"ok\"\n}\n", "", 0),
                 notify("--bg", "-s", "agent:main:telegram:group:-100123", "-m", "hi"));
         assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"telegram\",\"target\":\"-100123\","
                 + "\"message\":\"📡 hi\"}}", taken().getBody().utf8());
@@ -111,7 +106,7 @@ class NotifyCommandTest {
     @Test
     void backgroundPostToAnExplicitChannelAndTarget() throws InterruptedException {
         server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
-        assertEquals(0, notify("--channel", "slack", "--target", "channel:C1", "-m", "x", "--bg").code());
+        assertEquals(0, notify("--channel", "slack", "--target", "channel:C1", "-m", "x", "--bg").exitCode());
         assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"slack\",\"target\":\"channel:C1\","
                 + "\"message\":\"📡 x\"}}", taken().getBody().utf8());
     }
@@ -119,9 +114,9 @@ class NotifyCommandTest {
     @Test
     void anEmptyMessageIsAUsageErrorAndPostsNothing() {
         for (String empty : new String[] {"", "  \n"}) {
-            Run run = notify("-g", "120363000000000000@g.us", "-m", empty, "--bg");
-            assertEquals(2, run.code(), run.toString());
-            assertEquals("The message is empty: give the text to post with -m TEXT", run.err().lines().findFirst().get());
+            CliRun run = notify("-g", "120363000000000000@g.us", "-m", empty, "--bg");
+            assertEquals(2, run.exitCode(), run.toString());
+            assertEquals("The message is empty: give the text to post with -m TEXT\n" + USAGE, run.err());
             assertEquals("", run.out());
         }
         assertEquals(0, server.getRequestCount());
@@ -131,8 +126,8 @@ class NotifyCommandTest {
     void httpErrorIsAnErrorStatusWithStatusAndBody() {
         server.enqueue(new MockResponse.Builder().code(500)
                 .body("{\"ok\":false,\"error\":{\"type\":\"tool_error\",\"message\":\"tool execution failed\"}}").build());
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(1, run.code());
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.exitCode());
         assertEquals("{\n  \"status\": \"error\",\n  \"error\": \"HTTP 500: {\\\"ok\\\":false,\\\"error\\\":{\\\"type\\\":"
                 + "\\\"tool_error\\\",\\\"message\\\":\\\"tool execution failed\\\"}} — the real cause is only in the"
                 + " gateway log: run \\\"openclaw logs\\\" or see /tmp/openclaw/openclaw-*.log\"\n}\n", run.out());
@@ -142,8 +137,8 @@ class NotifyCommandTest {
     void wrongTokenSaysSoWithoutPrintingIt() {
         server.enqueue(new MockResponse.Builder().code(401)
                 .body("{\"error\":{\"message\":\"Unauthorized\",\"type\":\"unauthorized\"}}").build());
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(1, run.code());
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.exitCode());
         assertTrue(run.out().contains("wrong gateway token (from gateway.auth.token)"), run.out());
     }
 
@@ -151,8 +146,8 @@ class NotifyCommandTest {
     void missingMessageToolSaysHowToEnableIt() {
         server.enqueue(new MockResponse.Builder().code(404)
                 .body("{\"ok\":false,\"error\":{\"type\":\"not_found\",\"message\":\"Tool not available: message\"}}").build());
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(1, run.code());
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.exitCode());
         assertTrue(run.out().contains("remove \\\"message\\\" from gateway.tools.deny"), run.out());
     }
 
@@ -160,16 +155,16 @@ class NotifyCommandTest {
     void gatewayDownSaysHowToStartIt() {
         int port = server.getPort();
         server.close();
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"gateway not running on http://127.0.0.1:"
-                + port + ": start it with \\\"openclaw gateway run\\\"\"\n}\n", ""), run);
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(new CliRun("{\n  \"status\": \"error\",\n  \"error\": \"gateway not running on http://127.0.0.1:"
+                + port + ": start it with \\\"openclaw gateway run\\\"\"\n}\n", "", 1), run);
     }
 
     @Test
     void noConfigAndNoTokenIsAnErrorStatusNamingThePathsTried() {
         vars.put("OPENCLAW_CONFIG_PATH", home.resolve("absent.json").toString());
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
-        assertEquals(1, run.code());
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi", "--bg");
+        assertEquals(1, run.exitCode());
         assertTrue(run.out().startsWith("{\n  \"status\": \"error\",\n  \"error\": \"no gateway token: no OpenClaw config"
                 + " found (tried " + home.resolve("absent.json") + ", "), run.out());
         assertEquals(0, server.getRequestCount());
@@ -179,31 +174,31 @@ class NotifyCommandTest {
     void tokenFromAnotherVariableAndAnExplicitUrl() throws InterruptedException {
         vars.put("MY_TOKEN", "other-token-1234");
         server.enqueue(new MockResponse.Builder().code(200).body(OK).build());
-        Run run = notify("-g", "1@g.us", "-m", "hi", "--bg", "--token-env", "MY_TOKEN",
+        CliRun run = notify("-g", "1@g.us", "-m", "hi", "--bg", "--token-env", "MY_TOKEN",
                 "--gateway-url", server.url("/").toString());
-        assertEquals(0, run.code());
+        assertEquals(0, run.exitCode());
         assertEquals("Bearer other-token-1234", taken().getHeaders().get("Authorization"));
     }
 
     @Test
     void unroutableSessionKeyIsAnErrorStatus() {
-        Run run = notify("--session", "agent:main:main", "-m", "hi", "--bg");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"Session key agent:main:main names no chat"
-                + " (no channel and peer in it): pass -g JID or --channel CH --target T instead\"\n}\n", ""), run);
+        CliRun run = notify("--session", "agent:main:main", "-m", "hi", "--bg");
+        assertEquals(new CliRun("{\n  \"status\": \"error\",\n  \"error\": \"Session key agent:main:main names no chat"
+                + " (no channel and peer in it): pass -g JID or --channel CH --target T instead\"\n}\n", "", 1), run);
     }
 
     @Test
     void routeSourcesAreExclusiveAndOneIsRequired() {
-        Run two = notify("-g", "1@g.us", "--session", "agent:main:main", "-m", "hi", "--bg");
-        assertEquals(2, two.code());
-        assertTrue(two.err().contains("mutually exclusive"), two.err());
-        Run none = notify("-m", "hi", "--bg");
-        assertEquals(2, none.code());
-        assertTrue(none.err().startsWith("Missing route: give one of -g/--group, -s/--session, or --channel with --target"),
-                none.err());
-        assertEquals(2, notify("--channel", "slack", "-m", "hi").code());
-        assertEquals(2, notify("-g", "1@g.us", "--bg").code());
-        assertEquals(2, notify("-g", "1@g.us", "-m", "hi", "--timeout", "0").code());
+        CliRun two = notify("-g", "1@g.us", "--session", "agent:main:main", "-m", "hi", "--bg");
+        assertEquals(2, two.exitCode());
+        assertEquals("Error: --group=JID, --session=KEY are mutually exclusive (specify only one)\n" + USAGE, two.err());
+        CliRun none = notify("-m", "hi", "--bg");
+        assertEquals(2, none.exitCode());
+        assertEquals("Missing route: give one of -g/--group, -s/--session, or --channel with --target (inside a supervised"
+                + " run, RUN_TASK_NOTIFY_URL is set and none is needed)\n" + USAGE, none.err());
+        assertEquals(2, notify("--channel", "slack", "-m", "hi").exitCode());
+        assertEquals(2, notify("-g", "1@g.us", "--bg").exitCode());
+        assertEquals(2, notify("-g", "1@g.us", "-m", "hi", "--timeout", "0").exitCode());
         assertEquals("", two.out() + none.out());
         assertEquals(0, server.getRequestCount());
     }
@@ -215,8 +210,8 @@ class NotifyCommandTest {
         fakeOpenclaw("for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$ARGS_FILE\"\n"
                 + "printf '%s' '{\"result\":{\"payloads\":[{\"text\":\"first\"},{\"text\":\"\"},{\"mediaUrl\":\"x\"},"
                 + "{\"text\":\"second ✅  \"}]}}'\n");
-        Run run = notify("-g", "120363000000000000@g.us", "-m", "hi there");
-        assertEquals(new Run(0, "{\n  \"status\": \"ok\",\n  \"reply\": \"first\\nsecond ✅\"\n}\n", ""), run);
+        CliRun run = notify("-g", "120363000000000000@g.us", "-m", "hi there");
+        assertEquals(new CliRun("{\n  \"status\": \"ok\",\n  \"reply\": \"first\\nsecond ✅\"\n}\n", "", 0), run);
         assertEquals(List.of("agent", "--channel", "whatsapp", "--to", "120363000000000000@g.us", "-m", "hi there",
                 "--deliver", "--json"), Files.readAllLines(argsFile));
     }
@@ -224,14 +219,14 @@ class NotifyCommandTest {
     @Test
     void deliverModeFailureReportsStderrOrTheExitCode() throws IOException {
         fakeOpenclaw("echo 'gateway closed (1006)' >&2\nexit 3\n");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"gateway closed (1006)\\n\"\n}\n", ""),
+        assertEquals(new CliRun("{\n  \"status\": \"error\",\n  \"error\": \"gateway closed (1006)\\n\"\n}\n", "", 1),
                 notify("--channel", "telegram", "--target", "-100", "-m", "x"));
         fakeOpenclaw("exit 0\n");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"exit code 0\"\n}\n", ""),
+        assertEquals(new CliRun("{\n  \"status\": \"error\",\n  \"error\": \"exit code 0\"\n}\n", "", 1),
                 notify("--channel", "telegram", "--target", "-100", "-m", "x"));
         fakeOpenclaw("echo 'not json'\n");
-        Run bad = notify("--channel", "telegram", "--target", "-100", "-m", "x");
-        assertEquals(1, bad.code());
+        CliRun bad = notify("--channel", "telegram", "--target", "-100", "-m", "x");
+        assertEquals(1, bad.exitCode());
         assertTrue(bad.out().startsWith("{\n  \"status\": \"error\",\n  \"error\": \"Unrecognized token 'not'"), bad.out());
     }
 
@@ -240,12 +235,12 @@ class NotifyCommandTest {
         Path pidFile = home.resolve("pid");
         vars.put("PID_FILE", pidFile.toString());
         fakeOpenclaw("echo $$ > \"$PID_FILE\"\nsleep 60\n");
-        Run run = notify("-g", "1@g.us", "-m", "x", "--timeout", "1");
-        assertEquals(new Run(1, "{\n  \"status\": \"timeout\",\n  \"error\": \"Agent didn't respond within 1s\"\n}\n",
-                ""), run);
-        Run deprecated = notify("-g", "1@g.us", "-m", "x", "-t", "1");
-        assertEquals(new Run(1, run.out(), "⚠ notify -t is deprecated and will be removed in the next release:"
-                + " use --timeout\n"), deprecated);
+        CliRun run = notify("-g", "1@g.us", "-m", "x", "--timeout", "1");
+        assertEquals(new CliRun("{\n  \"status\": \"timeout\",\n  \"error\": \"Agent didn't respond within 1s\"\n}\n",
+                "", 1), run);
+        CliRun deprecated = notify("-g", "1@g.us", "-m", "x", "-t", "1");
+        assertEquals(new CliRun(run.out(), "⚠ notify -t is deprecated and will be removed in the next release:"
+                + " use --timeout\n", 1), deprecated);
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         Optional<ProcessHandle> left = ProcessHandle.of(pid);
         assertFalse(left.isPresent() && left.get().isAlive(), "fake openclaw still running");
@@ -254,7 +249,7 @@ class NotifyCommandTest {
     @Test
     void deliverModeWithoutOpenclawOnPath() {
         vars.put("PATH", "/nonexistent");
-        assertEquals(new Run(1, "{\n  \"status\": \"error\",\n  \"error\": \"openclaw not found on PATH: install OpenClaw,"
-                + " or post with --bg\"\n}\n", ""), notify("-g", "1@g.us", "-m", "x"));
+        assertEquals(new CliRun("{\n  \"status\": \"error\",\n  \"error\": \"openclaw not found on PATH: install OpenClaw,"
+                + " or post with --bg\"\n}\n", "", 1), notify("-g", "1@g.us", "-m", "x"));
     }
 }

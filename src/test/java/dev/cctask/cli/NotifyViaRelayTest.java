@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cctask.Env;
+import dev.cctask.support.CliRun;
 import dev.cctask.support.Posted;
 import dev.cctask.control.NotifyRelay;
 import java.io.IOException;
@@ -59,42 +60,42 @@ class NotifyViaRelayTest {
     @Test
     void messageReachesTheRelayUnchangedAndPrintsOk() throws InterruptedException {
         String text = "Tests pass ✅ — \"quoted\", 'single', $HOME, ж, 😀\nsecond line\n";
-        assertEquals(new CliRun(0, OK, ""), notify("-m", text));
+        assertEquals(new CliRun(OK, "", 0), notify("-m", text));
         assertEquals(List.of(text), posted.await(1));
     }
 
     @Test
     void backgroundFlagAndTimeoutAreAcceptedInRelayMode() throws InterruptedException {
-        assertEquals(new CliRun(0, OK, ""), notify("--bg", "--timeout", "30", "--message=hi"));
+        assertEquals(new CliRun(OK, "", 0), notify("--bg", "--timeout", "30", "--message=hi"));
         assertEquals(List.of("hi"), posted.await(1));
     }
 
     @Test
     void wrongSecretIsAnErrorStatusThatDoesNotShowTheSecret() throws InterruptedException {
         vars.put(NotifyRelay.SECRET_ENV, "not-the-secret");
-        assertEquals(new CliRun(1, error("HTTP 403: wrong or missing relay secret — the relay refused"
-                + " RUN_TASK_NOTIFY_SECRET: use the environment of the run that started Claude"), ""), notify("-m", "x"));
+        assertEquals(new CliRun(error("HTTP 403: wrong or missing relay secret — the relay refused"
+                + " RUN_TASK_NOTIFY_SECRET: use the environment of the run that started Claude"), "", 1), notify("-m", "x"));
         vars.remove(NotifyRelay.SECRET_ENV);
-        assertEquals(1, notify("-m", "x").code());
+        assertEquals(1, notify("-m", "x").exitCode());
         assertEquals(List.of(), posted.await(0));
     }
 
     @Test
     void tooLongMessageIsRefusedBeforePosting() throws InterruptedException {
         String fits = "😀".repeat(4000);
-        assertEquals(0, notify("-m", fits).code());
-        assertEquals(new CliRun(1, error("HTTP 413: message too long: at most 4000 characters — shorten the message"),
-                ""), notify("-m", fits + "x"));
+        assertEquals(0, notify("-m", fits).exitCode());
+        assertEquals(new CliRun(error("HTTP 413: message too long: at most 4000 characters — shorten the message"), "",
+                1), notify("-m", fits + "x"));
         assertEquals(List.of(fits), posted.await(1));
     }
 
     @Test
     void seventhMessageInAMinuteIsRateLimitedWithTheWait() throws InterruptedException {
         for (int i = 1; i <= 6; i++) {
-            assertEquals(0, notify("-m", "step " + i).code());
+            assertEquals(0, notify("-m", "step " + i).exitCode());
         }
         CliRun limited = notify("-m", "step 7");
-        assertEquals(1, limited.code());
+        assertEquals(1, limited.exitCode());
         assertTrue(limited.out().matches("(?s)\\{\n  \"status\": \"error\",\n  \"error\": \"HTTP 429: rate limit: at most 6"
                 + " messages a minute — retry after (59|60)s\"\n}\n"), limited.out());
         assertEquals(6, posted.await(6).size());
@@ -104,8 +105,8 @@ class NotifyViaRelayTest {
     void endedRunSaysHowToPostWithoutTheRelay() {
         String url = relay.childEnv().get(NotifyRelay.URL_ENV);
         relay.close();
-        assertEquals(new CliRun(1, error("Notify relay not running on " + url + " (has the run that set"
-                + " RUN_TASK_NOTIFY_URL ended?): post with -g, --session or --channel/--target instead"), ""),
+        assertEquals(new CliRun(error("Notify relay not running on " + url + " (has the run that set"
+                + " RUN_TASK_NOTIFY_URL ended?): post with -g, --session or --channel/--target instead"), "", 1),
                 notify("-m", "x"));
     }
 
@@ -117,7 +118,7 @@ class NotifyViaRelayTest {
                     .body("{\"ok\":true,\"result\":{\"details\":{\"ok\":true}}}").build());
             vars.put("OPENCLAW_GATEWAY_TOKEN", "gateway-token-1234");
             vars.put("OPENCLAW_CONFIG_PATH", home.resolve("absent.json").toString());
-            assertEquals(new CliRun(0, OK, ""), notify("--bg", "-g", "1@g.us", "-m", "direct",
+            assertEquals(new CliRun(OK, "", 0), notify("--bg", "-g", "1@g.us", "-m", "direct",
                     "--gateway-url", gateway.url("/").toString()));
             assertTrue(gateway.takeRequest(5, TimeUnit.SECONDS).getBody().utf8().contains("📡 direct"));
         }

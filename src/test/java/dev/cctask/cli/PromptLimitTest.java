@@ -2,10 +2,10 @@ package dev.cctask.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cctask.support.CliRun;
 import dev.cctask.task.TaskOptions;
 import java.io.InputStream;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,14 +17,9 @@ class PromptLimitTest {
     @TempDir
     Path state;
 
-    @AfterEach
-    void restoreStdin() {
-        CliEnv.setStdin(null);
-    }
-
     @Test
     void anEndlessStdinIsReadOnlyUpToTheLimitAndRefused() {
-        CliEnv.setStdin(new InputStream() { // like `--task-file - < /dev/zero`
+        InputStream endless = new InputStream() { // like `--task-file - < /dev/zero`
             @Override
             public int read() {
                 return 'x';
@@ -35,22 +30,22 @@ class PromptLimitTest {
                 java.util.Arrays.fill(b, off, off + len, (byte) 'x');
                 return len;
             }
-        });
-        CliRun r = CliRun.run(state, "--task-file", "-", "--dry-run");
-        assertEquals(2, r.code(), r.toString());
-        assertEquals("The task file -" + HINT, r.err().lines().findFirst().orElse(""));
+        };
+        CliRun r = CliRun.run(CliRun.env(state), endless, "--task-file", "-", "--dry-run");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("The task file -" + HINT + "\n" + RunTaskUsageTest.ROOT_USAGE, r.err());
     }
 
     @Test
     void aTaskArgumentOverTheLimitIsRefused() {
         CliRun r = CliRun.run(state, "-t", "é".repeat(TaskOptions.MAX_PROMPT_BYTES / 2 + 1), "--dry-run");
-        assertEquals(2, r.code(), r.toString());
-        assertEquals("The task" + HINT, r.err().lines().findFirst().orElse(""));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("The task" + HINT + "\n" + RunTaskUsageTest.ROOT_USAGE, r.err());
     }
 
     @Test
     void aPromptAtTheLimitIsAccepted() {
         CliRun r = CliRun.run(state, "-t", "é".repeat(TaskOptions.MAX_PROMPT_BYTES / 2), "--dry-run");
-        assertEquals(0, r.code(), r.toString());
+        assertEquals(0, r.exitCode(), r.toString());
     }
 }

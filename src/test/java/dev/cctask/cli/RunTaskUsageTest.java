@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cctask.Env;
 import dev.cctask.registry.IsoLocal;
 import dev.cctask.registry.SessionRegistry;
+import dev.cctask.support.CliRun;
 import dev.cctask.support.FakeGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,32 +64,40 @@ class RunTaskUsageTest {
         return r;
     }
 
-    private void assertUsageErrorAndNothingStarted(CliRun r, String line) {
-        assertEquals(2, r.code(), r.toString());
-        assertEquals(line, r.err().lines().findFirst().orElse(""), r.toString());
+    /** What follows the line of a usage error that picocli reports (an option's value, a parameter's). */
+    static final String ROOT_USAGE = "Usage: run-task [OPTIONS] [COMMAND]\nSee 'run-task --help'.\n";
+
+    /** {@code stderr} is all that is printed: one line, or {@link #withSynopsis} of it. */
+    private void assertUsageErrorAndNothingStarted(CliRun r, String stderr) {
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals(stderr, r.err());
         assertFalse(Files.exists(project), "project created");
         assertFalse(Files.exists(output), "output file created");
         assertFalse(Files.exists(tmp.resolve("pids")), "PID dir created");
+    }
+
+    private static String withSynopsis(String line) {
+        return line + "\n" + ROOT_USAGE;
     }
 
     @Test
     void malformedSessionKeysAreUsageErrorsAndRouteNowhere() {
         String shape = "expected agent:<agentId>:<channel>:<kind>:<peer>[:thread:<id>|:topic:<id>]"
                 + " (e.g. agent:main:telegram:group:-1001234567890), or agent:<agentId>:main";
-        assertUsageErrorAndNothingStarted(run("-t", "x", "-s", "agent:"),
-                "-s/--session 'agent:' is not a session key (an agent: key needs an agent id and a session): " + shape);
-        assertUsageErrorAndNothingStarted(run("-t", "x", "-s", "garbage"),
-                "-s/--session 'garbage' is not a session key (it is not <namespace>:<session>): " + shape);
-        assertUsageErrorAndNothingStarted(run("-t", "x", "-s", "agent:main:telegram:group:"),
+        assertUsageErrorAndNothingStarted(run("-t", "x", "-s", "agent:"), withSynopsis(
+                "-s/--session 'agent:' is not a session key (an agent: key needs an agent id and a session): " + shape));
+        assertUsageErrorAndNothingStarted(run("-t", "x", "-s", "garbage"), withSynopsis(
+                "-s/--session 'garbage' is not a session key (it is not <namespace>:<session>): " + shape));
+        assertUsageErrorAndNothingStarted(run("-t", "x", "-s", "agent:main:telegram:group:"), withSynopsis(
                 "-s/--session 'agent:main:telegram:group:' is not a session key (it names a chat kind (group) but no"
-                        + " peer after it): " + shape);
+                        + " peer after it): " + shape));
         assertEquals(List.of(), gateway.calls());
     }
 
     @Test
     void aWellFormedKeyWithoutAChatRouteIsStillAccepted() {
         CliRun r = run("-t", "x", "-s", "agent:main:main", "--dry-run");
-        assertEquals(0, r.code(), r.toString());
+        assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("  wake:     sessions_send sessionKey=agent:main:main\n"), r.out());
     }
 
@@ -97,12 +106,12 @@ class RunTaskUsageTest {
         Path config = state.resolve("openclaw.json");
         Files.writeString(config, "{gateway: {port: 70000, auth: {token: '" + FakeGateway.TOKEN + "'}}}");
         assertUsageErrorAndNothingStarted(run("-t", "x", "-s", KEY), "gateway.port in " + config
-                + " is 70000, not a port: set it to a number from 1 to 65535, or remove it for 18789");
+                + " is 70000, not a port: set it to a number from 1 to 65535, or remove it for 18789\n");
 
         gateway.writeConfig(state);
         vars.put("OPENCLAW_GATEWAY_PORT", "0");
         assertUsageErrorAndNothingStarted(run("-t", "x", "-s", KEY, "--dry-run"),
-                "OPENCLAW_GATEWAY_PORT is \"0\", not a port: set it to a number from 1 to 65535, or unset it");
+                "OPENCLAW_GATEWAY_PORT is \"0\", not a port: set it to a number from 1 to 65535, or unset it\n");
         assertEquals(List.of(), gateway.calls());
     }
 
@@ -112,17 +121,17 @@ class RunTaskUsageTest {
         vars.put("OPENCLAW_STATE_DIR", file.toString());
         String line = "OPENCLAW_STATE_DIR=" + file + " is not a directory; point OPENCLAW_STATE_DIR at a directory"
                 + " (created when missing), or unset it to use ~/.openclaw";
-        assertUsageErrorAndNothingStarted(run("-t", "x"), line);
+        assertUsageErrorAndNothingStarted(run("-t", "x"), line + "\n");
         for (String[] command : List.of(new String[] {"sessions", "list"}, new String[] {"tasks"},
                 new String[] {"deliver"}, new String[] {"cancel", "x"})) {
             CliRun r = CliRun.run(new Env(Map.copyOf(vars), tmp.resolve("home")), command);
-            assertEquals(2, r.code(), r.toString());
+            assertEquals(2, r.exitCode(), r.toString());
             assertEquals(line + "\n", r.err(), r.toString());
         }
         vars.put("OPENCLAW_STATE_DIR", file.resolve("sub").toString());
         assertUsageErrorAndNothingStarted(run("-t", "x"), "OPENCLAW_STATE_DIR=" + file.resolve("sub")
                 + " cannot be created: " + file + " is not a directory; point OPENCLAW_STATE_DIR at a directory"
-                + " (created when missing), or unset it to use ~/.openclaw");
+                + " (created when missing), or unset it to use ~/.openclaw\n");
     }
 
     @Test
@@ -130,19 +139,19 @@ class RunTaskUsageTest {
         Path claude = Files.writeString(tmp.resolve("claude"), "#!/bin/sh\n");
         assertUsageErrorAndNothingStarted(run("-t", "x", "--claude-bin", claude.toString()), "--claude-bin " + claude
                 + " is not executable: make it executable (chmod +x " + claude + ") or pass the path of the claude"
-                + " program");
+                + " program\n");
         assertUsageErrorAndNothingStarted(run("-t", "x", "--claude-bin", tmp.toString()), "--claude-bin " + tmp
-                + " is a directory: pass the path of the claude program");
+                + " is a directory: pass the path of the claude program\n");
         vars.put("CLAUDE_BIN", claude.toString());
         assertUsageErrorAndNothingStarted(run("-t", "x", "--dry-run"), "CLAUDE_BIN=" + claude
                 + " is not executable: make it executable (chmod +x " + claude + ") or pass the path of the claude"
-                + " program");
+                + " program\n");
     }
 
     @Test
     void aLaunchFailingAfterTheKeyWasReadTellsTheChatAndWakesTheAgent() throws Exception {
         CliRun r = run("--task-file", tmp.resolve("missing.txt").toString(), "-s", KEY);
-        assertEquals(2, r.code(), r.toString());
+        assertEquals(2, r.exitCode(), r.toString());
         assertFalse(Files.exists(project));
         String reason = r.err().lines().findFirst().orElseThrow();
         String text = "❌ Claude Code not started: " + reason;
@@ -170,7 +179,7 @@ class RunTaskUsageTest {
                 + " \"project_dir\": \"/p/2\", \"last_accessed\": \"" + now + "\"}}}");
         CliRun r = run("-t", "x", "--resume-label", "research", "--notify-channel", "telegram", "--notify-target",
                 "-100777", "--notify-thread-id", "42");
-        assertEquals(2, r.code(), r.toString());
+        assertEquals(2, r.exitCode(), r.toString());
         assertFalse(Files.exists(project));
         String why = "--resume-label 'research' matches 2 sessions (newest first); use --resume <id> or a more exact"
                 + " label:\n  sid-1  " + now.substring(0, 16).replace('T', ' ') + "  completed  Research A  /p/1\n  sid-2  "
@@ -186,9 +195,9 @@ class RunTaskUsageTest {
     @Test
     void dryRunHelpAndVersionNeverTellTheChat() {
         Path missing = tmp.resolve("missing.txt");
-        assertEquals(2, run("--task-file", missing.toString(), "-s", KEY, "--dry-run").code());
-        assertEquals(0, run("-s", KEY, "--help").code());
-        assertEquals(0, run("-s", KEY, "--version").code());
+        assertEquals(2, run("--task-file", missing.toString(), "-s", KEY, "--dry-run").exitCode());
+        assertEquals(0, run("-s", KEY, "--help").exitCode());
+        assertEquals(0, run("-s", KEY, "--version").exitCode());
         assertEquals(List.of(), gateway.calls());
     }
 

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cctask.registry.IsoLocal;
 import dev.cctask.PythonJson;
+import dev.cctask.registry.IsoLocal;
 import dev.cctask.registry.SessionRegistry;
+import dev.cctask.support.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -50,7 +51,7 @@ class SessionsCommandTest {
     @Test
     void listPrintsAnAlignedTableNewestFirst() {
         CliRun r = run("sessions", "list");
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         List<String> lines = r.out().lines().toList();
         assertEquals(4, lines.size(), r::toString);
         String header = lines.get(0);
@@ -70,7 +71,7 @@ class SessionsCommandTest {
     @Test
     void listHoursNarrowsTheWindowAndJsonIsTheEntries() throws Exception {
         CliRun r = run("sessions", "list", "--hours", "3", "--json");
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         JsonNode array = PythonJson.mapper().readTree(r.out());
         List<String> ids = new ArrayList<>();
         array.forEach(e -> ids.add(e.get("session_id").textValue()));
@@ -82,7 +83,7 @@ class SessionsCommandTest {
     @Test
     void emptyListSaysSo() {
         CliRun r = run("sessions", "list", "--hours", "0");
-        assertEquals(0, r.code());
+        assertEquals(0, r.exitCode());
         assertEquals("No sessions in the last 0 hour(s)\n", r.out());
     }
 
@@ -90,7 +91,7 @@ class SessionsCommandTest {
     void showPrintsTheEntryAndLeavesTheFileAlone() throws Exception {
         String before = Files.readString(file);
         CliRun r = run("sessions", "show", "sid-rocket");
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         JsonNode expected = PythonJson.mapper().readTree(before).get("sessions").get("sid-rocket");
         assertEquals(PythonJson.pretty(expected) + "\n", r.out());
         assertTrue(r.out().contains("\"last_accessed\": \"" + fiveHoursAgo + "\""));
@@ -101,7 +102,7 @@ class SessionsCommandTest {
     @Test
     void showOfAnUnknownSessionExitsOneWithTheClosestLabels() {
         CliRun r = run("sessions", "show", "reserch api");
-        assertEquals(1, r.code());
+        assertEquals(1, r.exitCode());
         assertEquals("", r.out());
         assertEquals("No session reserch api\nClosest labels: 'Research API v2', 'Deploy 🚀', 'Ancient'\n", r.err());
     }
@@ -109,7 +110,7 @@ class SessionsCommandTest {
     @Test
     void findPrefersExactLabelsAndToleratesNullLabels() throws Exception {
         CliRun r = run("sessions", "find", "API");
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().lines().toList().get(1).startsWith("sid-api "), r.out());
         CliRun json = run("sessions", "find", "--json", "deploy 🚀");
         assertEquals("sid-rocket", PythonJson.mapper().readTree(json.out()).get("session_id").textValue());
@@ -125,38 +126,38 @@ class SessionsCommandTest {
 
         CliRun r = run("sessions", "find", "auth");
 
-        assertEquals(1, r.code(), r::toString);
+        assertEquals(1, r.exitCode(), r::toString);
         List<String> lines = r.out().lines().toList();
         assertEquals(3, lines.size(), r.out());
         assertTrue(lines.get(1).startsWith("sid-docs "), r.out());
         assertTrue(lines.get(2).startsWith("sid-refactor "), r.out());
         assertEquals("'auth' matches 2 sessions (newest first); give the session id or a more exact label\n", r.err());
         CliRun json = run("sessions", "find", "auth", "--json");
-        assertEquals(1, json.code());
+        assertEquals(1, json.exitCode());
         assertEquals("sid-docs", PythonJson.mapper().readTree(json.out()).get(0).get("session_id").textValue());
         CliRun show = run("sessions", "show", "auth");
-        assertEquals(1, show.code());
+        assertEquals(1, show.exitCode());
         assertEquals("", show.out());
         assertEquals("'auth' matches 2 sessions (newest first); give the session id or a more exact label:\n"
                 + "  sid-docs  " + newer.substring(0, 16).replace('T', ' ') + "  completed  auth docs  /p/sid-docs\n"
                 + "  sid-refactor  " + older.substring(0, 16).replace('T', ' ')
                 + "  completed  auth refactor  /p/sid-refactor\n", show.err());
         CliRun exact = run("sessions", "find", "AUTH REFACTOR");
-        assertEquals(0, exact.code(), exact::toString);
+        assertEquals(0, exact.exitCode(), exact::toString);
         assertTrue(exact.out().lines().toList().get(1).startsWith("sid-refactor "), exact.out());
     }
 
     @Test
     void findWithoutMatchExitsOne() {
         CliRun r = run("sessions", "find", "deploi");
-        assertEquals(1, r.code());
+        assertEquals(1, r.exitCode());
         assertEquals("No session matches 'deploi'\nClosest labels: 'Deploy 🚀', 'Ancient', 'Research API v2'\n", r.err());
     }
 
     @Test
     void cleanupRemovesOldSessionsOnly() throws Exception {
         CliRun r = run("sessions", "cleanup", "--days", "1");
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         assertEquals("Removed 1 session(s)\n", r.out());
         assertTrue(!Files.readString(file).contains("sid-old") && Files.readString(file).contains("sid-rocket"));
     }
@@ -165,9 +166,9 @@ class SessionsCommandTest {
     void negativeCleanupAgeIsAUsageErrorAndKeepsEverySession() throws Exception {
         String before = Files.readString(file);
         CliRun r = run("sessions", "cleanup", "--days", "-1");
-        assertEquals(2, r.code(), r::toString);
+        assertEquals(2, r.exitCode(), r::toString);
         assertEquals("--days must not be negative (was -1): give an age in days; 0 removes every session that is not"
-                + " running", r.err().lines().findFirst().orElseThrow());
+                + " running\nUsage: run-task sessions cleanup [OPTIONS]\nSee 'run-task sessions cleanup --help'.\n", r.err());
         assertEquals("", r.out());
         assertEquals(before, Files.readString(file));
     }
@@ -176,7 +177,7 @@ class SessionsCommandTest {
     void corruptRegistryIsReportedAndListedAsEmpty() throws Exception {
         Files.writeString(file, "{oops");
         CliRun r = run("sessions", "list");
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.err().startsWith("⚠️ Registry was corrupt; moved to " + state.resolve("claude_sessions.json.corrupt-")),
                 r.err());
         assertEquals("No sessions in the last 72 hour(s)\n", r.out());
@@ -185,7 +186,8 @@ class SessionsCommandTest {
     @Test
     void sessionsAloneIsAUsageError() {
         CliRun r = run("sessions");
-        assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("Missing required subcommand\nUsage: run-task sessions"), r.err());
+        assertEquals(2, r.exitCode());
+        assertEquals("Missing required subcommand\nUsage: run-task sessions [OPTIONS] [COMMAND]\n"
+                + "See 'run-task sessions --help'.\n", r.err());
     }
 }

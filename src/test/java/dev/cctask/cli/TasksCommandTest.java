@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cctask.PythonJson;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
-import dev.cctask.PythonJson;
+import dev.cctask.support.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -33,7 +34,7 @@ class TasksCommandTest {
         Files.writeString(garbage.path(), "not a pid\nx\nyesterday");
 
         CliRun r = CliRun.run(state, "tasks", "--json", "--pid-dir", dir.toString());
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         JsonNode array = PythonJson.mapper().readTree(r.out());
         assertEquals(2, array.size());
         assertFalse(Files.exists(garbage.path()), "a stale (unparseable) PID file is dropped, not listed");
@@ -66,7 +67,7 @@ class TasksCommandTest {
         PidFiles pids = new PidFiles(state.resolve("claude-code-task/pids")); // the default when not run from a jar
         pids.create("Build\nthe thing", Map.of(PidFile.LABEL, "build"));
         CliRun r = CliRun.run(state, "tasks");
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         List<String> lines = r.out().lines().toList();
         assertEquals(2, lines.size(), r::toString);
         assertTrue(lines.get(0).matches("RUNNER_PID +ALIVE +STARTED +ELAPSED +SESSION_ID +LABEL +TASK"), lines.get(0));
@@ -78,7 +79,7 @@ class TasksCommandTest {
     @Test
     void noPidFilesMeansNoRunningTasks() {
         CliRun r = CliRun.run(state, "tasks", "--pid-dir", state.resolve("none").toString());
-        assertEquals(0, r.code());
+        assertEquals(0, r.exitCode());
         assertEquals("No running tasks\n", r.out());
         assertEquals("[]\n", CliRun.run(state, "tasks", "--json", "--pid-dir", state.resolve("none").toString()).out());
     }

@@ -1,18 +1,14 @@
 package dev.cctask.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-
 import dev.cctask.Env;
-import dev.cctask.cli.App;
-import dev.cctask.cli.CliEnv;
+import dev.cctask.support.CliRun;
 import dev.cctask.support.Posted;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -116,17 +112,9 @@ class NotifyRelayTest {
             // the relay says "continue" just before its handler starts reading the body that never comes
             assertEquals("HTTP/1.1 100 Continue", answer.readLine());
 
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CliEnv.set(new Env(env, Path.of("/nonexistent")));
-            try {
-                int code = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                        () -> App.run(new PrintWriter(out), new PrintWriter(err), "notify", "-m", "still here"));
-                assertEquals(0, code, out + "\n" + err);
-            } finally {
-                CliEnv.set(null);
-            }
-            assertEquals("{\n  \"status\": \"ok\"\n}\n", out.toString());
+            CliRun notify = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                    () -> CliRun.run(new Env(env, Path.of("/nonexistent")), "notify", "-m", "still here"));
+            assertEquals(new CliRun("{\n  \"status\": \"ok\"\n}\n", "", 0), notify);
             assertEquals(List.of("still here"), posted.await(1));
 
             // and the stalled request is dropped after the read limit, freeing its slot

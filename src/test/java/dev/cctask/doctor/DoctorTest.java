@@ -8,12 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.Env;
-import dev.cctask.cli.App;
-import dev.cctask.cli.CliEnv;
 import dev.cctask.registry.PidFiles;
+import dev.cctask.support.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +65,6 @@ class DoctorTest {
 
     @AfterEach
     void tearDown() {
-        CliEnv.set(null);
         server.close();
         for (String text : printed) {
             assertFalse(text.contains(TOKEN), "the token was printed:\n" + text);
@@ -89,22 +85,17 @@ class DoctorTest {
         return new Env(vars, dir.resolve("home"));
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private Run doctor(String... args) {
-        CliEnv.set(env());
+    private CliRun doctor(String... args) {
         List<String> argv = new ArrayList<>(List.of("doctor", "--pid-dir", dir.resolve("pids").toString()));
         argv.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = App.run(new PrintWriter(out), new PrintWriter(err), argv.toArray(String[]::new));
-        printed.add(out.toString());
-        printed.add(err.toString());
-        return new Run(code, out.toString(), err.toString());
+        CliRun r = CliRun.run(env(), argv.toArray(String[]::new));
+        printed.add(r.out());
+        printed.add(r.err());
+        return r;
     }
 
     /** The line of one check, e.g. {@code ✗ FAIL sessions_send  denied …}, and its fix line if any. */
-    private static String line(Run r, String check) {
+    private static String line(CliRun r, String check) {
         List<String> lines = r.out().lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             String[] words = lines.get(i).split("\\s+");
@@ -118,9 +109,9 @@ class DoctorTest {
 
     @Test
     void healthySetUpPassesEveryCheckAndSendsNothing() throws Exception {
-        Run r = doctor("--session", GROUP_KEY);
+        CliRun r = doctor("--session", GROUP_KEY);
 
-        assertEquals(0, r.code(), r.out());
+        assertEquals(0, r.exitCode(), r.out());
         assertEquals("", r.err());
         for (String check : List.of("java", "claude", "user", "config", "token", "gateway", "auth", "message",
                 "sessions_send", "visibility", "session", "route", "skill", "state", "registry", "outbox", "pids")) {
@@ -153,9 +144,9 @@ class DoctorTest {
     void sessionsSendDeniedFailsWithTheToolsAllowFix() throws Exception {
         gateway.allowSessionsSend = false;
 
-        Run r = doctor();
+        CliRun r = doctor();
 
-        assertEquals(1, r.code(), r.out());
+        assertEquals(1, r.exitCode(), r.out());
         assertEquals("✗ FAIL  sessions_send  denied over HTTP (Tool not available: sessions_send): the agent cannot"
                 + " be woken with the result\n"
                 + "      fix: add \"sessions_send\" to gateway.tools.allow: \"gateway\": {\"tools\": {\"allow\":"
@@ -169,9 +160,9 @@ class DoctorTest {
     void rejectedTokenFailsWithTheTokenMismatchFixAndSkipsTheToolProbes() throws Exception {
         gateway.acceptedToken = "another-token";
 
-        Run r = doctor();
+        CliRun r = doctor();
 
-        assertEquals(1, r.code(), r.out());
+        assertEquals(1, r.exitCode(), r.out());
         assertEquals("✗ FAIL  auth           the gateway rejected the token from gateway.auth.token (HTTP 401)\n"
                 + "      fix: use the token the running gateway was started with: it must equal gateway.auth.token;"
                 + " a gateway started without a persisted token uses a random one, so persist one (openclaw config"
@@ -188,9 +179,9 @@ class DoctorTest {
             port = s.getLocalPort();
         }
 
-        Run r = doctor("--gateway-url", "http://127.0.0.1:" + port);
+        CliRun r = doctor("--gateway-url", "http://127.0.0.1:" + port);
 
-        assertEquals(1, r.code(), r.out());
+        assertEquals(1, r.exitCode(), r.out());
         assertEquals("✗ FAIL  gateway        gateway not running on http://127.0.0.1:" + port + ": start it with"
                 + " \"openclaw gateway run\"\n"
                 + "      fix: start the gateway (openclaw gateway run, or openclaw gateway start for the service); if it"
@@ -202,9 +193,9 @@ class DoctorTest {
     void jsonReportHasOneObjectPerCheckAndNoToken() throws Exception {
         gateway.allowSessionsSend = false;
 
-        Run r = doctor("--json");
+        CliRun r = doctor("--json");
 
-        assertEquals(1, r.code(), r.out());
+        assertEquals(1, r.exitCode(), r.out());
         JsonNode report = JSON.readTree(r.out());
         assertFalse(report.path("ok").asBoolean(true));
         Map<String, JsonNode> byName = new HashMap<>();
@@ -221,9 +212,9 @@ class DoctorTest {
     void missingConfigAndTokenFailWithTheirFixes() throws Exception {
         Files.delete(configFile);
 
-        Run r = doctor("--gateway-url", server.url("/").toString());
+        CliRun r = doctor("--gateway-url", server.url("/").toString());
 
-        assertEquals(1, r.code(), r.out());
+        assertEquals(1, r.exitCode(), r.out());
         assertTrue(line(r, "config").startsWith("✗ FAIL  config         no OpenClaw config found (tried " + configFile),
                 r.out());
         assertTrue(line(r, "token").startsWith("✗ FAIL  token          no gateway token: "), r.out());
@@ -236,9 +227,9 @@ class DoctorTest {
     void missingClaudeFailsWithTheInstallAndPathHint() throws Exception {
         Files.delete(bin.resolve("claude"));
 
-        Run r = doctor();
+        CliRun r = doctor();
 
-        assertEquals(1, r.code(), r.out());
+        assertEquals(1, r.exitCode(), r.out());
         String l = line(r, "claude");
         assertTrue(l.startsWith("✗ FAIL  claude         Claude executable not found: claude\n"
                 + "      fix: not installed? npm install -g @anthropic-ai/claude-code, then run claude once to log in."
@@ -258,9 +249,9 @@ class DoctorTest {
         PidFiles pids = new PidFiles(dir.resolve("pids"));
         pids.write(pids.newPidFile(deadPid(), "old task", LocalDateTime.now(), Map.of()));
 
-        Run r = doctor();
+        CliRun r = doctor();
 
-        assertEquals(0, r.code(), r.out());
+        assertEquals(0, r.exitCode(), r.out());
         assertEquals("⚠ WARN  visibility     tools.sessions.visibility is \"tree\": the wake of a group or channel"
                 + " session is refused as forbidden\n"
                 + "      fix: set tools.sessions.visibility to \"all\" (or \"agent\"): openclaw config set"
@@ -276,7 +267,7 @@ class DoctorTest {
 
     @Test
     void unknownSessionWarnsAndUnroutableKeyWarns() throws Exception {
-        Run r = doctor("-s", "agent:main:main:thread:42");
+        CliRun r = doctor("-s", "agent:main:main:thread:42");
 
         assertTrue(line(r, "session").startsWith("⚠ WARN  session        the gateway lists no session"
                 + " agent:main:main:thread:42 yet"), r.out());

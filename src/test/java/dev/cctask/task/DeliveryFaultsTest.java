@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cctask.support.FakeGateway;
 import dev.cctask.support.RunTaskProcess;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <table>
  * <tr><th>Fault</th><th>Outcome</th><th>Test</th></tr>
- * <tr><td>gateway down for the whole run, up 20 s after the child exits</td><td>result and wake arrive once it is
- *     up, the runner still inside its deadline; exit code of the task</td><td>{@link #gatewayDownDuringTheRunStartedLater}</td></tr>
+ * <tr><td>gateway down for the whole run and the result's first three attempts</td><td>result and wake arrive once
+ *     it is up, the runner still inside its deadline; exit code of the task</td><td>{@link #gatewayDownDuringTheRunStartedLater}</td></tr>
  * <tr><td>gateway answers 500 for the first 5 attempts</td><td>delivered on the 6th, in order</td>
  *     <td>{@link #fiveServerErrorsThenAccepted}</td></tr>
  * <tr><td>429 with Retry-After: 2</td><td>retried no sooner than 2 s later</td><td>{@link #tooManyRequestsHonoursRetryAfter}</td></tr>
@@ -55,6 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeliveryFaultsTest {
     static final String KEY = "agent:main:whatsapp:group:120363000000000000@g.us";
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path sandbox;
@@ -64,17 +67,19 @@ class DeliveryFaultsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        runTask = new RunTaskProcess(sandbox);
-        runTask.env("FAKE_CLAUDE_TRANSCRIPT", RunTaskProcess.FIXTURES.resolve("basic.jsonl").toString());
-        output = sandbox.resolve("out.txt");
+        runTask = new RunTaskProcess(sandbox).transcript("basic.jsonl");
+        output = runTask.output();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        runTask.close();
     }
 
     private String[] run(String... extra) {
-        List<String> a = new java.util.ArrayList<>(List.of("-t", "Run echo hi with Bash", "-p",
-                sandbox.resolve("project").toString(), "-o", output.toString(), "-s", KEY, "--claude-bin",
-                RunTaskProcess.FAKE_CLAUDE.toString(), "--pid-dir", runTask.pidDir().toString()));
+        List<String> a = new java.util.ArrayList<>(List.of("-t", "Run echo hi with Bash", "-s", KEY));
         a.addAll(List.of(extra));
-        return a.toArray(String[]::new);
+        return runTask.args(a.toArray(String[]::new));
     }
 
     /** The final message and wake attempts, in order (launch and heartbeats, "📡 …", are best effort). */
@@ -95,10 +100,8 @@ class DeliveryFaultsTest {
         Files.createDirectories(runTask.stateDir());
         Files.writeString(runTask.stateDir().resolve("openclaw.json"),
                 "{gateway: {port: " + port + ", auth: {token: '" + FakeGateway.TOKEN + "'}}}");
-        Path exited = sandbox.resolve("claude-exited");
-        Process runner = runTask.env("FAKE_CLAUDE_EXIT_FILE", exited.toString()).start(run());
-        awaitFile(exited, Duration.ofSeconds(30));
-        Thread.sleep(20_000);
+        Process runner = runTask.start(run());
+        awaitAnItemTried(3);
         try (FakeGateway gateway = FakeGateway.onPort(port)) {
             RunTaskProcess.Result r = runTask.finish(runner, Duration.ofSeconds(120));
             assertEquals(0, r.exitCode(), r.toString());
@@ -326,15 +329,23 @@ class DeliveryFaultsTest {
         }
     }
 
-    private void assertOutboxEmpty() throws Exception {
-        assertEquals(List.of(), outboxItems());
+    /** Waits until an outbox item has been tried {@code attempts} times: the runner is in its retry schedule. */
+    private void awaitAnItemTried(int attempts) throws Exception {
+        RunTaskProcess.await("an outbox item tried " + attempts + " times", () -> {
+            for (Path item : outboxItems()) {
+                try {
+                    if (JSON.readTree(item.toFile()).path("attempts").asInt() >= attempts) {
+                        return true;
+                    }
+                } catch (IOException goneMeanwhile) {
+                    // delivered or rewritten between the listing and the read
+                }
+            }
+            return false;
+        });
     }
 
-    private static void awaitFile(Path file, Duration max) throws Exception {
-        long end = System.nanoTime() + max.toNanos();
-        while (!Files.exists(file)) {
-            assertTrue(System.nanoTime() < end, "no " + file);
-            Thread.sleep(20);
-        }
+    private void assertOutboxEmpty() throws Exception {
+        assertEquals(List.of(), outboxItems());
     }
 }

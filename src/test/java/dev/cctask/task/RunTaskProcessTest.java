@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +32,8 @@ class RunTaskProcessTest {
     static final String GROUP = "120363000000000000@g.us";
     static final String KEY = "agent:main:whatsapp:group:" + GROUP;
     static final ObjectMapper JSON = new ObjectMapper();
+    /** What follows the line of a usage error that picocli reports (an option's value, a parameter's). */
+    static final String ROOT_USAGE = "Usage: run-task [OPTIONS] [COMMAND]\nSee 'run-task --help'.\n";
 
     @TempDir
     Path sandbox;
@@ -40,28 +45,26 @@ class RunTaskProcessTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        gateway = new FakeGateway();
         runTask = new RunTaskProcess(sandbox);
-        gateway.writeConfig(runTask.stateDir());
-        project = sandbox.resolve("project");
-        output = sandbox.resolve("out/result.txt");
+        gateway = runTask.gateway();
+        project = runTask.project();
+        output = runTask.output();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        gateway.close();
+        runTask.close();
     }
 
+    /** {@code -t "Run echo hi with Bash"}, the fixture's run arguments, then {@code extra}. */
     private String[] args(String... extra) {
-        List<String> a = new java.util.ArrayList<>(List.of("-t", "Run echo hi with Bash", "-p", project.toString(),
-                "-o", output.toString(), "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(),
-                "--pid-dir", runTask.pidDir().toString()));
+        List<String> a = new java.util.ArrayList<>(List.of("-t", "Run echo hi with Bash"));
         a.addAll(List.of(extra));
-        return a.toArray(String[]::new);
+        return runTask.args(a.toArray(String[]::new));
     }
 
     private RunTaskProcess fake(String transcript) {
-        return runTask.env("FAKE_CLAUDE_TRANSCRIPT", RunTaskProcess.FIXTURES.resolve(transcript).toString());
+        return runTask.transcript(transcript);
     }
 
     @Test
@@ -91,15 +94,14 @@ class RunTaskProcessTest {
 
         assertEquals("Done: the command printed hi.", Files.readString(output));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(output)));
-        JsonNode entry = JSON.readTree(runTask.stateDir().resolve("claude_sessions.json").toFile())
-                .path("sessions").elements().next();
+        JsonNode entry = runTask.registryEntry();
         assertEquals("completed", entry.path("status").asText());
         assertEquals("demo", entry.path("label").asText());
         assertEquals(0.103788, entry.path("cost_estimate").asDouble(), 1e-9);
         assertTrue(r.stderr().contains("📝 Session registered: "), r.stderr());
         assertTrue(r.stderr().contains("✅ COMPLETED Done (exit 0, 29 chars, 0min)"), r.stderr());
         assertTrue(r.stderr().contains("📨 Session notified"), r.stderr());
-        assertNoPidFiles();
+        runTask.assertNoPidFiles();
         assertTokenInNoFileButTheConfig();
     }
 
@@ -109,9 +111,8 @@ class RunTaskProcessTest {
         Path argv = sandbox.resolve("argv.txt");
         String prompt = "--fix the build 🚀 «Привет»\n\n";
         fake("basic.jsonl").env("FAKE_CLAUDE_STDIN_FILE", stdin.toString()).env("FAKE_CLAUDE_ARGV_FILE", argv.toString());
-        var r = runTask.run(Duration.ofSeconds(30), "--task=" + prompt, "-p", project.toString(), "-o",
-                output.toString(), "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(), "--pid-dir",
-                runTask.pidDir().toString(), "--claude-arg", "--model", "--claude-arg=sonnet");
+        var r = runTask.run(Duration.ofSeconds(30), runTask.args("--task=" + prompt, "--claude-arg", "--model",
+                "--claude-arg=sonnet"));
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(prompt, Files.readString(stdin, StandardCharsets.UTF_8));
         assertEquals(List.of("-p", "--dangerously-skip-permissions", "--verbose", "--output-format", "stream-json",
@@ -156,9 +157,7 @@ class RunTaskProcessTest {
         Path taskFile = sandbox.resolve("prompt.txt");
         Files.writeString(taskFile, "Run echo hi with Bash\n\n \n", StandardCharsets.UTF_8);
         fake("basic.jsonl").env("FAKE_CLAUDE_STDIN_FILE", stdin.toString());
-        var r = runTask.run(Duration.ofSeconds(30), "--task-file", taskFile.toString(), "-p", project.toString(), "-o",
-                output.toString(), "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(), "--pid-dir",
-                runTask.pidDir().toString(), "-s", KEY);
+        var r = runTask.run(Duration.ofSeconds(30), runTask.args("--task-file", taskFile.toString(), "-s", KEY));
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("Run echo hi with Bash\n\n \n", Files.readString(stdin, StandardCharsets.UTF_8));
         List<String> texts = gateway.messageTexts();
@@ -166,9 +165,25 @@ class RunTaskProcessTest {
         assertTrue(texts.get(texts.size() - 1).startsWith("✅ Claude Code task complete!\n\nTask: Run echo hi with Bash\n"
                 + "Project: "), texts.get(texts.size() - 1));
         assertTrue(r.stderr().contains("\n   Task: Run echo hi with Bash\n   Project: "), r.stderr());
-        JsonNode entry = JSON.readTree(runTask.stateDir().resolve("claude_sessions.json").toFile())
-                .path("sessions").elements().next();
+        JsonNode entry = runTask.registryEntry();
         assertEquals("Run echo hi with Bash", entry.path("task_summary").asText());
+    }
+
+    @Test
+    void aPromptPipedToTaskFileDashReachesClaudeByteExactAndIsSummarised() throws Exception {
+        Path piped = sandbox.resolve("piped.txt");
+        Files.writeString(piped, "Résumé the build 🚀 «Привет»\n", StandardCharsets.UTF_8);
+        Path stdin = sandbox.resolve("stdin.bin");
+        fake("basic.jsonl").env("FAKE_CLAUDE_STDIN_FILE", stdin.toString());
+        var r = runTask.stdin(piped).run(Duration.ofSeconds(30), runTask.args("--task-file", "-", "-s", KEY));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertArrayEquals(Files.readAllBytes(piped), Files.readAllBytes(stdin));
+        List<String> texts = gateway.messageTexts();
+        assertTrue(texts.get(0).endsWith("\nPrompt: Résumé the build 🚀 «Привет»"), texts.get(0));
+        assertTrue(texts.get(texts.size() - 1).startsWith("✅ Claude Code task complete!\n\nTask: Résumé the build 🚀"
+                + " «Привет»\nProject: "), texts.get(texts.size() - 1));
+        assertTrue(r.stderr().contains("\n   Task: Résumé the build 🚀 «Привет»\n"), r.stderr());
+        assertEquals("Résumé the build 🚀 «Привет»", runTask.registryEntry().path("task_summary").asText());
     }
 
     @Test
@@ -207,7 +222,7 @@ class RunTaskProcessTest {
         long pid = Long.parseLong(Files.readString(grandchild).strip());
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "grandchild survived");
         assertTrue(r.stderr().contains("⏰ TIMEOUT Done (exit 137"), r.stderr());
-        assertNoPidFiles();
+        runTask.assertNoPidFiles();
     }
 
     @Test
@@ -222,10 +237,9 @@ class RunTaskProcessTest {
         assertTrue(lastMessage().startsWith("✅ Claude Code task complete!\n\nTask: Run echo hi with Bash\nProject: "
                 + project + "\nResult (29 chars):\n\nDone: the command printed hi.\n"), lastMessage());
         assertEquals("Done: the command printed hi.", Files.readString(output));
-        JsonNode entry = JSON.readTree(runTask.stateDir().resolve("claude_sessions.json").toFile())
-                .path("sessions").elements().next();
+        JsonNode entry = runTask.registryEntry();
         assertEquals("completed", entry.path("status").asText());
-        assertNoPidFiles();
+        runTask.assertNoPidFiles();
     }
 
     @Test
@@ -301,8 +315,8 @@ class RunTaskProcessTest {
     @Test
     void missingClaudeIsRefusedBeforeAnythingStartsWithTheFix() throws Exception {
         Path missing = sandbox.resolve("no-such-claude");
-        var r = runTask.run(Duration.ofSeconds(30), "-t", "x", "-p", project.toString(), "-o", output.toString(),
-                "-s", KEY, "--claude-bin", missing.toString(), "--pid-dir", runTask.pidDir().toString());
+        var r = runTask.run(Duration.ofSeconds(30), runTask.args("-t", "x", "-s", KEY, "--claude-bin",
+                missing.toString()));
         String line = "Claude executable not found: " + missing + ". Put the directory holding `claude` on PATH, or"
                 + " pass its full path with --claude-bin (or set CLAUDE_BIN). Under cron or nohup the shell often lacks"
                 + " the NVM bin directory (e.g. ~/.nvm/versions/node/<version>/bin) on PATH even though `claude` works"
@@ -311,7 +325,7 @@ class RunTaskProcessTest {
         assertEquals(line + "\n", r.stderr(), "one line, no banner, no stack trace");
         assertEquals(List.of("❌ Claude Code not started: " + line), gateway.messageTexts(), "no 🚀, no 💥");
         assertFalse(Files.exists(output), "nothing started");
-        assertNoPidFiles();
+        runTask.assertNoPidFiles();
     }
 
     @Test
@@ -333,12 +347,11 @@ class RunTaskProcessTest {
     void unwritableOutputDirectoryTakesTheCrashPath() throws Exception {
         Path notADir = sandbox.resolve("file");
         Files.writeString(notADir, "x");
-        var r = runTask.run(Duration.ofSeconds(30), "-t", "x", "-p", project.toString(), "-o",
-                notADir.resolve("out.txt").toString(), "-s", KEY, "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(),
-                "--pid-dir", runTask.pidDir().toString());
+        var r = runTask.run(Duration.ofSeconds(30), runTask.args("-t", "x", "-o", notADir.resolve("out.txt").toString(),
+                "-s", KEY));
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(lastMessage().startsWith("💥 Claude Code script crashed!\n\n**Task:** x\n**Error:** "), lastMessage());
-        assertNoPidFiles();
+        runTask.assertNoPidFiles();
     }
 
     @Test
@@ -346,13 +359,12 @@ class RunTaskProcessTest {
         Files.writeString(project, "not a dir");
         var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY));
         assertEquals(2, r.exitCode(), r.toString());
-        assertEquals("--project " + project + " is not a directory: name a folder (it is created if missing)",
-                r.stderr().lines().findFirst().orElse(""));
-        assertFalse(r.stderr().contains("\tat "), r.stderr());
+        assertEquals("--project " + project + " is not a directory: name a folder (it is created if missing)\n"
+                + ROOT_USAGE, r.stderr());
         assertEquals(List.of("❌ Claude Code not started: --project " + project
                 + " is not a directory: name a folder (it is created if missing)"), gateway.messageTexts());
         assertFalse(Files.exists(output));
-        assertNoPidFiles();
+        runTask.assertNoPidFiles();
     }
 
     @Test
@@ -388,10 +400,12 @@ class RunTaskProcessTest {
     void hooksWakeWithoutHooksConfigIsAUsageError() throws Exception {
         var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY, "--wake", "hooks"));
         assertEquals(2, r.exitCode(), r.toString());
-        assertTrue(r.stderr().startsWith("--wake hooks: "), r.stderr());
+        String line = "--wake hooks: hooks are disabled: set hooks.enabled to true and a hooks.token (different from the"
+                + " gateway token) in " + runTask.stateDir().resolve("openclaw.json");
+        assertEquals(line + "\n", r.stderr());
         assertFalse(Files.exists(project));
         // nothing started; the chat and the agent hear why (issue 12, item 9), the wake by sessions_send
-        assertEquals(List.of("❌ Claude Code not started: " + r.stderr().strip()), gateway.messageTexts());
+        assertEquals(List.of("❌ Claude Code not started: " + line), gateway.messageTexts());
         assertEquals(List.of("message", "sessions_send"), gateway.calls().stream().map(FakeGateway.Call::tool).toList());
     }
 
@@ -409,22 +423,29 @@ class RunTaskProcessTest {
 
     @Test
     void badInputIsOneLineExitTwoAndNothingStarted() throws Exception {
-        for (String[] bad : List.of(new String[] {"-t", ""}, new String[] {"-t", "x", "--timeout", "0"},
-                new String[] {"-t", "x", "--heartbeat-interval", "1"}, new String[] {"-t", "x", "--notify-channel", "telegram"},
-                new String[] {"--task-file", sandbox.resolve("missing.txt").toString()}, new String[] {"-t", "x", "--wake", "foo"},
-                new String[] {"-t", "x", "--validate-only"})) {
+        Path missing = sandbox.resolve("missing.txt");
+        Map<List<String>, String> bad = new LinkedHashMap<>();
+        bad.put(List.of("-t", ""), "The task is empty: pass the prompt with -t TEXT or --task-file FILE");
+        bad.put(List.of("-t", "x", "--timeout", "0"), "--timeout must be at least 1 second (was 0)");
+        bad.put(List.of("-t", "x", "--heartbeat-interval", "1"), "--heartbeat-interval must be at least 5 seconds (was 1)");
+        bad.put(List.of("-t", "x", "--notify-channel", "telegram"), "--notify-channel needs --notify-target");
+        bad.put(List.of("--task-file", missing.toString()), "Cannot read the task file " + missing + ": no such file");
+        bad.put(List.of("-t", "x", "--wake", "foo"), "Invalid value for option '--wake': cannot convert 'foo' to WakeMode"
+                + " (java.lang.IllegalArgumentException: expected one of sessions_send, hooks, none but was 'foo')");
+        bad.put(List.of("-t", "x", "--validate-only"), "Unknown option: '--validate-only'");
+        for (var input : bad.entrySet()) {
             List<String> a = new java.util.ArrayList<>(List.of("-s", KEY)); // read before the bad option
-            a.addAll(List.of(bad));
-            a.addAll(List.of("-p", project.toString(), "-o", output.toString()));
-            var r = runTask.run(Duration.ofSeconds(30), a.toArray(String[]::new));
+            a.addAll(input.getKey());
+            var r = runTask.run(Duration.ofSeconds(30), runTask.args(a.toArray(String[]::new)));
             assertEquals(2, r.exitCode(), r.toString());
+            assertEquals(input.getValue() + "\n" + ROOT_USAGE, r.stderr(), "one line, then where to read more");
             assertFalse(Files.exists(project), "nothing created for " + a);
             assertFalse(Files.exists(output));
             // nothing started, but the chat hears why (issue 12, item 9)
-            assertEquals("❌ Claude Code not started: " + r.stderr().lines().findFirst().orElseThrow(),
+            assertEquals("❌ Claude Code not started: " + input.getValue(),
                     gateway.messageTexts().get(gateway.messageTexts().size() - 1));
         }
-        assertEquals(7, gateway.messageTexts().size(), gateway.messageTexts().toString());
+        assertEquals(bad.size(), gateway.messageTexts().size(), gateway.messageTexts().toString());
     }
 
     @Test
@@ -451,13 +472,5 @@ class RunTaskProcessTest {
     private String lastMessage() {
         List<String> texts = gateway.messageTexts();
         return texts.isEmpty() ? "(no message)" : texts.get(texts.size() - 1);
-    }
-
-    private void assertNoPidFiles() throws Exception {
-        if (Files.isDirectory(runTask.pidDir())) {
-            try (Stream<Path> files = Files.list(runTask.pidDir())) {
-                assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".pid")).toList());
-            }
-        }
     }
 }

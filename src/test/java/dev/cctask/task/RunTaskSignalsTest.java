@@ -3,8 +3,6 @@ package dev.cctask.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cctask.support.FakeGateway;
 import dev.cctask.support.RunTaskProcess;
 import java.nio.file.Files;
@@ -12,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Signals and lost runners (SPEC §9.2, §8.6): cancel ends a run as cancelled; SIGKILL is found and reported. */
 class RunTaskSignalsTest {
     static final String KEY = "agent:main:telegram:group:-1001234567890";
-    static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path sandbox;
@@ -34,11 +30,10 @@ class RunTaskSignalsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        gateway = new FakeGateway();
         runTask = new RunTaskProcess(sandbox);
-        gateway.writeConfig(runTask.stateDir());
-        project = sandbox.resolve("project");
-        output = sandbox.resolve("out.txt");
+        gateway = runTask.gateway();
+        project = runTask.project();
+        output = runTask.output();
         childPid = sandbox.resolve("grandchild.pid");
         // init + some text, no result, then the child stays alive (with a grandchild) until killed
         runTask.env("FAKE_CLAUDE_TRANSCRIPT", runTask.unfinishedTranscript().toString())
@@ -48,23 +43,20 @@ class RunTaskSignalsTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        gateway.close();
+        runTask.close();
     }
 
     private Process startLongRun() throws Exception {
-        Process p = runTask.start("-t", "Long research task", "-p", project.toString(), "-o", output.toString(),
-                "-s", KEY, "--session-label", "research", "--claude-bin", RunTaskProcess.FAKE_CLAUDE.toString(),
-                "--pid-dir", runTask.pidDir().toString());
-        awaitRegistryStatus("running");
-        awaitFile(childPid);
+        Process p = runTask.start(runTask.args("-t", "Long research task", "-s", KEY, "--session-label", "research"));
+        RunTaskProcess.await("the registry to show the run", () -> "running".equals(runTask.registryEntry().path("status").asText()));
+        RunTaskProcess.awaitText(childPid);
         return p;
     }
 
     @Test
     void cancelByLabelKillsTheTreeRecordsCancelledAndDelivers() throws Exception {
         Process runner = startLongRun();
-        RunTaskProcess.Result cancel = new RunTaskProcess(sandbox.resolve("c")).env("OPENCLAW_STATE_DIR",
-                runTask.stateDir().toString()).run(Duration.ofSeconds(60), "cancel", "research", "--pid-dir",
+        RunTaskProcess.Result cancel = runTask.run(Duration.ofSeconds(60), "cancel", "research", "--pid-dir",
                 runTask.pidDir().toString());
         assertEquals(0, cancel.exitCode(), cancel.toString());
         assertTrue(cancel.stdout().startsWith("Cancelled runner " + runner.pid() + " (session "), cancel.stdout());
@@ -77,79 +69,39 @@ class RunTaskSignalsTest {
                 last);
         assertTrue(last.endsWith("\n\nFull output: " + output), last);
         assertEquals("sessions_send", gateway.calls().get(gateway.calls().size() - 1).tool());
-        assertEquals("cancelled", registryEntry().path("status").asText());
+        assertEquals("cancelled", runTask.registryEntry().path("status").asText());
         assertTrue(r.stderr().contains("🛑 CANCELLED Done (exit "), r.stderr());
-        RunTaskProcess.awaitGone(Long.parseLong(Files.readString(childPid).strip()));
-        assertNoPidFiles();
+        RunTaskProcess.awaitGone(Long.parseLong(RunTaskProcess.awaitText(childPid)));
+        runTask.assertNoPidFiles();
     }
 
     @Test
     void aRunnerKilledWithSigkillIsReportedLostByTheNextTasksCall() throws Exception {
         Process runner = startLongRun();
         long claude = Long.parseLong(runTask.awaitPidFileField("claude_pid"));
-        awaitOutputContaining("I'll run the command.");
+        RunTaskProcess.await("the streamed text in " + output,
+                () -> Files.exists(output) && Files.readString(output).contains("I'll run the command."));
         runner.toHandle().destroyForcibly();
         runner.waitFor(10, TimeUnit.SECONDS);
         int before = gateway.calls().size();
 
-        RunTaskProcess.Result tasks = new RunTaskProcess(sandbox.resolve("t")).env("OPENCLAW_STATE_DIR",
-                runTask.stateDir().toString()).run(Duration.ofSeconds(60), "tasks", "--pid-dir",
+        RunTaskProcess.Result tasks = runTask.run(Duration.ofSeconds(60), "tasks", "--pid-dir",
                 runTask.pidDir().toString());
         assertEquals(0, tasks.exitCode(), tasks.toString());
-        assertEquals("lost", registryEntry().path("status").asText(), tasks.toString());
+        assertEquals("lost", runTask.registryEntry().path("status").asText(), tasks.toString());
         List<FakeGateway.Call> after = gateway.calls().subList(before, gateway.calls().size());
         assertEquals(2, after.size(), "lost notice and wake: " + after);
         String lost = after.get(0).text();
         assertEquals("⚠️ Claude Code task lost\n\nTask: Long research task\nProject: " + project.toAbsolutePath()
                 + "\nThe runner (PID " + runner.pid() + ") stopped without reporting a result.\nPartial output: "
-                + output + "\nResume with: --resume " + registryEntry().path("session_id").asText(), lost);
+                + output + "\nResume with: --resume " + runTask.registryEntry().path("session_id").asText(), lost);
         assertEquals("sessions_send", after.get(1).tool());
         assertTrue(Files.readString(output).contains("I'll run the command."), "partial output kept");
         RunTaskProcess.awaitGone(claude);
-        assertNoPidFiles();
+        runTask.assertNoPidFiles();
 
         // a second reconciliation finds nothing more to report
-        new RunTaskProcess(sandbox.resolve("t2")).env("OPENCLAW_STATE_DIR", runTask.stateDir().toString())
-                .run(Duration.ofSeconds(60), "tasks", "--pid-dir", runTask.pidDir().toString());
+        runTask.run(Duration.ofSeconds(60), "tasks", "--pid-dir", runTask.pidDir().toString());
         assertEquals(before + 2, gateway.calls().size());
-    }
-
-    private JsonNode registryEntry() throws Exception {
-        Path file = runTask.stateDir().resolve("claude_sessions.json");
-        if (!Files.exists(file)) {
-            return JSON.createObjectNode();
-        }
-        var it = JSON.readTree(file.toFile()).path("sessions").elements();
-        return it.hasNext() ? it.next() : JSON.createObjectNode();
-    }
-
-    private void awaitRegistryStatus(String status) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!status.equals(registryEntry().path("status").asText())) {
-            assertTrue(System.nanoTime() < end, "registry never showed " + status);
-            Thread.sleep(50);
-        }
-    }
-
-    private void awaitOutputContaining(String text) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(output) || !Files.readString(output).contains(text)) {
-            assertTrue(System.nanoTime() < end, "the streamed text never reached " + output);
-            Thread.sleep(50);
-        }
-    }
-
-    private static void awaitFile(Path file) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(file) || Files.readString(file).isBlank()) {
-            assertTrue(System.nanoTime() < end, "no " + file);
-            Thread.sleep(50);
-        }
-    }
-
-    private void assertNoPidFiles() throws Exception {
-        try (Stream<Path> files = Files.list(runTask.pidDir())) {
-            assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".pid")).toList());
-        }
     }
 }

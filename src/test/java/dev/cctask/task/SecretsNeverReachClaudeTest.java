@@ -2,7 +2,6 @@ package dev.cctask.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cctask.support.FakeGateway;
 import dev.cctask.support.RunTaskProcess;
@@ -72,11 +71,10 @@ class SecretsNeverReachClaudeTest {
             runTask.env("FAKE_CLAUDE_TRANSCRIPT", runTask.unfinishedTranscript().toString())
                     .env("FAKE_CLAUDE_SLEEP_AFTER", "300");
 
-            runner = runTask.start("-t", "Print your environment", "-p", sandbox.resolve("project").toString(),
-                    "-o", sandbox.resolve("out.txt").toString(), "-s", KEY, "--token-env", "MY_TOKEN_ENV",
-                    "--claude-bin", claude.toString(), "--pid-dir", runTask.pidDir().toString());
+            runner = runTask.start(runTask.args("-t", "Print your environment", "-s", KEY, "--token-env", "MY_TOKEN_ENV",
+                    "--claude-bin", claude.toString()));
             for (Path pidFile : List.of(childPid, grandchildPid)) {
-                Map<String, String> environ = environ(awaitPid(pidFile));
+                Map<String, String> environ = environ(Long.parseLong(RunTaskProcess.awaitText(pidFile)));
                 for (String name : SECRETS.keySet()) {
                     assertFalse(environ.containsKey(name), name + " reached " + pidFile.getFileName());
                 }
@@ -88,15 +86,6 @@ class SecretsNeverReachClaudeTest {
             runner.destroy();
             assertEquals(1, runTask.finish(runner, Duration.ofSeconds(60)).exitCode());
         }
-    }
-
-    private static long awaitPid(Path file) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(file) || Files.readString(file).isBlank()) {
-            assertTrue(System.nanoTime() < end, "no " + file);
-            Thread.sleep(50);
-        }
-        return Long.parseLong(Files.readString(file).strip());
     }
 
     /**

@@ -32,13 +32,11 @@ class StrayProcessesTest {
     RunTaskProcess runTask;
     Path escapees;
     Path claude;
-    final List<Process> runners = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        gateway = new FakeGateway();
         runTask = new RunTaskProcess(sandbox);
-        gateway.writeConfig(runTask.stateDir());
+        gateway = runTask.gateway();
         escapees = sandbox.resolve("escapees.pid");
         claude = sandbox.resolve("claude-with-escapees");
         // Each "( … & )" is a double fork: the subshell exits at once, and its child is reparented to PID 1.
@@ -54,25 +52,17 @@ class StrayProcessesTest {
     /** Whatever happened, nothing this test started keeps running. */
     @AfterEach
     void tearDown() throws Exception {
-        for (Process runner : runners) {
-            runner.descendants().forEach(ProcessHandle::destroyForcibly);
-            runner.destroyForcibly();
-        }
+        runTask.close();
         for (long pid : escapeePids()) {
             ProcessHandle.of(pid).filter(h -> h.info().command().orElse("").endsWith("sleep"))
                     .ifPresent(ProcessHandle::destroyForcibly);
         }
-        gateway.close();
     }
 
     private Process start(String... extra) throws Exception {
-        List<String> a = new ArrayList<>(List.of("-t", "Start a dev server", "-p", sandbox.resolve("project").toString(),
-                "-o", sandbox.resolve("out.txt").toString(), "-s", KEY, "--claude-bin", claude.toString(),
-                "--pid-dir", runTask.pidDir().toString()));
+        List<String> a = new ArrayList<>(List.of("-t", "Start a dev server", "-s", KEY, "--claude-bin", claude.toString()));
         a.addAll(List.of(extra));
-        Process runner = runTask.start(a.toArray(String[]::new));
-        runners.add(runner);
-        return runner;
+        return runTask.start(runTask.args(a.toArray(String[]::new)));
     }
 
     /** A Claude that works until it is stopped, once both escapees run outside its tree. */
@@ -101,8 +91,7 @@ class StrayProcessesTest {
     @Test
     void escapedProcessesAreStoppedWhenTheRunIsCancelled() throws Exception {
         Process runner = startUnfinished();
-        var cancel = new RunTaskProcess(sandbox.resolve("c")).env("OPENCLAW_STATE_DIR", runTask.stateDir().toString())
-                .run(Duration.ofSeconds(60), "cancel", Long.toString(runner.pid()), "--pid-dir", runTask.pidDir().toString());
+        var cancel = runTask.run(Duration.ofSeconds(60), "cancel", Long.toString(runner.pid()), "--pid-dir", runTask.pidDir().toString());
         assertEquals(0, cancel.exitCode(), cancel.toString());
         assertEquals(1, runTask.finish(runner, Duration.ofSeconds(60)).exitCode());
         assertEscapeesGone();
@@ -132,8 +121,7 @@ class StrayProcessesTest {
         assertTrue(runner.waitFor(10, TimeUnit.SECONDS));
         assertTrue(ProcessHandle.of(claudePid).isPresent(), "Claude outlived its runner");
 
-        var tasks = new RunTaskProcess(sandbox.resolve("t")).env("OPENCLAW_STATE_DIR", runTask.stateDir().toString())
-                .run(Duration.ofSeconds(60), "tasks", "--pid-dir", runTask.pidDir().toString());
+        var tasks = runTask.run(Duration.ofSeconds(60), "tasks", "--pid-dir", runTask.pidDir().toString());
         assertEquals(0, tasks.exitCode(), tasks.toString());
         RunTaskProcess.awaitGone(claudePid);
         assertEscapeesGone();
@@ -141,7 +129,7 @@ class StrayProcessesTest {
 
     @Test
     void leftoversAreStoppedAndNamedWhenClaudeExitsNormally() throws Exception {
-        runTask.env("FAKE_CLAUDE_TRANSCRIPT", RunTaskProcess.FIXTURES.resolve("basic.jsonl").toString());
+        runTask.transcript("basic.jsonl");
         var r = runTask.finish(start(), Duration.ofSeconds(60));
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(List.of("🧹 Stopped 2 leftover process(es) started by Claude"),
@@ -158,11 +146,7 @@ class StrayProcessesTest {
     }
 
     private List<Long> awaitEscapees() throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (escapeePids().size() < 2) {
-            assertTrue(System.nanoTime() < end, "the escapees never started");
-            Thread.sleep(50);
-        }
+        RunTaskProcess.await("both escapees to start", () -> escapeePids().size() == 2);
         return escapeePids();
     }
 
