@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.Env;
+import dev.cctask.Subprocess;
 import dev.cctask.claude.ClaudeCommand;
 import dev.cctask.claude.ClaudeNotFoundException;
-import dev.cctask.claude.ProcessTree;
 import dev.cctask.delivery.Outbox;
 import dev.cctask.gateway.Bodies;
 import dev.cctask.gateway.GatewayClient;
@@ -18,19 +18,12 @@ import dev.cctask.gateway.Transport;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
 import dev.cctask.registry.SessionRegistry;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code run-task doctor} (SPEC §1.4, D15): checks the set-up a run depends on, in the order a run needs it, and
@@ -116,36 +109,19 @@ public final class Doctor {
 
     /** The first line {@code <bin> --version} prints, within {@link #VERSION_LIMIT}. */
     private String version(Path bin) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(bin.toString(), "--version").redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().clear();
-        pb.environment().putAll(env.vars());
-        Process p = pb.start();
-        CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
-            try {
-                return p.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
         try {
-            if (!p.waitFor(VERSION_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                ProcessTree.kill(p.toHandle(), Duration.ofSeconds(1));
+            Subprocess.Result r = Subprocess.run(List.of(bin.toString(), "--version"), null, env.vars(), VERSION_LIMIT);
+            if (r.timedOut()) {
                 throw new IOException("no answer within " + VERSION_LIMIT.toSeconds() + "s");
             }
-            String text = new String(output.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8).strip();
-            String first = text.lines().findFirst().orElse("");
-            if (p.exitValue() != 0) {
-                throw new IOException("exit " + p.exitValue() + (first.isEmpty() ? "" : ": " + first));
+            String first = (r.stdout() + r.stderr()).strip().lines().findFirst().orElse("");
+            if (r.exitCode() != 0) {
+                throw new IOException("exit " + r.exitCode() + (first.isEmpty() ? "" : ": " + first));
             }
             return first.isEmpty() ? "no version printed" : first;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("cannot read its output: " + e);
-        } finally {
-            p.getInputStream().close();
         }
     }
 

@@ -4,21 +4,14 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cctask.Env;
 import dev.cctask.Executables;
+import dev.cctask.Subprocess;
 import dev.cctask.Text;
-import dev.cctask.Threads;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The {@code notify} subcommand's work (SPEC §11), free of picocli: find the route, then post it in the background
@@ -93,41 +86,29 @@ public final class Notifier {
      * hang in scripts (openclaw #39298), hence the wall limit. The route's thread is not passed in this mode.
      */
     private NotifyStatus deliverViaAgent(Route route, String message, int timeoutSeconds) {
-        Process process = null;
         try {
             Path openclaw = Executables.onPath(env.get("PATH"), "openclaw");
             if (openclaw == null) {
                 return NotifyStatus.error("openclaw not found on PATH: install OpenClaw, or post with --bg");
             }
-            ProcessBuilder pb = new ProcessBuilder(openclaw.toString(), "agent", "--channel", route.channel(),
-                    "--to", route.target(), "-m", message, "--deliver", "--json");
-            pb.environment().clear();
-            pb.environment().putAll(env.vars());
-            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            process = pb.start();
-            CompletableFuture<String> stdout = drain(process.getInputStream());
-            CompletableFuture<String> stderr = drain(process.getErrorStream());
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            Subprocess.Result r = Subprocess.run(List.of(openclaw.toString(), "agent", "--channel", route.channel(),
+                    "--to", route.target(), "-m", message, "--deliver", "--json"), null, env.vars(),
+                    Duration.ofSeconds(timeoutSeconds));
+            if (r.timedOut()) {
                 return NotifyStatus.timeout("Agent didn't respond within " + timeoutSeconds + "s");
             }
-            String out = stdout.get(10, TimeUnit.SECONDS);
-            String err = stderr.get(10, TimeUnit.SECONDS);
-            int code = process.exitValue();
-            if (code != 0 || out.isBlank()) {
-                return NotifyStatus.error(err.isEmpty() ? "exit code " + code : Text.cut(err, 500));
+            if (r.exitCode() != 0 || r.stdout().isBlank()) {
+                return NotifyStatus.error(r.stderr().isEmpty() ? "exit code " + r.exitCode() : Text.cut(r.stderr(), 500));
             }
-            return NotifyStatus.ok(replyText(Json.mapper().readTree(out)));
+            return NotifyStatus.ok(replyText(Json.mapper().readTree(r.stdout())));
         } catch (JacksonException e) {
             return NotifyStatus.error(e.getOriginalMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return NotifyStatus.error("Interrupted");
-        } catch (IOException | ExecutionException | TimeoutException | UncheckedIOException e) {
-            return NotifyStatus.error(message(e));
-        } finally {
-            if (process != null) {
-                kill(process);
-            }
+        } catch (IOException e) {
+            return NotifyStatus.error(e.getMessage() == null || e.getMessage().isBlank()
+                    ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 
@@ -143,31 +124,4 @@ public final class Notifier {
         return String.join("\n", texts).strip();
     }
 
-    private static CompletableFuture<String> drain(InputStream in) {
-        CompletableFuture<String> result = new CompletableFuture<>();
-        Threads.daemon(() -> {
-            try (in) {
-                result.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                result.completeExceptionally(e);
-            }
-        }, "notify-drain").start();
-        return result;
-    }
-
-    /** Kills what is still running (descendants first) and reaps it. No-op when it already exited. */
-    private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        try {
-            process.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String message(Exception e) {
-        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
-    }
 }
