@@ -219,7 +219,11 @@ public final class RunTaskCommand implements Callable<Integer> {
     static final class WakeConverter implements ITypeConverter<WakeMode> {
         @Override
         public WakeMode convert(String value) {
-            return WakeMode.parse(value);
+            try {
+                return WakeMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage()); // no Java class name for users
+            }
         }
     }
 }
