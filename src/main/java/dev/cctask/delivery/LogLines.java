@@ -114,10 +114,6 @@ public final class LogLines {
         return "⚠️  Failed to register session: " + error;
     }
 
-    public static String registryCorrupt(Path movedTo) {
-        return "⚠️ Registry was corrupt; moved to " + movedTo;
-    }
-
     // ---------------------------------------------------------------- gateway results (SPEC §7.5)
 
     public static String agentNotifiedViaSessionsSend() {
@@ -141,10 +137,6 @@ public final class LogLines {
     /** A wake that waits for its run's chat message (SPEC §8.5): the order at work, not a problem. */
     public static String wakeHeldBack() {
         return "📮 Wake held back until the chat message is delivered";
-    }
-
-    public static String sessionNotifyError(String error) {
-        return "⚠ Session notify error: " + error;
     }
 
     /** @param status the HTTP status, or a negative number when no answer came ({@code body} then says why) */

@@ -166,15 +166,6 @@ public final class PidFiles {
         Files.deleteIfExists(f.path());
     }
 
-    /** The original's stale cleanup without reconciliation: deletes every dead PID file; returns how many. */
-    public int cleanupStale() throws IOException {
-        List<PidFile> dead = dead();
-        for (PidFile f : dead) {
-            delete(f);
-        }
-        return dead.size();
-    }
-
     /**
      * The original's file-name part: the first 40 code points of {@code task[:60]}, every code point that is not
      * alphanumeric in Python's sense ({@code str.isalnum}: letters and Nd/Nl/No numbers) and not {@code -}/{@code _}

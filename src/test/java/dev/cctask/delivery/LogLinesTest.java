@@ -61,8 +61,6 @@ class LogLinesTest {
         assertEquals("📂 Resuming session abc in /home/me/app, where it was started",
                 LogLines.resumeInRegisteredDir("abc", "/home/me/app"));
         assertEquals("⚠️  Failed to register session: disk full", LogLines.registerFailed("disk full"));
-        assertEquals("⚠️ Registry was corrupt; moved to /s/claude_sessions.json.corrupt-20261124-021500",
-                LogLines.registryCorrupt(Path.of("/s/claude_sessions.json.corrupt-20261124-021500")));
         assertEquals("📨 Session notified", LogLines.sessionNotified());
         assertEquals("📮 Delivery pending: 2 item(s) left in /s/claude-code-task/outbox",
                 LogLines.deliveryPending(2, Path.of("/s/claude-code-task/outbox")));
@@ -84,7 +82,6 @@ class LogLinesTest {
                 LogLines.sessionsSendReturned(500, "b".repeat(300)));
         assertEquals("⚠ sessions_send returned 404: {} (add \"sessions_send\" to gateway.tools.allow)",
                 LogLines.sessionsSendReturned(404, "{}"));
-        assertEquals("⚠ Session notify error: timeout", LogLines.sessionNotifyError("timeout"));
         assertEquals("⚠ message send returned 500: x", LogLines.messageSendReturned(500, "x"));
     }
 
