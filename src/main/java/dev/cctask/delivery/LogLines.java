@@ -184,6 +184,11 @@ public final class LogLines {
         return "💥 Crash: " + Messages.errorText(e);
     }
 
+    /** Reporting a crash failed too; the crash line is already in the log. */
+    public static String crashWhileReporting(Throwable e) {
+        return "💥 Crash while reporting the crash: " + Messages.errorText(e);
+    }
+
     /**
      * The crash in the run log: one line that says where the details are, or with {@code withTrace} (the user set
      * {@link #STACKTRACE_VARIABLE} to 1) the line and the stack trace.
@@ -272,5 +277,31 @@ public final class LogLines {
             case PENDING -> "  pending: " + what + "; next attempt " + localTime(r.nextAttemptAt());
             case DELIVERED -> null;
         };
+    }
+
+    // ---------------------------------------------------------------- housekeeping warnings (the run goes on)
+
+    public static String outboxFlushFailed(String error) {
+        return "⚠ Outbox flush failed: " + error;
+    }
+
+    public static String pidFileRemoveFailed(Path pidFile, String error) {
+        return "⚠ Cannot remove the PID file " + pidFile + ": " + error;
+    }
+
+    public static String pidFileUpdateFailed(Path pidFile, String error) {
+        return "⚠ Cannot update the PID file " + pidFile + ": " + error;
+    }
+
+    public static String reconcileFailed(Path pidFile, String error) {
+        return "⚠ Cannot reconcile " + pidFile + ": " + error;
+    }
+
+    public static String lostNoticeNotQueued(String error) {
+        return "⚠ Cannot queue the lost notice: " + error;
+    }
+
+    public static String reconciliationFailed(String error) {
+        return "⚠ Crash reconciliation failed: " + error;
     }
 }

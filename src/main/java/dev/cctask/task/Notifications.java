@@ -105,7 +105,7 @@ final class Notifications implements AutoCloseable {
             try {
                 new Deliverer(outbox, client::post).flush(Duration.ofSeconds(plan.options().deliveryDeadlineSeconds()));
             } catch (IOException | RuntimeException e) {
-                log.accept("⚠ Outbox flush failed: " + Messages.errorText(e));
+                log.accept(LogLines.outboxFlushFailed(Messages.errorText(e)));
             }
         }, "run-task-outbox").start();
     }

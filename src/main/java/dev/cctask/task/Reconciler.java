@@ -53,7 +53,7 @@ public final class Reconciler {
                 try {
                     handle(pf);
                 } catch (IOException | RuntimeException e) {
-                    log.accept("⚠ Cannot reconcile " + pf.path() + ": " + Messages.errorText(e));
+                    log.accept(LogLines.reconcileFailed(pf.path(), Messages.errorText(e)));
                 }
             }
             return dead.size();
@@ -99,7 +99,7 @@ public final class Reconciler {
         try {
             outbox.enqueue(runId, Event.LOST, drafts);
         } catch (OutboxException e) {
-            log.accept("⚠ Cannot queue the lost notice: " + e.getMessage());
+            log.accept(LogLines.lostNoticeNotQueued(e.getMessage()));
         }
     }
 

@@ -105,7 +105,7 @@ final class RunRecorder implements AutoCloseable {
         try {
             pids.delete(pidFile);
         } catch (IOException e) {
-            log.accept("⚠ Cannot remove the PID file " + pidFile.path() + ": " + Messages.errorText(e));
+            log.accept(LogLines.pidFileRemoveFailed(pidFile.path(), Messages.errorText(e)));
         }
     }
 
@@ -122,7 +122,7 @@ final class RunRecorder implements AutoCloseable {
         try {
             pidFile = pids.update(pidFile, Map.of(key, value));
         } catch (IOException | RuntimeException e) {
-            log.accept("⚠ Cannot update the PID file " + pidFile.path() + ": " + Messages.errorText(e));
+            log.accept(LogLines.pidFileUpdateFailed(pidFile.path(), Messages.errorText(e)));
         }
     }
 

@@ -4,7 +4,6 @@ import dev.cctask.Env;
 import dev.cctask.claude.Attempt;
 import dev.cctask.claude.Attempt.Stop;
 import dev.cctask.claude.ClaudeCommand;
-import dev.cctask.control.NotifyRelay;
 import dev.cctask.claude.ClaudeProcess;
 import dev.cctask.claude.ProcessTree;
 import dev.cctask.claude.Progress;
@@ -12,6 +11,7 @@ import dev.cctask.claude.RunOutcome;
 import dev.cctask.claude.RunState;
 import dev.cctask.claude.RunTotals;
 import dev.cctask.claude.StreamParser;
+import dev.cctask.control.NotifyRelay;
 import dev.cctask.delivery.Event;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
@@ -206,7 +206,7 @@ public final class TaskRun {
             }
             notifications.finalMessage(Event.CRASH, Messages.crash(o.summary(), Messages.errorText(t)), deadline());
         } catch (Throwable nested) {
-            log("💥 Crash while reporting the crash: " + Messages.errorText(nested));
+            log(LogLines.crashWhileReporting(nested));
         }
         return 1;
     }

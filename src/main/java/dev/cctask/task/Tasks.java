@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import dev.cctask.delivery.LogLines;
 import dev.cctask.Env;
 import dev.cctask.UserException;
 import dev.cctask.claude.ProcessTree;
@@ -54,7 +55,7 @@ public final class Tasks {
         try {
             new Reconciler(pids, SessionRegistry.of(env, warnings), Outbox.in(env.stateDir()), warnings).reconcile();
         } catch (IOException e) {
-            warnings.accept("⚠ Crash reconciliation failed: " + e.getMessage());
+            warnings.accept(LogLines.reconciliationFailed(e.getMessage()));
         }
     }
 
@@ -70,7 +71,7 @@ public final class Tasks {
                 new Deliverer(outbox, sender).flush(Duration.ofSeconds(10));
             }
         } catch (IOException e) {
-            warnings.accept("⚠ Outbox flush failed: " + e.getMessage());
+            warnings.accept(LogLines.outboxFlushFailed(e.getMessage()));
         }
     }
 

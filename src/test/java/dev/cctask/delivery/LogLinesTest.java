@@ -62,6 +62,14 @@ class LogLinesTest {
                 LogLines.resumeInRegisteredDir("abc", "/home/me/app"));
         assertEquals("⚠️  Failed to register session: disk full", LogLines.registerFailed("disk full"));
         assertEquals("📨 Session notified", LogLines.sessionNotified());
+        assertEquals("⚠ Outbox flush failed: x", LogLines.outboxFlushFailed("x"));
+        assertEquals("⚠ Cannot remove the PID file /p/a.pid: x", LogLines.pidFileRemoveFailed(Path.of("/p/a.pid"), "x"));
+        assertEquals("⚠ Cannot update the PID file /p/a.pid: x", LogLines.pidFileUpdateFailed(Path.of("/p/a.pid"), "x"));
+        assertEquals("⚠ Cannot reconcile /p/a.pid: x", LogLines.reconcileFailed(Path.of("/p/a.pid"), "x"));
+        assertEquals("⚠ Cannot queue the lost notice: x", LogLines.lostNoticeNotQueued("x"));
+        assertEquals("⚠ Crash reconciliation failed: x", LogLines.reconciliationFailed("x"));
+        assertEquals("💥 Crash while reporting the crash: disk full",
+                LogLines.crashWhileReporting(new java.io.IOException("disk full")));
         assertEquals("📮 Delivery pending: 2 item(s) left in /s/claude-code-task/outbox",
                 LogLines.deliveryPending(2, Path.of("/s/claude-code-task/outbox")));
         assertEquals("❌ Resume failed: session abc not found", LogLines.resumeFailed("abc"));
