@@ -1,10 +1,12 @@
 package dev.cctask.claude;
 
+import dev.cctask.Threads;
 import dev.cctask.PythonJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -24,12 +26,13 @@ public final class Attempt {
      *                  the status Claude gives its result (CLAUDE-STREAM.md §3.4): 1 for an error result, else 0
      * @param stderr    what the child wrote to stderr (the first 1 MiB)
      * @param sessionId the session id of its first init, or null
-     * @param leftovers processes other than Claude that the final kill stopped
+     * @param leftovers how many processes other than Claude the final kill stopped; after Claude's own exit this
+     *                  sweep runs beside the reporting, so the final message does not wait for it
      */
-    public record Ended(Stop stop, int exitCode, String stderr, String sessionId, int leftovers) {
+    public record Ended(Stop stop, int exitCode, String stderr, String sessionId, CompletableFuture<Integer> leftovers) {
         /** A run stopped before its attempt started: exit code unknown (−1), nothing said. */
         public static Ended notStarted(Stop stop) {
-            return new Ended(stop, -1, "", null, 0);
+            return new Ended(stop, -1, "", null, CompletableFuture.completedFuture(0));
         }
     }
 
@@ -65,6 +68,7 @@ public final class Attempt {
         ClaudeProcess process = ClaudeProcess.start(launch.argv(), launch.cwd(), launch.env(), launch.prompt(),
                 parser::accept);
         process.onExit().thenRun(onExit);
+        Threads.daemon(ProcessTree::warmUp, "process-tree-warm-up").start();
         return new Attempt(process, state);
     }
 
@@ -92,7 +96,11 @@ public final class Attempt {
      * Security), waits at most {@code drain} for the rest of its output, and says how it ended.
      */
     public Ended end(Stop stop, Duration killGrace, Duration drain) throws InterruptedException, ExecutionException {
-        int leftovers = process.killTree(killGrace).leftovers();
+        CompletableFuture<Integer> leftovers = CompletableFuture.supplyAsync(
+                () -> process.killTree(killGrace).leftovers(), r -> Threads.daemon(r, "claude-stop").start());
+        if (stop != Stop.EXITED) {
+            leftovers.get(); // Claude itself is among what is stopped
+        }
         int exitCode = process.onExit().get();
         process.awaitDrains(drain);
         if (stop == Stop.DONE) { // the exit status Claude gives its result, not our kill's

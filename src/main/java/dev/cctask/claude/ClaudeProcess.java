@@ -32,6 +32,8 @@ public final class ClaudeProcess {
     private final Process process;
     private final boolean ownSession;
     private final String runId;
+    /** When Claude started ({@link ProcessTree#startTicks}): what it starts is never older. */
+    private final long startTicks;
     private final CompletableFuture<Integer> exit;
     private final Thread stdoutThread;
     private final Thread stderrThread;
@@ -46,6 +48,7 @@ public final class ClaudeProcess {
         this.process = process;
         this.ownSession = ownSession;
         this.runId = runId;
+        this.startTicks = ProcessTree.startTicks(process.pid());
         this.exit = process.onExit().thenApply(Process::exitValue);
         long pid = process.pid();
         this.input = new StdinWriter(process.getOutputStream(), ClaudeCommand.INPUT_MODE, "claude-stdin-" + pid);
@@ -126,7 +129,7 @@ public final class ClaudeProcess {
      * the tree ({@link ProcessTree#kill}). After the child's own exit this stops its leftovers.
      */
     public Stopped killTree(Duration grace) {
-        int others = ProcessTree.kill(process.toHandle(), ownSession ? process.pid() : 0, runId, grace);
+        int others = ProcessTree.kill(process.toHandle(), ownSession ? process.pid() : 0, runId, startTicks, grace);
         ProcessTree.waitFor(exit, ProcessTree.KILL_WAIT);
         return new Stopped(exit.isDone() ? exit.join() : -1, others);
     }

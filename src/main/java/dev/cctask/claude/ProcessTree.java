@@ -29,6 +29,9 @@ public final class ProcessTree {
     /** The run's mark in the environment of Claude and of everything it starts: {@code RUN_TASK_RUN_ID=<run id>}. */
     public static final String RUN_ID_VARIABLE = "RUN_TASK_RUN_ID";
     private static final Path PROC = Path.of("/proc");
+    /** Fields of {@code /proc/<pid>/stat} counted from the state (see {@link #statField}). */
+    private static final int SESSION = 3;
+    private static final int START_TIME = 19;
 
     private ProcessTree() {}
 
@@ -45,10 +48,22 @@ public final class ProcessTree {
      * @return how many processes other than the root were signalled
      */
     public static int kill(ProcessHandle root, long session, String runId, Duration grace) {
-        Set<ProcessHandle> all = members(root, session, runId);
+        return kill(root, session, runId, 0, grace);
+    }
+
+    /**
+     * {@link #kill(ProcessHandle, long, String, Duration)}, looking only at processes started at or after
+     * {@code notBefore} ({@link #startTicks} of Claude): nothing older can be Claude's, and skipping the others'
+     * environments keeps the look after Claude's exit to a few milliseconds.
+     */
+    public static int kill(ProcessHandle root, long session, String runId, long notBefore, Duration grace) {
+        Set<ProcessHandle> all = members(root, session, runId, notBefore);
+        if (all.isEmpty()) {
+            return 0; // the usual end: Claude exited and left nothing behind
+        }
         all.forEach(ProcessHandle::destroy);
         awaitEnd(all, grace);
-        all.addAll(members(root, session, runId));
+        all.addAll(members(root, session, runId, notBefore));
         List<ProcessHandle> alive = all.stream().filter(ProcessHandle::isAlive).toList();
         alive.forEach(ProcessHandle::destroyForcibly);
         awaitEnd(alive, KILL_WAIT);
@@ -64,7 +79,7 @@ public final class ProcessTree {
     /** The session id of a live process, or 0 when unknown (no {@code /proc}, or it ended). */
     public static long sessionOf(ProcessHandle handle) {
         String stat = stat(handle.pid());
-        return stat == null ? 0 : statField(stat, 3);
+        return stat == null ? 0 : statField(stat, SESSION);
     }
 
     /**
@@ -91,7 +106,7 @@ public final class ProcessTree {
     }
 
     /** The live processes of the run, never this one. */
-    private static Set<ProcessHandle> members(ProcessHandle root, long session, String runId) {
+    private static Set<ProcessHandle> members(ProcessHandle root, long session, String runId, long notBefore) {
         Set<ProcessHandle> found = new LinkedHashSet<>();
         if (root != null && root.isAlive()) {
             found.add(root);
@@ -101,11 +116,15 @@ public final class ProcessTree {
             String mark = runId == null ? null : "\0" + RUN_ID_VARIABLE + "=" + runId + "\0";
             long self = ProcessHandle.current().pid();
             Object uid = uid(PROC.resolve("self"));
-            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcessTree::isPidDir)) {
                 for (Path dir : dirs) {
                     long pid = Long.parseLong(dir.getFileName().toString());
-                    if (pid != self && uid != null && uid.equals(uid(dir))
-                            && (inSession(pid, session) || marked(dir, mark))) {
+                    String stat = stat(pid);
+                    if (pid == self || stat == null || statField(stat, START_TIME) < notBefore
+                            || uid == null || !uid.equals(uid(dir))) {
+                        continue;
+                    }
+                    if (session > 0 && statField(stat, SESSION) == session || marked(dir, mark)) {
                         ProcessHandle.of(pid).ifPresent(found::add);
                     }
                 }
@@ -117,9 +136,10 @@ public final class ProcessTree {
         return found;
     }
 
-    private static boolean inSession(long pid, long session) {
-        String stat = session > 0 ? stat(pid) : null;
-        return stat != null && statField(stat, 3) == session;
+    /** When a live process started, in clock ticks since boot ({@code /proc/<pid>/stat}), or 0 when unknown. */
+    public static long startTicks(long pid) {
+        String stat = stat(pid);
+        return stat == null ? 0 : statField(stat, START_TIME);
     }
 
     /** Whether the process's initial environment holds {@code mark} ({@code \0NAME=value\0}). */
@@ -152,7 +172,8 @@ public final class ProcessTree {
     }
 
     /**
-     * A numeric field after the command name, counted from the state (0): 1 ppid, 2 process group, 3 session. The
+     * A numeric field after the command name, counted from the state (0): 1 ppid, 2 process group, 3 session,
+     * 19 start time (proc(5) numbers them from 1 with the pid and name first, so add 3). The
      * name is in parentheses and may contain anything, so the fields start after the last {@code )}.
      */
     private static long statField(String stat, int index) {
@@ -170,5 +191,18 @@ public final class ProcessTree {
         for (ProcessHandle handle : handles) {
             waitFor(handle.onExit(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
+    }
+
+    private static boolean isPidDir(Path p) {
+        String name = p.getFileName().toString();
+        return !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /**
+     * Looks through {@code /proc} once, finding nothing, so that the look after Claude's exit runs warm: the first
+     * look loads and compiles its code, about 20 ms that would otherwise delay the final message.
+     */
+    public static void warmUp() {
+        members(null, 0, "warm-up", 0);
     }
 }

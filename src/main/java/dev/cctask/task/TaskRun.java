@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,6 +63,8 @@ public final class TaskRun {
     private Heartbeat heartbeat;
     private volatile Attempt attempt;
     private volatile long spawnNanos;
+    /** What Claude left running is stopped beside the reporting; the run waits for it before it ends. */
+    private CompletableFuture<Void> sweep = CompletableFuture.completedFuture(null);
 
     private TaskRun(RunPlan plan, Path claude, Env env, PrintWriter err) {
         this.plan = plan;
@@ -184,8 +187,12 @@ public final class TaskRun {
             log(LogLines.stoppedAfterResult(RESULT_GRACE.toSeconds()));
         }
         Attempt.Ended ended = a.end(how, KILL_GRACE, DRAIN);
-        if (ended.leftovers() > 0 && (how == Stop.EXITED || how == Stop.DONE)) {
-            log(LogLines.leftoversStopped(ended.leftovers()));
+        if (how == Stop.EXITED || how == Stop.DONE) {
+            sweep = ended.leftovers().thenAccept(n -> {
+                if (n > 0) {
+                    log(LogLines.leftoversStopped(n));
+                }
+            });
         }
         return ended;
     }
@@ -237,6 +244,7 @@ public final class TaskRun {
 
     private void cleanUp() {
         stopClocks();
+        sweep.handle((done, failed) -> null).join();
         if (output != null) {
             output.close();
         }

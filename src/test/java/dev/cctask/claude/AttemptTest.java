@@ -38,8 +38,8 @@ class AttemptTest {
                 "FAKE_CLAUDE_EXIT", "3", "FAKE_CLAUDE_STDERR", "boom"), ids, exited);
         assertTrue(exited.await(30, TimeUnit.SECONDS), "the exit is signalled");
         Attempt.Ended ended = a.end(Attempt.Stop.EXITED, GRACE, GRACE);
-        assertEquals(new Attempt.Ended(Attempt.Stop.EXITED, 3, "boom", "bb27ef18-6f34-4fe4-8f95-ea52f704dffe", 0),
-                ended);
+        assertEquals(List.of(Attempt.Stop.EXITED, 3, "boom", "bb27ef18-6f34-4fe4-8f95-ea52f704dffe", 0),
+                List.of(ended.stop(), ended.exitCode(), ended.stderr(), ended.sessionId(), ended.leftovers().join()));
         assertEquals(List.of("bb27ef18-6f34-4fe4-8f95-ea52f704dffe"), ids);
     }
 
