@@ -1,13 +1,15 @@
 package dev.cctask.claude;
 
-import dev.cctask.Threads;
 import dev.cctask.PythonJson;
+import dev.cctask.Threads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One Claude process with its stream: started with the prompt on its stdin, its stdout parsed into a fresh
@@ -29,6 +31,12 @@ public final class Attempt {
      * @param leftovers how many processes other than Claude the final kill stopped; after Claude's own exit this
      *                  sweep runs beside the reporting, so the final message does not wait for it
      */
+    /**
+     * After Claude's own exit, how long the sweep of what it left running waits: the final message goes out first
+     * (its first attempt takes a few tens of milliseconds) instead of sharing two cores with the sweep.
+     */
+    static final Duration SWEEP_DELAY = Duration.ofMillis(150);
+
     public record Ended(Stop stop, int exitCode, String stderr, String sessionId, CompletableFuture<Integer> leftovers) {
         /** A run stopped before its attempt started: exit code unknown (−1), nothing said. */
         public static Ended notStarted(Stop stop) {
@@ -96,8 +104,10 @@ public final class Attempt {
      * Security), waits at most {@code drain} for the rest of its output, and says how it ended.
      */
     public Ended end(Stop stop, Duration killGrace, Duration drain) throws InterruptedException, ExecutionException {
-        CompletableFuture<Integer> leftovers = CompletableFuture.supplyAsync(
-                () -> process.killTree(killGrace).leftovers(), r -> Threads.daemon(r, "claude-stop").start());
+        Executor stopper = r -> Threads.daemon(r, "claude-stop").start();
+        CompletableFuture<Integer> leftovers = CompletableFuture.supplyAsync(() -> process.killTree(killGrace).leftovers(),
+                stop == Stop.EXITED ? CompletableFuture.delayedExecutor(SWEEP_DELAY.toMillis(), TimeUnit.MILLISECONDS,
+                        stopper) : stopper);
         if (stop != Stop.EXITED) {
             leftovers.get(); // Claude itself is among what is stopped
         }

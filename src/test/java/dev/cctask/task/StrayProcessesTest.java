@@ -74,6 +74,11 @@ class StrayProcessesTest {
         runTask.awaitPidFileField("claude_pid");
         for (long pid : pids) {
             assertTrue(ProcessHandle.of(pid).isPresent(), "escapee " + pid + " runs");
+            // the double fork's middle process exits a moment after the pid file is written
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (runner.descendants().anyMatch(h -> h.pid() == pid) && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
             assertTrue(runner.descendants().noneMatch(h -> h.pid() == pid), "escapee " + pid + " left the tree");
         }
         return runner;
