@@ -21,6 +21,12 @@ public final class Attempt {
     public enum Stop { EXITED, DONE, TIMEOUT, CANCELLED }
 
     /**
+     * After Claude's own exit, how long the sweep of what it left running waits: the final message goes out first
+     * (its first attempt takes a few tens of milliseconds) instead of sharing two cores with the sweep.
+     */
+    static final Duration SWEEP_DELAY = Duration.ofMillis(150);
+
+    /**
      * How an attempt ended.
      *
      * @param stop      what stopped it
@@ -31,12 +37,6 @@ public final class Attempt {
      * @param leftovers how many processes other than Claude the final kill stopped; after Claude's own exit this
      *                  sweep runs beside the reporting, so the final message does not wait for it
      */
-    /**
-     * After Claude's own exit, how long the sweep of what it left running waits: the final message goes out first
-     * (its first attempt takes a few tens of milliseconds) instead of sharing two cores with the sweep.
-     */
-    static final Duration SWEEP_DELAY = Duration.ofMillis(150);
-
     public record Ended(Stop stop, int exitCode, String stderr, String sessionId, CompletableFuture<Integer> leftovers) {
         /** A run stopped before its attempt started: exit code unknown (−1), nothing said. */
         public static Ended notStarted(Stop stop) {
@@ -104,7 +104,7 @@ public final class Attempt {
      * Security), waits at most {@code drain} for the rest of its output, and says how it ended.
      */
     public Ended end(Stop stop, Duration killGrace, Duration drain) throws InterruptedException, ExecutionException {
-        Executor stopper = r -> Threads.daemon(r, "claude-stop").start();
+        Executor stopper = Threads.starting("claude-stop");
         CompletableFuture<Integer> leftovers = CompletableFuture.supplyAsync(() -> process.killTree(killGrace).leftovers(),
                 stop == Stop.EXITED ? CompletableFuture.delayedExecutor(SWEEP_DELAY.toMillis(), TimeUnit.MILLISECONDS,
                         stopper) : stopper);

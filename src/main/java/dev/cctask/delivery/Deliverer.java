@@ -137,7 +137,15 @@ public final class Deliverer {
      * Returns early, with what it has, when stopped or the thread is interrupted.
      */
     public Report flush(Duration deadline) throws IOException {
-        return flush(deadline, false);
+        return flush(deadline, false, List.of());
+    }
+
+    /**
+     * Like {@link #flush}, but {@code first}, one run's items just queued (in order), are attempted before the outbox
+     * is read: a run's own result does not wait for the listing of the outbox nor for older runs' items.
+     */
+    public Report flush(List<Item> first, Duration deadline) throws IOException {
+        return flush(deadline, false, first);
     }
 
     /**
@@ -145,7 +153,7 @@ public final class Deliverer {
      * to run: a person ran {@code deliver}, presumably after fixing the gateway, and wants to know now.
      */
     public Report flushNow(Duration deadline) throws IOException {
-        return flush(deadline, true);
+        return flush(deadline, true, List.of());
     }
 
     /** Ends a flush in progress (from any thread) at its next wait or send; what is left stays pending. */
@@ -157,12 +165,15 @@ public final class Deliverer {
         return stop.getCount() == 0 || Thread.currentThread().isInterrupted();
     }
 
-    private Report flush(Duration deadline, boolean now) throws IOException {
+    private Report flush(Duration deadline, boolean now, List<Item> first) throws IOException {
         Round round = new Round(now);
         if (sender == null) {
             return new Report(pendingReports(round, NO_TOKEN));
         }
         Instant end = clock.instant().plus(deadline);
+        if (!first.isEmpty()) {
+            deliverInOrder(first, round); // what is left of them is pending, and found in the listing below
+        }
         while (!stopped()) {
             Instant wakeAt = null;
             for (List<Item> run : byRun(outbox.pending()).values()) {

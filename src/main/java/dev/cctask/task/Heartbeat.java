@@ -34,7 +34,7 @@ public final class Heartbeat implements AutoCloseable {
     /** @param firstMillis delay of the first tick: the interval less the time since spawn, so ticks fall at k·interval after spawn */
     public Heartbeat(long firstMillis, long intervalMillis, CompletableFuture<?> launchDone, Supplier<String> line,
             Consumer<String> sender) {
-        this(firstMillis, intervalMillis, launchDone, line, sender, runnable -> Threads.daemon(runnable, "heartbeat-send").start());
+        this(firstMillis, intervalMillis, launchDone, line, sender, Threads.starting("heartbeat-send"));
     }
 
     /** For tests: {@code sends} runs each send, and a test may call {@link #tick()} itself. */

@@ -66,8 +66,7 @@ final class Notifications implements AutoCloseable {
 
     void launchAsync(String text) {
         if (chat()) {
-            launch = CompletableFuture.runAsync(() -> bestEffort(text, true),
-                    r -> Threads.daemon(r, "run-task-launch").start());
+            launch = CompletableFuture.runAsync(() -> bestEffort(text, true), Threads.starting("run-task-launch"));
         }
     }
 
@@ -116,6 +115,11 @@ final class Notifications implements AutoCloseable {
      * the end is lost, said loudly, and {@link #lostSome()} turns true.
      */
     void finalMessage(Event event, String message, Duration deadline) {
+        finalMessage(event, message, deadline, CompletableFuture.completedFuture(null));
+    }
+
+    /** {@link #finalMessage}, sent once {@code sendAfter} (work done beside the queueing) is done, whatever its end. */
+    void finalMessage(Event event, String message, Duration deadline, CompletableFuture<?> sendAfter) {
         awaitLaunch();
         List<Outbox.Draft> drafts = Drafts.of(message, plan.route(), plan.options().wake(),
                 plan.options().sessionKey(), runId);
@@ -132,6 +136,7 @@ final class Notifications implements AutoCloseable {
             store = memory;
             mine = memory.pending();
         }
+        sendAfter.handle((done, failed) -> null).join();
         Deliverer.Report report = client == null ? null : deliver(store, mine, deadline);
         if (report != null && report.allDelivered(mine)) {
             log.accept(event == Event.RESUME_FAILED ? LogLines.resumeFailureNotified() : LogLines.sessionNotified());
@@ -154,7 +159,7 @@ final class Notifications implements AutoCloseable {
             }
         }
         try {
-            Deliverer.Report report = deliverer.flush(deadline);
+            Deliverer.Report report = deliverer.flush(mine, deadline);
             report.items().stream().filter(r -> mine.stream().anyMatch(i -> i.id().equals(r.id())))
                     .forEach(this::logItem);
             return report;

@@ -1,6 +1,7 @@
 package dev.cctask.task;
 
 import dev.cctask.Env;
+import dev.cctask.Threads;
 import dev.cctask.claude.Attempt;
 import dev.cctask.claude.Attempt.Stop;
 import dev.cctask.claude.ClaudeCommand;
@@ -166,16 +167,19 @@ public final class TaskRun {
                     deadline);
             return 1;
         }
+        // the registry is written beside the output file and the outbox, and before anything is sent
+        CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> recorder.finished(outcome, totals.tokens()),
+                Threads.starting("run-task-registry"));
         output.writeResult(outcome.finalText());
         long elapsed = elapsedSeconds();
         Event event = Event.valueOf(outcome.status().name());
         log(LogLines.done(event, ended.exitCode(), outcome.finalText(), elapsed));
-        recorder.finished(outcome, totals.tokens());
         Messages.Finished f = new Messages.Finished(o.summary(), o.project(), output.path().toString(),
                 outcome.finalText(), ended.exitCode(), elapsed, o.timeoutSeconds(), totals.toolCalls(),
                 outcome.lastResult().map(r -> new Messages.ResultStats(r.totalCostUsd(), r.numTurns(), totals.tokens()))
                         .orElse(null), o.label());
-        notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)), deadline);
+        notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)), deadline, recorded);
+        recorded.join();
         return outcome.success() ? 0 : 1;
     }
 

@@ -50,6 +50,17 @@ class DelivererTest {
         return outbox().enqueue(run, Event.COMPLETED, Drafts.finalEvent(run));
     }
 
+    /** Accepts everything but the first send of the message {@code text} (503); records each message text sent. */
+    private static Sender unavailableOnceFor(String text, List<String> sent) {
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        return (transport, body, key) -> {
+            String message = body.path("args").path("message").asText();
+            sent.add(message);
+            return message.equals(text) && failedOnce.compareAndSet(false, true)
+                    ? ScriptedSender.unavailable(503) : ScriptedSender.OK;
+        };
+    }
+
     private static Instant at(double seconds) {
         return START.plusMillis(Math.round(seconds * 1000));
     }
@@ -265,19 +276,29 @@ class DelivererTest {
         enqueue("a");
         time.advance(Duration.ofMillis(1));
         enqueue("b");
-        AtomicBoolean failedOnce = new AtomicBoolean();
         List<String> sent = Collections.synchronizedList(new ArrayList<>());
-        Sender gateway = (transport, body, key) -> {
-            String text = body.path("args").path("message").asText();
-            sent.add(text);
-            return text.equals("done a") && failedOnce.compareAndSet(false, true)
-                    ? ScriptedSender.unavailable(503) : ScriptedSender.OK;
-        };
+        Sender gateway = unavailableOnceFor("done a", sent);
 
         Report report = deliverer(gateway).flush(DEADLINE);
 
         assertEquals(List.of("done a", "done b", "wake b", "done a", "wake a"), sent);
         assertEquals(4, report.delivered());
+    }
+
+    @Test
+    void aRunsOwnItemsGoBeforeOlderRunsLeftoversAndAreRetriedInTheSameFlush() throws Exception {
+        enqueue("older");
+        time.advance(Duration.ofMillis(1));
+        List<Item> mine = enqueue("mine");
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        Sender gateway = unavailableOnceFor("done mine", sent);
+
+        Report report = deliverer(gateway).flush(mine, DEADLINE);
+
+        assertEquals(List.of("done mine", "done older", "wake older", "done mine", "wake mine"), sent);
+        assertEquals(4, report.delivered());
+        assertTrue(report.allDelivered(mine));
+        assertEquals(List.of(), outbox().pending());
     }
 
     @Test

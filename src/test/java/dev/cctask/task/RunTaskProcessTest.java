@@ -106,6 +106,28 @@ class RunTaskProcessTest {
     }
 
     @Test
+    void theRegistrySaysCompletedBeforeTheChatOrTheAgentHearsOfTheResult() throws Exception {
+        // the registry is written beside the output file and the outbox: each final send must still find it done
+        Map<String, String> statusWhenSent = new java.util.concurrent.ConcurrentHashMap<>();
+        gateway.script(call -> {
+            String what = "message".equals(call.tool()) ? call.text() : call.tool();
+            if (what != null && (what.startsWith("✅") || what.equals("sessions_send"))) {
+                try {
+                    statusWhenSent.put(what.startsWith("✅") ? "message" : what,
+                            runTask.registryEntry().path("status").asText("(no entry)"));
+                } catch (java.io.IOException e) {
+                    statusWhenSent.put(what, e.toString());
+                }
+            }
+            return FakeGateway.accept(call);
+        });
+        fake("basic.jsonl");
+        var r = runTask.run(Duration.ofSeconds(30), args("-s", KEY));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(Map.of("message", "completed", "sessions_send", "completed"), statusWhenSent);
+    }
+
+    @Test
     void promptTravelsOnStdinNotInArgv() throws Exception {
         Path stdin = sandbox.resolve("stdin.bin");
         Path argv = sandbox.resolve("argv.txt");
