@@ -1,7 +1,6 @@
 package dev.cctask.task;
 
 import dev.cctask.Env;
-import dev.cctask.Threads;
 import dev.cctask.claude.Attempt;
 import dev.cctask.claude.Attempt.Stop;
 import dev.cctask.claude.ClaudeCommand;
@@ -159,28 +158,10 @@ public final class TaskRun {
         RunState state = a == null ? new RunState(totals, System::nanoTime) : a.state();
         RunOutcome outcome = RunOutcome.of(state, ended.exitCode(), ended.stderr(), how == Stop.TIMEOUT,
                 how == Stop.CANCELLED, o.resume());
-        Duration deadline = how == Stop.CANCELLED ? min(CANCEL_DELIVERY, deadline()) : deadline();
-        if (outcome.resumeFailed()) {
-            log(LogLines.resumeFailed(o.resume()));
-            output.writeResult(outcome.finalText());
-            notifications.finalMessage(Event.RESUME_FAILED, output.withWarning(Messages.resumeFailed(o.resume())),
-                    deadline);
-            return 1;
-        }
-        // the registry is written beside the output file and the outbox, and before anything is sent
-        CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> recorder.finished(outcome, totals.tokens()),
-                Threads.starting("run-task-registry"));
-        output.writeResult(outcome.finalText());
-        long elapsed = elapsedSeconds();
-        Event event = Event.valueOf(outcome.status().name());
-        log(LogLines.done(event, ended.exitCode(), outcome.finalText(), elapsed));
-        Messages.Finished f = new Messages.Finished(o.summary(), o.project(), output.path().toString(),
-                outcome.finalText(), ended.exitCode(), elapsed, o.timeoutSeconds(), totals.toolCalls(),
-                outcome.lastResult().map(r -> new Messages.ResultStats(r.totalCostUsd(), r.numTurns(), totals.tokens()))
-                        .orElse(null), o.label());
-        notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)), deadline, recorded);
-        recorded.join();
-        return outcome.success() ? 0 : 1;
+        Duration deadline = how == Stop.CANCELLED && CANCEL_DELIVERY.compareTo(deadline()) < 0 ? CANCEL_DELIVERY
+                : deadline();
+        return new FinalReport(o, output, recorder, notifications, this::log).tell(outcome, totals, elapsedSeconds(),
+                deadline);
     }
 
     /** Stops the attempt (its leftovers too) and collects how it ended, with the log lines that explain the stop. */
@@ -276,9 +257,5 @@ public final class TaskRun {
             err.println(line);
             err.flush();
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }
