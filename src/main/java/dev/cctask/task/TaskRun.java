@@ -137,8 +137,8 @@ public final class TaskRun {
         var launch = new Attempt.Launch(ClaudeCommand.argv(claude.toString(), o.resume(), o.claudeArgs()),
                 Path.of(o.project()), new ClaudeProcess.ChildEnv(relay.childEnv(), plan.secretVariables(env), runId),
                 o.task());
-        attempt = Attempt.start(launch, totals, StreamParser.Listener.of(recorder::sessionStarted, output::append),
-                () -> loop.post(Stop.EXITED));
+        attempt = Attempt.start(launch, totals, StreamParser.Listener.of(recorder::sessionStarted, output::append,
+                recorder::backgroundTasks), () -> loop.post(Stop.EXITED));
         recorder.claudeStarted(attempt.pid());
         if (!attempt.ownSession()) {
             log(LogLines.noSetsid());
@@ -177,7 +177,8 @@ public final class TaskRun {
         Messages.Finished f = new Messages.Finished(o.summary(), o.project(), output.path().toString(),
                 outcome.finalText(), ended.exitCode(), elapsed, o.timeoutSeconds(), totals.toolCalls(),
                 outcome.lastResult().map(r -> new Messages.ResultStats(r.totalCostUsd(), r.numTurns(), totals.tokens()))
-                        .orElse(null), o.label());
+                        .orElse(null), o.label(), outcome.unfinished().stream()
+                        .map(t -> new Messages.BackgroundTask(t.type(), t.description(), t.status())).toList());
         notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)), deadline, recorded);
         recorded.join();
         return outcome.success() ? 0 : 1;
@@ -225,7 +226,7 @@ public final class TaskRun {
     private String heartbeatLine() {
         Progress p = attempt.state().heartbeatSnapshot();
         return Messages.heartbeat(new Messages.Heartbeat(elapsedSeconds(), p.idleSeconds(), p.tokens(), p.toolCalls(),
-                p.activity(), p.chunksSinceHeartbeat()));
+                p.activity(), p.chunksSinceHeartbeat(), p.background(), p.onlyBackground()));
     }
 
     private long elapsedSeconds() {
