@@ -92,6 +92,7 @@ public final class RunState {
     synchronized boolean taskStarted(String id, String type, String description, String subagentType,
             boolean backgrounded) {
         return task(id, t -> {
+            t.end = null; // a task can be started again (a subagent resumed)
             t.type = type != null ? type : t.type;
             t.description = description != null ? description : t.description;
             t.subagentType = subagentType != null ? subagentType : t.subagentType;
@@ -106,7 +107,8 @@ public final class RunState {
 
     /**
      * A {@code system/task_updated}: its {@code patch} may end the task ({@code completed}, {@code failed},
-     * {@code killed}, {@code stopped}), move it to the background or describe it anew.
+     * {@code killed}, {@code stopped}) or start it again ({@code running}, {@code pending}), move it to the
+     * background or describe it anew.
      *
      * @param status       {@code patch.status}, or null
      * @param backgrounded {@code patch.is_backgrounded}, or null
@@ -118,6 +120,8 @@ public final class RunState {
             t.description = description != null ? description : t.description;
             if (status != null && Task.ENDS.contains(status)) {
                 t.end(status);
+            } else if (status != null && Task.RUNS.contains(status)) {
+                t.end = null; // running again: a subagent can be resumed after its notification
             }
         });
     }
@@ -374,6 +378,8 @@ public final class RunState {
     private static final class Task {
         /** The {@code task_updated} statuses that end a task; others ({@code pending}, {@code paused}) do not. */
         static final Set<String> ENDS = Set.of("completed", "failed", "killed", "stopped");
+        /** The {@code task_updated} statuses of a task that runs (again). */
+        static final Set<String> RUNS = Set.of("running", "pending");
         /** A {@code task_notification} without a status. */
         static final String ENDED = "ended";
 

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class StreamParserTest {
     private static final String BASIC_SESSION = "bb27ef18-6f34-4fe4-8f95-ea52f704dffe";
@@ -182,6 +184,23 @@ class StreamParserTest {
         assertEquals(84, r.result().usage().get("output_tokens").intValue(), "usage: main loop only, not shown");
     }
 
+    /** The pinned CLI moved from 2.1.330 to 2.1.332: its fresh transcripts give the same figures (issue 16 item 5). */
+    @ParameterizedTest
+    @CsvSource({"basic.jsonl, basic-2.1.332.jsonl", "subagent.jsonl, subagent-2.1.332.jsonl"})
+    void theNewlyPinnedClaudeCodeGivesTheSameFiguresAsTheOneRecordedBefore(String before, String now) {
+        Replay a = Replay.ofFixture(before);
+        Replay b = Replay.ofFixture(now);
+        assertEquals(a.state.toolCalls(), b.state.toolCalls());
+        assertEquals(a.state.tokens(), b.state.tokens());
+        assertEquals(a.activities, b.activities);
+        assertEquals(a.texts, b.texts);
+        assertEquals(a.results, b.results);
+        assertEquals(a.result().result(), b.result().result());
+        assertEquals(a.state.backgroundTasks().stream().map(t -> List.of(t.type(), t.description(), t.status())).toList(),
+                b.state.backgroundTasks().stream().map(t -> List.of(t.type(), t.description(), t.status())).toList());
+        assertEquals(0, b.state.badLines());
+    }
+
     @Test
     void backgroundSubagentIsTrackedFromItsStartToItsCompletion() {
         Replay r = Replay.ofFixture("subagent.jsonl");
@@ -249,6 +268,19 @@ class StreamParserTest {
         assertFalse(r.state.heartbeatSnapshot().onlyBackground(), "a new main turn works again");
         r.accept("{\"type\":\"system\",\"subtype\":\"task_notification\",\"task_id\":\"a1\",\"status\":\"completed\"}");
         assertEquals(List.of(), r.state.heartbeatSnapshot().background());
+    }
+
+    @Test
+    void aSubagentResumedAfterItsNotificationRunsAgainUntilItsNextEnd() {
+        // "the same task-id may notify more than once" (the task notification Claude 2.1.332 sends its model)
+        Replay r = Replay.of("""
+                {"type":"system","subtype":"task_started","task_id":"a1","task_type":"local_agent","description":"Run echo","is_backgrounded":true}
+                {"type":"system","subtype":"task_notification","task_id":"a1","status":"completed"}
+                {"type":"system","subtype":"task_updated","task_id":"a1","patch":{"status":"running"}}
+                """);
+        assertEquals(List.of("running"), r.state.backgroundTasks().stream().map(BackgroundTask::status).toList());
+        r.accept("{\"type\":\"system\",\"subtype\":\"task_notification\",\"task_id\":\"a1\",\"status\":\"completed\"}");
+        assertEquals(List.of("completed"), r.state.backgroundTasks().stream().map(BackgroundTask::status).toList());
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code java -jar run-task.jar … --claude-bin <real claude 2.1.330>} against the Java mock of the Messages API,
+ * {@code java -jar run-task.jar … --claude-bin <real claude 2.1.332>} against the Java mock of the Messages API,
  * with a MockWebServer as the gateway (SPEC §13 item 53). Each test asserts what the chat, the agent and the disk
  * would show: the exact message texts, the wake, the registry, the output file, the exit code.
  */
