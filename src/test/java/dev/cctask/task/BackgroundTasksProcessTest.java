@@ -158,7 +158,7 @@ class BackgroundTasksProcessTest {
         assertTrue(Files.readAllLines(env).contains("CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS=5000"), Files.readString(env));
 
         var dry = runTask.run(Duration.ofSeconds(30), runTask.args("-t", TASK, "--dry-run"));
-        assertTrue(dry.stdout().contains("\n  env:      CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS=5000 (yours)\n"),
+        assertTrue(dry.stdout().contains("\n  env:      CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS=5000 (from your environment)\n"),
                 dry.stdout());
     }
 }
