@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -213,6 +214,27 @@ class StreamParserTest {
                 "background_tasks_changed names it, task_started completes it, task_updated ends it; the rest repeats");
         assertEquals(List.of(done), r.state.backgroundTasks());
         assertTrue(r.state.doneForNanos() >= 0, "nothing runs after the last result");
+    }
+
+    @Test
+    void aResultPrintedWhileABackgroundCommandRunsIsNotTheEndTheLastResultIs() {
+        // Claude 2.1.332, Bash with run_in_background: result 0 comes before the command ends, result 1 after it
+        AtomicLong now = new AtomicLong();
+        Replay r = new Replay(new RunState(now::get));
+        List<String> lines = Fixtures.lines("background-bash-2.1.332.jsonl");
+        int firstResult = lines.indexOf(lines.stream().filter(l -> l.contains("\"type\":\"result\"")).findFirst()
+                .orElseThrow());
+        lines.subList(0, firstResult + 1).forEach(r::accept);
+        now.addAndGet(60_000_000_000L);
+        assertEquals(-1, r.state.doneForNanos(), "the background command still runs: Claude is not done");
+        assertEquals(List.of("running"), r.state.backgroundTasks().stream().map(BackgroundTask::status).toList());
+
+        lines.subList(firstResult + 1, lines.size()).forEach(r::accept);
+        assertEquals(List.of(new BackgroundTask(r.state.backgroundTasks().get(0).id(), "local_bash",
+                "Run the scripted command", null, "completed")), r.state.backgroundTasks());
+        assertEquals(2, r.results);
+        assertEquals("The subagent finished: it printed hi.", r.result().result(), "the mock's answer to the notification");
+        assertEquals(RunOutcome.Status.COMPLETED, RunOutcome.of(r.state, 0, "", false, false, null).status());
     }
 
     @Test
