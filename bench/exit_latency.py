@@ -5,10 +5,14 @@ Target: median <= 100 ms (the original polled every 5 s: median 2.96 s). bench/c
 clock just before the child exits; the stub gateway stamps the arrival of each request; the final message is
 the first `message` post without the 📡 prefix (launch, heartbeats and relayed notes carry it).
 
-    python3 bench/exit_latency.py [--runs 10]
+    python3 bench/exit_latency.py [--runs 10] [--transcript FILE]
+
+--transcript replays another recorded run, e.g. src/test/resources/fixtures/claude/subagent.jsonl (a background
+subagent: the task tracking of issue 16 at work); the default is the demo transcript.
 """
 
 import argparse
+from pathlib import Path
 
 import benchlib as b
 
@@ -16,6 +20,7 @@ import benchlib as b
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--transcript", help="transcript for examples/fake-claude (default: its demo transcript)")
     args = ap.parse_args()
 
     print(b.machine())
@@ -26,6 +31,8 @@ def main():
             stamps = work / f"stamps-{i}"
             # a second of quiet after the transcript: start-up is over when the child exits
             run_env = {**env, "FAKE_CLAUDE_DELAY": "0", "FAKE_CLAUDE_SLEEP_AFTER": "1", "BENCH_STAMPS": str(stamps)}
+            if args.transcript:
+                run_env["FAKE_CLAUDE_TRANSCRIPT"] = str(Path(args.transcript).resolve())
             seen = len(stub.requests())
             u = b.run_measured(b.supervise_argv(work), run_env)
             if u.exit_code != 0:

@@ -14,6 +14,7 @@ public final class Activity {
     public static final String FINISHING = "\u2705 finishing...";
 
     private static final int BASH_COMMAND_LIMIT = 50;
+    private static final int TASK_DESCRIPTION_LIMIT = 50;
 
     private Activity() {
     }
@@ -44,6 +45,18 @@ public final class Activity {
             return "\uD83D\uDD0D " + name; // 🔍
         }
         return "\uD83D\uDD27 " + name; // 🔧
+    }
+
+    /**
+     * While only background work runs: {@code 🤖 Agent: Run the test matrix} (U+1F916), the tool that runs it
+     * ({@code Agent} for a subagent, {@code Bash} for a shell command, else {@code Task}) and its description, cut
+     * to 50 code points on one line; without a description the tool alone.
+     */
+    public static String background(String type, String description) {
+        String t = type == null ? "" : type;
+        String tool = t.contains("agent") ? "Agent" : t.contains("bash") || t.contains("shell") ? "Bash" : "Task";
+        return "\uD83E\uDD16 " + tool + (description == null || description.isBlank() ? ""
+                : ": " + Text.oneLine(description, TASK_DESCRIPTION_LIMIT));
     }
 
     private static String basename(String path) {

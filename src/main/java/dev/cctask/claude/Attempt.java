@@ -104,6 +104,9 @@ public final class Attempt {
      * Security), waits at most {@code drain} for the rest of its output, and says how it ended.
      */
     public Ended end(Stop stop, Duration killGrace, Duration drain) throws InterruptedException, ExecutionException {
+        if (stop != Stop.EXITED) {
+            state.freezeTasks(); // what runs now was still running: Claude stops its tasks as it is killed
+        }
         Executor stopper = Threads.starting("claude-stop");
         CompletableFuture<Integer> leftovers = CompletableFuture.supplyAsync(() -> process.killTree(killGrace).leftovers(),
                 stop == Stop.EXITED ? CompletableFuture.delayedExecutor(SWEEP_DELAY.toMillis(), TimeUnit.MILLISECONDS,

@@ -35,6 +35,19 @@ public final class ClaudeCommand {
     public static final InputMode INPUT_MODE = InputMode.TEXT;
 
     /**
+     * How long {@code -p} waits for background tasks after the last turn before it kills them and still reports
+     * success (CLAUDE-STREAM.md §8.2; Claude's default 10 minutes).
+     */
+    public static final String BG_WAIT_CEILING = "CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS";
+    /** Claude's value unless the user set one: wait for them, the run's {@code --timeout} is the only bound. */
+    public static final String BG_WAIT_CEILING_DEFAULT = "0";
+
+    /** The ceiling Claude gets: the user's {@link #BG_WAIT_CEILING}, else {@value #BG_WAIT_CEILING_DEFAULT}. */
+    public static String bgWaitCeiling(String userValue) {
+        return userValue != null ? userValue : BG_WAIT_CEILING_DEFAULT;
+    }
+
+    /**
      * {@code <bin> -p --dangerously-skip-permissions --verbose --output-format stream-json --include-partial-messages
      * [--resume <id>] [extra…]}.
      *

@@ -81,6 +81,8 @@ public final class ClaudeProcess {
         Map<String, String> environment = builder.environment();
         environment.keySet().removeAll(env.removed());
         environment.putAll(env.added());
+        String ceiling = ClaudeCommand.bgWaitCeiling(environment.get(ClaudeCommand.BG_WAIT_CEILING));
+        environment.put(ClaudeCommand.BG_WAIT_CEILING, ceiling);
         environment.put(ProcessTree.RUN_ID_VARIABLE, env.runId());
         Path setsid = Executables.onPath(environment.get("PATH"), "setsid");
         if (setsid != null) {

@@ -2,12 +2,13 @@ package dev.cctask.claude;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -42,8 +43,12 @@ public final class RunState {
     private int resultCount;
     /** A turn runs: from the start and each init until a {@code result} that announces no queued turn. */
     private boolean turnOpen = true;
-    /** {@code system/task_started} ids without their {@code system/task_notification} yet. */
-    private final Set<String> runningTasks = new HashSet<>();
+    /** The main agent has ended its turn (a final stop reason or a result) and started no new one since. */
+    private boolean mainIdle;
+    /** Every task Claude reported ({@code system/task_*}), by id, in the order first seen. */
+    private final Map<String, Task> tasks = new LinkedHashMap<>();
+    /** Set when the run is stopped: what Claude says of its tasks while it is killed no longer counts. */
+    private boolean tasksFrozen;
     /** Since when the run has been done (see {@link #doneForNanos()}), or −1. */
     private long doneSinceNanos = -1;
     private long badLines;
@@ -75,19 +80,101 @@ public final class RunState {
     synchronized void initSeen() {
         initSeen = true;
         turnOpen = true; // a new turn (after background work, CLAUDE-STREAM.md §4.6)
+        mainIdle = false;
         updateDone();
     }
 
-    /** A {@code system/task_started}: background work (subagent, background Bash) that may start a new turn. */
-    synchronized void taskStarted(String taskId) {
-        runningTasks.add(taskId);
-        updateDone();
+    /**
+     * A {@code system/task_started}: a subagent or shell command Claude runs, in the foreground or the background.
+     *
+     * @return whether the background tasks ({@link #backgroundTasks()}) changed
+     */
+    synchronized boolean taskStarted(String id, String type, String description, String subagentType,
+            boolean backgrounded) {
+        return task(id, t -> {
+            t.end = null; // a task can be started again (a subagent resumed)
+            t.type = type != null ? type : t.type;
+            t.description = description != null ? description : t.description;
+            t.subagentType = subagentType != null ? subagentType : t.subagentType;
+            t.backgrounded |= backgrounded;
+        });
     }
 
-    /** A {@code system/task_notification}: the task ended (completed, stopped, failed). */
-    synchronized void taskEnded(String taskId) {
-        runningTasks.remove(taskId);
+    /** A {@code system/task_progress}: the task runs (one whose start was not seen is taken on here). */
+    synchronized boolean taskProgress(String id, String description) {
+        return task(id, t -> t.description = t.description != null ? t.description : description);
+    }
+
+    /**
+     * A {@code system/task_updated}: its {@code patch} may end the task ({@code completed}, {@code failed},
+     * {@code killed}, {@code stopped}) or start it again ({@code running}, {@code pending}), move it to the
+     * background or describe it anew.
+     *
+     * @param status       {@code patch.status}, or null
+     * @param backgrounded {@code patch.is_backgrounded}, or null
+     * @return whether the background tasks changed
+     */
+    synchronized boolean taskUpdated(String id, String status, Boolean backgrounded, String description) {
+        return task(id, t -> {
+            t.backgrounded |= Boolean.TRUE.equals(backgrounded);
+            t.description = description != null ? description : t.description;
+            if (status != null && Task.ENDS.contains(status)) {
+                t.end(status);
+            } else if (status != null && Task.RUNS.contains(status)) {
+                t.end = null; // running again: a subagent can be resumed after its notification
+            }
+        });
+    }
+
+    /**
+     * A {@code system/task_notification}: the task ended ({@code completed}, {@code stopped}, {@code failed}). A
+     * status reported before by {@code task_updated} stands ({@code killed} is followed by {@code stopped}).
+     *
+     * @return whether the background tasks changed
+     */
+    synchronized boolean taskEnded(String id, String status) {
+        return task(id, t -> t.end(status != null && !status.isEmpty() ? status : Task.ENDED));
+    }
+
+    /**
+     * A {@code system/background_tasks_changed}: the tasks now running in the background. Each listed one is a
+     * background task; one that leaves the list keeps its status until Claude reports its end.
+     *
+     * @param listed each task as {@code {task_id, task_type, description}}
+     * @return whether the background tasks changed
+     */
+    synchronized boolean backgroundTasksNow(List<String[]> listed) {
+        boolean changed = false;
+        for (String[] entry : listed) {
+            changed |= task(entry[0], t -> {
+                t.backgrounded = true;
+                t.type = t.type != null ? t.type : entry[1];
+                t.description = t.description != null ? t.description : entry[2];
+            });
+        }
+        return changed;
+    }
+
+    /** Applies {@code change} to the task (taken on when new); whether that changed the background tasks. */
+    private boolean task(String id, Consumer<Task> change) {
+        if (tasksFrozen) {
+            return false;
+        }
+        Task t = tasks.computeIfAbsent(id, Task::new);
+        BackgroundTask before = t.backgrounded ? t.snapshot() : null;
+        change.accept(t);
         updateDone();
+        return !Objects.equals(before, t.backgrounded ? t.snapshot() : null);
+    }
+
+    /** The run is being stopped: task statuses stay as they are now (Claude stops its tasks when it is killed). */
+    synchronized void freezeTasks() {
+        tasksFrozen = true;
+    }
+
+    /** The main agent's turn ended: a {@code message_delta} of the main stream with a final stop reason. */
+    synchronized void mainTurnEnded() {
+        mainIdle = true;
     }
 
     /**
@@ -127,6 +214,9 @@ public final class RunState {
     /** {@code message_start}: the stream's current message; its output tokens when reported. */
     synchronized void messageStart(String parentToolUseId, String messageId, Long outputTokens) {
         latestMessageByStream.put(streamKey(parentToolUseId), messageId);
+        if (parentToolUseId == null) {
+            mainIdle = false;
+        }
         if (outputTokens != null) {
             messageTokens(messageId, outputTokens);
         }
@@ -153,11 +243,12 @@ public final class RunState {
         totals.resultTokens(outputTokens);
         activity = Activity.FINISHING;
         turnOpen = queuedTurns > 0;
+        mainIdle = true;
         updateDone();
     }
 
     private void updateDone() {
-        boolean done = !turnOpen && lastResult != null && runningTasks.isEmpty();
+        boolean done = !turnOpen && lastResult != null && tasks.values().stream().noneMatch(Task::running);
         if (!done) {
             doneSinceNanos = -1;
         } else if (doneSinceNanos < 0) {
@@ -177,7 +268,10 @@ public final class RunState {
 
     /** The heartbeat's view (SPEC §4); resets the chunk counter in the same step. */
     public synchronized Progress heartbeatSnapshot() {
-        return new Progress(tokens(), toolCalls(), activity, totals.takeChunks(), idleSeconds());
+        List<String> background = tasks.values().stream().filter(t -> t.backgrounded && t.running())
+                .map(t -> t.type).toList();
+        return new Progress(tokens(), toolCalls(), activity(), totals.takeChunks(), idleSeconds(), background,
+                onlyBackground());
     }
 
     /** The session id of the first init, or null. */
@@ -217,9 +311,31 @@ public final class RunState {
         return totals.resultTokens();
     }
 
-    /** The current activity; empty before the first one. */
+    /**
+     * The current activity; empty before the first one. While only background work runs, it names the task started
+     * last ({@link Activity#background}).
+     */
     public synchronized String activity() {
+        if (onlyBackground()) {
+            Task latest = null;
+            for (Task t : tasks.values()) {
+                if (t.backgrounded && t.running()) {
+                    latest = t;
+                }
+            }
+            return Activity.background(latest.type, latest.description);
+        }
         return activity;
+    }
+
+    /** The main agent has ended its turn and background tasks still run. */
+    private boolean onlyBackground() {
+        return mainIdle && tasks.values().stream().anyMatch(t -> t.backgrounded && t.running());
+    }
+
+    /** The background tasks Claude reported, in the order first seen, with their status as last reported. */
+    public synchronized List<BackgroundTask> backgroundTasks() {
+        return tasks.values().stream().filter(t -> t.backgrounded).map(Task::snapshot).toList();
     }
 
     public synchronized int chunksSinceHeartbeat() {
@@ -256,5 +372,41 @@ public final class RunState {
     /** Lines that were not a JSON object. */
     public synchronized long badLines() {
         return badLines;
+    }
+
+    /** A task as reported so far. */
+    private static final class Task {
+        /** The {@code task_updated} statuses that end a task; others ({@code pending}, {@code paused}) do not. */
+        static final Set<String> ENDS = Set.of("completed", "failed", "killed", "stopped");
+        /** The {@code task_updated} statuses of a task that runs (again). */
+        static final Set<String> RUNS = Set.of("running", "pending");
+        /** A {@code task_notification} without a status. */
+        static final String ENDED = "ended";
+
+        final String id;
+        String type;
+        String description;
+        String subagentType;
+        boolean backgrounded;
+        /** Null while it runs; the first end reported. */
+        String end;
+
+        Task(String id) {
+            this.id = id;
+        }
+
+        boolean running() {
+            return end == null;
+        }
+
+        void end(String status) {
+            if (end == null) {
+                end = status;
+            }
+        }
+
+        BackgroundTask snapshot() {
+            return new BackgroundTask(id, type, description, subagentType, end == null ? BackgroundTask.RUNNING : end);
+        }
     }
 }

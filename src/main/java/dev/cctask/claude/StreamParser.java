@@ -43,8 +43,18 @@ public final class StreamParser {
         default void onResult() {
         }
 
+        /** The background tasks changed (one started, ended, moved to the background): all of them, as now. */
+        default void onBackgroundTasks(List<BackgroundTask> tasks) {
+        }
+
         /** A listener for the session id and the assistant text. */
         static Listener of(Consumer<String> onSessionId, Consumer<String> onAssistantText) {
+            return of(onSessionId, onAssistantText, tasks -> { });
+        }
+
+        /** A listener for the session id, the assistant text and the background tasks. */
+        static Listener of(Consumer<String> onSessionId, Consumer<String> onAssistantText,
+                Consumer<List<BackgroundTask>> onBackgroundTasks) {
             return new Listener() {
                 @Override
                 public void onSessionId(String sessionId) {
@@ -54,6 +64,11 @@ public final class StreamParser {
                 @Override
                 public void onAssistantText(String text) {
                     onAssistantText.accept(text);
+                }
+
+                @Override
+                public void onBackgroundTasks(List<BackgroundTask> tasks) {
+                    onBackgroundTasks.accept(tasks);
                 }
             };
         }
@@ -74,14 +89,21 @@ public final class StreamParser {
                         "type", Projection.ALL, "text", Projection.ALL, "name", Projection.ALL,
                         "input", Projection.of("file_path", "command")))));
         Map<String, Projection> apiEvent = Map.of("content_block", Projection.of("type", "name"),
-                "delta", Projection.of("type"), "message", message, "usage", usage);
+                "delta", Projection.of("type", "stop_reason"), "message", message, "usage", usage);
         Map<String, Projection> event = new HashMap<>(apiEvent);
         event.put("type", Projection.ALL);
         Map<String, Projection> rawEvent = new HashMap<>(apiEvent); // a raw API event at the top level
         rawEvent.put("parent_tool_use_id", Projection.ALL);
 
         Map<String, Projection> byType = new HashMap<>();
-        byType.put("system", Projection.of("subtype", "session_id", "task_id"));
+        Map<String, Projection> system = new HashMap<>(); // init, and the task events (CLAUDE-STREAM.md §4.1)
+        for (String field : List.of("subtype", "session_id", "task_id", "task_type", "description", "subagent_type",
+                "is_backgrounded", "status")) {
+            system.put(field, Projection.ALL);
+        }
+        system.put("patch", Projection.of("status", "is_backgrounded", "description"));
+        system.put("tasks", Projection.of("task_id", "task_type", "description"));
+        byType.put("system", Projection.of(system));
         byType.put("stream_event", Projection.of(Map.of(
                 "event", Projection.of(event), "parent_tool_use_id", Projection.ALL)));
         byType.put("assistant", Projection.of(Map.of("message", message)));
@@ -189,7 +211,7 @@ public final class StreamParser {
         }
     }
 
-    /** Rule 3 (init), and background tasks started and ended (CLAUDE-STREAM.md §4.1, §4.6). */
+    /** Rule 3 (init), and the tasks Claude runs in the foreground or background (CLAUDE-STREAM.md §4.1, §4.6). */
     private void applySystem(ObjectNode o) {
         String subtype = text(o, "subtype");
         String taskId = text(o, "task_id");
@@ -199,10 +221,39 @@ public final class StreamParser {
             if (sessionId != null && !sessionId.isEmpty() && state.sessionIdFromInit(sessionId)) {
                 listener.onSessionId(sessionId);
             }
-        } else if ("task_started".equals(subtype) && taskId != null) {
-            state.taskStarted(taskId);
-        } else if ("task_notification".equals(subtype) && taskId != null) {
-            state.taskEnded(taskId);
+            return;
+        }
+        boolean changed = false;
+        if ("background_tasks_changed".equals(subtype)) {
+            List<String[]> listed = new ArrayList<>();
+            JsonNode tasks = o.get("tasks");
+            if (tasks != null && tasks.isArray()) {
+                for (JsonNode t : tasks) {
+                    String id = text(t, "task_id");
+                    if (id != null) {
+                        listed.add(new String[] {id, text(t, "task_type"), text(t, "description")});
+                    }
+                }
+            }
+            changed = state.backgroundTasksNow(listed);
+        } else if (taskId != null && subtype != null) {
+            changed = switch (subtype) {
+                case "task_started" -> state.taskStarted(taskId, text(o, "task_type"), text(o, "description"),
+                        text(o, "subagent_type"), o.path("is_backgrounded").asBoolean(false));
+                case "task_progress" -> state.taskProgress(taskId, text(o, "description"));
+                case "task_updated" -> {
+                    JsonNode patch = o.get("patch");
+                    JsonNode backgrounded = patch == null ? null : patch.get("is_backgrounded");
+                    yield state.taskUpdated(taskId, text(patch, "status"),
+                            backgrounded != null && backgrounded.isBoolean() ? backgrounded.booleanValue() : null,
+                            text(patch, "description"));
+                }
+                case "task_notification" -> state.taskEnded(taskId, text(o, "status"));
+                default -> false;
+            };
+        }
+        if (changed) {
+            listener.onBackgroundTasks(state.backgroundTasks());
         }
     }
 
@@ -238,6 +289,10 @@ public final class StreamParser {
                 Long tokens = outputTokens(inner.get("usage"));
                 if (tokens != null) {
                     state.messageDelta(parentToolUseId, tokens);
+                }
+                String stopReason = text(inner.get("delta"), "stop_reason");
+                if (parentToolUseId == null && stopReason != null && !stopReason.equals("tool_use")) {
+                    state.mainTurnEnded(); // waiting for nothing but what runs in the background
                 }
             }
             default -> {

@@ -1,5 +1,7 @@
 package dev.cctask.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cctask.PythonJson;
@@ -76,7 +78,19 @@ public final class TasksCommand implements Callable<Integer> {
         o.put("output", f.output());
         o.put("run_id", f.runId());
         o.put("pid_file", f.path().toString());
+        o.set("background_tasks", backgroundTasks(f));
         return o;
+    }
+
+    /** The background tasks the runner recorded (an empty array when none, or from a runner that records none). */
+    private static JsonNode backgroundTasks(PidFile f) {
+        String recorded = f.field(PidFile.BACKGROUND_TASKS);
+        try {
+            JsonNode tasks = recorded == null ? null : PythonJson.mapper().readTree(recorded);
+            return tasks != null && tasks.isArray() ? tasks : PythonJson.mapper().createArrayNode();
+        } catch (JsonProcessingException unreadable) {
+            return PythonJson.mapper().createArrayNode();
+        }
     }
 
     private static Long elapsedSeconds(PidFile f, LocalDateTime now) {

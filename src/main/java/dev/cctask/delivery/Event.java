@@ -5,6 +5,8 @@ import java.util.Locale;
 /** The final event of a run, as written to the outbox (SPEC §8.5) and chosen for the final message (SPEC §5.3). */
 public enum Event {
     COMPLETED,
+    /** Claude succeeded, but background tasks it started did not complete. */
+    INCOMPLETE,
     FAILED,
     TIMEOUT,
     CANCELLED,

@@ -90,12 +90,13 @@ public final class LogLines {
     /**
      * SPEC §8.1, one shape for every end: {@code ✅ COMPLETED Done (exit 0, 123 chars, 3min)}.
      *
-     * @param event     completed, failed, timeout or cancelled
+     * @param event     completed, incomplete, failed, timeout or cancelled
      * @param finalText the final text (its code points are counted)
      */
     public static String done(Event event, int exitCode, String finalText, long elapsedSeconds) {
         String status = switch (event) {
             case COMPLETED -> "✅ COMPLETED";
+            case INCOMPLETE -> "⚠️ INCOMPLETE";
             case FAILED -> "❌ FAILED";
             case TIMEOUT -> "⏰ TIMEOUT";
             case CANCELLED -> "🛑 CANCELLED";

@@ -22,6 +22,8 @@ public final class Messages {
     private static final int LAUNCH_TASK_LIMIT = 300;
     private static final int RESUME_ID_LIMIT = 12;
     private static final int ERROR_LIMIT = 500;
+    private static final int TASK_DESCRIPTION_LIMIT = 100;
+    private static final int BACKGROUND_LINES = 10;
 
     private static final Map<String, String> CHANNEL_NAMES = Map.of(
             "whatsapp", "WhatsApp",
@@ -32,14 +34,46 @@ public final class Messages {
 
     private Messages() {}
 
-    /** What a heartbeat shows (SPEC §4); computed by the caller at send time. */
+    /**
+     * What a heartbeat shows (SPEC §4); computed by the caller at send time.
+     *
+     * @param background     the {@code task_type} of each background task still running
+     * @param onlyBackground the main agent has ended its turn and only background tasks run: the activity names one,
+     *                       whatever the idle time
+     */
     public record Heartbeat(
             long elapsedSeconds,
             double idleSeconds,
             long tokens,
             long toolCalls,
             String activity,
-            long chunksSinceHeartbeat) {}
+            long chunksSinceHeartbeat,
+            List<String> background,
+            boolean onlyBackground) {
+
+        /** No background task runs. */
+        public Heartbeat(long elapsedSeconds, double idleSeconds, long tokens, long toolCalls, String activity,
+                long chunksSinceHeartbeat) {
+            this(elapsedSeconds, idleSeconds, tokens, toolCalls, activity, chunksSinceHeartbeat, List.of(), false);
+        }
+    }
+
+    /**
+     * A task Claude ran in the background (a subagent, a shell command), as the final messages name it.
+     *
+     * @param type        its {@code task_type}: {@code local_agent} is a subagent, {@code local_bash} a command; may
+     *                    be null
+     * @param description its description, or null
+     * @param status      {@value #STILL_RUNNING_STATUS} when it had not ended, else the word Claude used
+     *                    ({@code killed}, {@code stopped}, {@code failed}, …)
+     */
+    public record BackgroundTask(String type, String description, String status) {
+        public static final String STILL_RUNNING_STATUS = "running";
+
+        boolean stillRunning() {
+            return STILL_RUNNING_STATUS.equals(status);
+        }
+    }
 
     /**
      * The launch message inputs (SPEC §5.1).
@@ -70,6 +104,8 @@ public final class Messages {
      * @param elapsedSeconds whole seconds since spawn, measured when the message is built
      * @param stats          the last result's figures, or null when no result event was seen
      * @param label          the session label ({@code --session-label}, or the registered one on resume), or null
+     * @param unfinished     the background tasks that did not complete (incomplete: all of them; timeout and cancelled:
+     *                       those still running are listed)
      */
     public record Finished(
             String task,
@@ -81,7 +117,20 @@ public final class Messages {
             long timeoutSeconds,
             long toolCalls,
             ResultStats stats,
-            String label) {}
+            String label,
+            List<BackgroundTask> unfinished) {
+
+        public Finished {
+            unfinished = List.copyOf(unfinished);
+        }
+
+        /** A run without background tasks left unfinished. */
+        public Finished(String task, String project, String outputFile, String finalText, int exitCode,
+                long elapsedSeconds, long timeoutSeconds, long toolCalls, ResultStats stats, String label) {
+            this(task, project, outputFile, finalText, exitCode, elapsedSeconds, timeoutSeconds, toolCalls, stats,
+                    label, List.of());
+        }
+    }
 
     /**
      * A run whose runner died without reporting (SPEC §5.3 "lost", §8.6).
@@ -145,7 +194,11 @@ public final class Messages {
         return "📡 " + text;
     }
 
-    /** SPEC §4: {@code 📡 🟢 CC (3min) | 1.2K tok | 8 calls | 📝 Write: auth.py ✍️}; {@code 1 call} for one. */
+    /**
+     * SPEC §4: {@code 📡 🟢 CC (3min) | 1.2K tok | 8 calls | 📝 Write: auth.py ✍️}; {@code 1 call} for one. While
+     * background tasks run, a part counts them ({@code 🤖 2 agents}) before the activity; while only they run, the
+     * activity names one ({@code 🤖 Agent: Run the test matrix}) instead of {@code 🧠 Thinking...}.
+     */
     public static String heartbeat(Heartbeat h) {
         double idle = h.idleSeconds();
         String dot = idle < 30 ? "🟢" : idle < 120 ? "🟡" : "🔴";
@@ -157,7 +210,12 @@ public final class Messages {
         if (h.toolCalls() > 0) {
             parts.add(h.toolCalls() + (h.toolCalls() == 1 ? " call" : " calls"));
         }
-        if (idle > 120) {
+        if (!h.background().isEmpty()) {
+            parts.add(backgroundCount(h.background()));
+        }
+        if (h.onlyBackground() && present(h.activity())) {
+            parts.add(h.activity() + (h.chunksSinceHeartbeat() > 0 ? " ✍️" : ""));
+        } else if (idle > 120) {
             parts.add("🧠 Thinking... (" + (long) Math.floor(idle) + "s)");
         } else if (idle > 15 && h.chunksSinceHeartbeat() == 0) {
             parts.add("🧠 Thinking...");
@@ -187,10 +245,11 @@ public final class Messages {
 
     // ---------------------------------------------------------------- final messages (no prefix)
 
-    /** The final message of a run that ended {@code event}: completed, failed, timeout or cancelled. */
+    /** The final message of a run that ended {@code event}: completed, incomplete, failed, timeout or cancelled. */
     public static String finished(Event event, Finished f) {
         return switch (event) {
             case COMPLETED -> completed(f);
+            case INCOMPLETE -> incomplete(f);
             case FAILED -> failed(f);
             case TIMEOUT -> timeout(f);
             case CANCELLED -> cancelled(f);
@@ -199,10 +258,26 @@ public final class Messages {
     }
 
     public static String completed(Finished f) {
-        int size = Text.length(f.finalText());
-        return "✅ Claude Code task complete!\n\n"
+        return "✅ Claude Code task complete!\n\n" + taskAndProject(f) + result(f);
+    }
+
+    /**
+     * Claude succeeded, but background tasks it started did not complete: the result is partial. The header also
+     * starts the wake text, so the agent knows it (and can resume the session).
+     */
+    public static String incomplete(Finished f) {
+        int n = f.unfinished().size();
+        return "⚠️ Claude Code finished, but " + n + " background " + (n == 1 ? "task" : "tasks")
+                + " did not complete\n\n"
                 + taskAndProject(f)
-                + "\nResult (" + size + " chars):\n\n"
+                + backgroundLines("Not completed: ", f.unfinished(), true)
+                + result(f);
+    }
+
+    /** {@code Result (N chars):}, the preview, the footer and the output file, as the completed message ends. */
+    private static String result(Finished f) {
+        int size = Text.length(f.finalText());
+        return "\nResult (" + size + " chars):\n\n"
                 + preview(f.finalText()) + "\n"
                 + (size > PREVIEW_LIMIT ? "...(truncated)" : "") + "\n"
                 + footer(f.stats())
@@ -315,9 +390,52 @@ public final class Messages {
     private static String partialResult(Finished f) {
         return taskAndProject(f)
                 + "\nTool calls: " + f.toolCalls()
+                + backgroundLines("Still running: ",
+                        f.unfinished().stream().filter(BackgroundTask::stillRunning).toList(), false)
                 + "\n\nPartial result (" + Text.length(f.finalText()) + " chars):\n\n"
                 + preview(f.finalText())
                 + "\n\nFull output: " + f.outputFile();
+    }
+
+    /**
+     * One line per task, each after a newline: {@code prefix} and {@code subagent "Run echo"}, with its status in
+     * parentheses when {@code withStatus} ({@code (killed)}, {@code (still running)}); the first 10, then
+     * {@code prefix … and N more}.
+     */
+    private static String backgroundLines(String prefix, List<BackgroundTask> tasks, boolean withStatus) {
+        StringBuilder lines = new StringBuilder();
+        for (BackgroundTask t : tasks.subList(0, Math.min(tasks.size(), BACKGROUND_LINES))) {
+            lines.append('\n').append(prefix).append(taskWord(t.type()));
+            if (t.description() != null && !t.description().isBlank()) {
+                lines.append(" \"").append(Text.oneLine(t.description(), TASK_DESCRIPTION_LIMIT)).append('"');
+            }
+            if (withStatus) {
+                lines.append(" (").append(t.stillRunning() ? "still running" : t.status()).append(')');
+            }
+        }
+        if (tasks.size() > BACKGROUND_LINES) {
+            lines.append('\n').append(prefix).append("… and ").append(tasks.size() - BACKGROUND_LINES)
+                    .append(" more");
+        }
+        return lines.toString();
+    }
+
+    /** The heartbeat's count of running background tasks: {@code 🤖 2 agents}, {@code 🤖 1 agent, 1 command}. */
+    private static String backgroundCount(List<String> types) {
+        List<String> parts = new ArrayList<>();
+        for (String[] kind : new String[][] {{"subagent", "agent"}, {"command", "command"}, {"task", "task"}}) {
+            long n = types.stream().filter(type -> taskWord(type).equals(kind[0])).count();
+            if (n > 0) {
+                parts.add(n + " " + kind[1] + (n == 1 ? "" : "s"));
+            }
+        }
+        return "🤖 " + String.join(", ", parts);
+    }
+
+    /** What a task of this {@code task_type} is called: {@code subagent}, {@code command}, else {@code task}. */
+    private static String taskWord(String type) {
+        String t = type == null ? "" : type;
+        return t.contains("agent") ? "subagent" : t.contains("bash") || t.contains("shell") ? "command" : "task";
     }
 
     /** {@code Label: …} (when the run has one), {@code Task: …}, {@code Project: …}. */

@@ -24,8 +24,10 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
     public static final String SESSION_ID = "session_id";
     public static final String PROJECT = "project";
     public static final String RUNNER_STARTED = "runner_started";
-    private static final List<String> KEY_ORDER =
-            List.of(CLAUDE_PID, SESSION_KEY, OUTPUT, LABEL, RUN_ID, SESSION_ID, PROJECT, RUNNER_STARTED);
+    /** The run's background tasks as Claude last reported them: a JSON array on one line ({@code tasks --json}). */
+    public static final String BACKGROUND_TASKS = "background_tasks";
+    private static final List<String> KEY_ORDER = List.of(CLAUDE_PID, SESSION_KEY, OUTPUT, LABEL, RUN_ID, SESSION_ID,
+            PROJECT, RUNNER_STARTED, BACKGROUND_TASKS);
 
     public PidFile {
         fields = Collections.unmodifiableMap(ordered(fields));

@@ -23,6 +23,9 @@ final class DryRun {
         out.println("  wake:     " + wake(plan));
         out.println("  gateway:  " + gateway(plan.gateway()));
         out.println("  claude:   " + String.join(" ", ClaudeCommand.argv(claude(o, env), o.resume(), o.claudeArgs())));
+        String ceiling = env.get(ClaudeCommand.BG_WAIT_CEILING);
+        out.println("  env:      " + ClaudeCommand.BG_WAIT_CEILING + "=" + ClaudeCommand.bgWaitCeiling(ceiling)
+                + (ceiling == null ? " (background tasks are waited for, up to --timeout)" : " (from your environment)"));
         out.println("  prompt:   " + Text.length(o.task()) + " chars on stdin");
         out.println("  cwd:      " + Path.of(o.project()).toAbsolutePath().normalize());
         out.println("  output:   " + OutputFile.firstChoice(o.output(), start).toAbsolutePath());

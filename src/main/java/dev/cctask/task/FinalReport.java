@@ -54,7 +54,8 @@ final class FinalReport {
         Messages.Finished f = new Messages.Finished(o.summary(), o.project(), output.path().toString(),
                 outcome.finalText(), outcome.exitCode(), elapsed, o.timeoutSeconds(), totals.toolCalls(),
                 outcome.lastResult().map(r -> new Messages.ResultStats(r.totalCostUsd(), r.numTurns(), totals.tokens()))
-                        .orElse(null), o.label());
+                        .orElse(null), o.label(), outcome.unfinished().stream()
+                        .map(t -> new Messages.BackgroundTask(t.type(), t.description(), t.status())).toList());
         notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)), deadline, recorded);
         recorded.join();
         return outcome.success() ? 0 : 1;

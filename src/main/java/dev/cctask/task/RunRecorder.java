@@ -1,6 +1,9 @@
 package dev.cctask.task;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cctask.Env;
+import dev.cctask.PythonJson;
+import dev.cctask.claude.BackgroundTask;
 import dev.cctask.claude.RunOutcome;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
@@ -12,6 +15,7 @@ import dev.cctask.registry.SessionRegistry.Registration;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -27,6 +31,7 @@ final class RunRecorder implements AutoCloseable {
     private final Registration run;
     private final Consumer<String> log;
     private PidFile pidFile;
+    private boolean closed;
     private volatile String sessionId;
 
     private RunRecorder(PidFiles pids, SessionRegistry registry, Registration run, Consumer<String> log, PidFile pidFile) {
@@ -80,6 +85,19 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
+    /**
+     * The PID file lists the run's background tasks ({@code tasks --json}): one JSON array on one line, each task
+     * {@code {task_id, type, description, subagent_type, status}}.
+     */
+    void backgroundTasks(List<BackgroundTask> tasks) {
+        ArrayNode array = PythonJson.mapper().createArrayNode();
+        for (BackgroundTask t : tasks) {
+            array.addObject().put("task_id", t.id()).put("type", t.type()).put("description", t.description())
+                    .put("subagent_type", t.subagentType()).put("status", t.status());
+        }
+        updatePidFile(PidFile.BACKGROUND_TASKS, array.toString());
+    }
+
     /** The entry's end: under the registered id, else the result's; nothing when Claude named no session. */
     void finished(RunOutcome outcome, long tokens) {
         String resultId = outcome.lastResult().map(r -> r.sessionId()).orElse(null);
@@ -99,9 +117,10 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** Removes the PID file. */
+    /** Removes the PID file; later updates are dropped (a late stream line must not write it again). */
     @Override
     public synchronized void close() {
+        closed = true;
         try {
             pids.delete(pidFile);
         } catch (IOException e) {
@@ -119,6 +138,9 @@ final class RunRecorder implements AutoCloseable {
 
     /** Called from the main and the stream threads: one rewrite at a time. */
     private synchronized void updatePidFile(String key, String value) {
+        if (closed) {
+            return;
+        }
         try {
             pidFile = pids.update(pidFile, Map.of(key, value));
         } catch (IOException | RuntimeException e) {

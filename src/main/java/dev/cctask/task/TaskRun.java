@@ -136,8 +136,8 @@ public final class TaskRun {
         var launch = new Attempt.Launch(ClaudeCommand.argv(claude.toString(), o.resume(), o.claudeArgs()),
                 Path.of(o.project()), new ClaudeProcess.ChildEnv(relay.childEnv(), plan.secretVariables(env), runId),
                 o.task());
-        attempt = Attempt.start(launch, totals, StreamParser.Listener.of(recorder::sessionStarted, output::append),
-                () -> loop.post(Stop.EXITED));
+        attempt = Attempt.start(launch, totals, StreamParser.Listener.of(recorder::sessionStarted, output::append,
+                recorder::backgroundTasks), () -> loop.post(Stop.EXITED));
         recorder.claudeStarted(attempt.pid());
         if (!attempt.ownSession()) {
             log(LogLines.noSetsid());
@@ -206,7 +206,7 @@ public final class TaskRun {
     private String heartbeatLine() {
         Progress p = attempt.state().heartbeatSnapshot();
         return Messages.heartbeat(new Messages.Heartbeat(elapsedSeconds(), p.idleSeconds(), p.tokens(), p.toolCalls(),
-                p.activity(), p.chunksSinceHeartbeat()));
+                p.activity(), p.chunksSinceHeartbeat(), p.background(), p.onlyBackground()));
     }
 
     private long elapsedSeconds() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cctask.claude.RunOutcome.Status;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RunOutcomeTest {
@@ -71,6 +72,42 @@ class RunOutcomeTest {
         assertEquals(Status.COMPLETED, o.status());
         assertEquals(DONE, o.finalText());
         assertEquals(307L, o.lastResult().orElseThrow().durationMs());
+    }
+
+    @Test
+    void subagentRunWhoseBackgroundTaskCompletedIsComplete() {
+        RunOutcome o = outcome("subagent.jsonl", 0);
+        assertTrue(o.success());
+        assertEquals(List.of(), o.unfinished());
+    }
+
+    @Test
+    void backgroundTaskKilledAtClaudesCeilingMakesASuccessfulRunIncomplete() {
+        RunOutcome o = outcome("background-killed-at-ceiling.jsonl", 0);
+        assertEquals(Status.INCOMPLETE, o.status());
+        assertEquals("incomplete", o.status().word());
+        assertFalse(o.success(), "exit status 1");
+        assertEquals(DONE, o.finalText());
+        assertEquals(List.of(new BackgroundTask("aba95f441ab3d6dcf", "local_agent", "Run echo", "general-purpose",
+                "killed")), o.unfinished());
+    }
+
+    @Test
+    void backgroundTaskStillRunningWhenClaudeExitedMakesTheRunIncomplete() {
+        RunState state = new RunState();
+        StreamParser parser = new StreamParser(state);
+        Fixtures.lines("background-killed-at-ceiling.jsonl").stream() // a Claude that exits without a word on it
+                .filter(l -> !(l.contains("aba95f441ab3d6dcf")
+                        && (l.contains("\"task_updated\"") || l.contains("\"task_notification\""))))
+                .forEach(parser::accept);
+        RunOutcome o = RunOutcome.of(state, 0, "", false, false, null);
+        assertEquals(Status.INCOMPLETE, o.status());
+        assertEquals(List.of("running"), o.unfinished().stream().map(BackgroundTask::status).toList());
+    }
+
+    @Test
+    void aFailedRunStaysFailedWhateverItsBackgroundTasksDid() {
+        assertEquals(Status.FAILED, outcome("background-killed-at-ceiling.jsonl", 1).status());
     }
 
     @Test

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class StreamParserTest {
     private static final String BASIC_SESSION = "bb27ef18-6f34-4fe4-8f95-ea52f704dffe";
@@ -24,6 +27,8 @@ class StreamParserTest {
         final List<String> sessionIds = new ArrayList<>();
         final List<String> texts = new ArrayList<>();
         final List<String> activities = new ArrayList<>();
+        /** What {@link #onBackgroundTasks} was told, call by call. */
+        final List<List<BackgroundTask>> backgroundChanges = new ArrayList<>();
         int results;
         Long tokensBeforeFirstResult;
 
@@ -84,6 +89,11 @@ class StreamParserTest {
         public void onResult() {
             results++;
         }
+
+        @Override
+        public void onBackgroundTasks(List<BackgroundTask> tasks) {
+            backgroundChanges.add(tasks);
+        }
     }
 
     // ---- golden tests: every recorded transcript ----------------------------------------------------------
@@ -143,6 +153,12 @@ class StreamParserTest {
         assertEquals(DONE, r.result().result());
     }
 
+    /**
+     * Issue 16 item 4, which way it goes: a subagent's lines ({@code parent_tool_use_id} set) count like the main
+     * agent's (SPEC §3.2 last line, §3.3): its {@code tool_use} blocks are tool calls and set the activity, its
+     * messages add to the live token figure, and {@code model_usage_since_last_result} (which includes the subagent)
+     * gives the result total, not the main-loop-only {@code usage}.
+     */
     @Test
     void subagentRunCountsSubagentTokensAndKeepsTheLastOfTwoResults() {
         Replay r = Replay.ofFixture("subagent.jsonl");
@@ -159,6 +175,145 @@ class StreamParserTest {
         assertEquals(DONE, r.result().result());
         assertEquals("Delegating to a subagent.\n" + DONE + "\nI'll run the command.\n" + DONE + "\n"
                 + "I'll run the command.\n" + DONE + "\n", r.state.assistantText());
+
+        Replay subagentOnly = new Replay(); // the lines of the subagent alone: they count, they are not skipped
+        Fixtures.lines("subagent.jsonl").stream().filter(l -> l.contains("\"parent_tool_use_id\":\"toolu_"))
+                .forEach(subagentOnly::accept);
+        assertEquals(1, subagentOnly.state.toolCalls(), "the subagent's Bash is one of the 3 tool calls");
+        assertEquals(2, subagentOnly.state.liveTokens(), "its 2 messages count in the live figure");
+        assertEquals(List.of(BASH_ECHO_HI), subagentOnly.activities, "its tool sets the activity");
+        assertEquals(84, r.result().usage().get("output_tokens").intValue(), "usage: main loop only, not shown");
+    }
+
+    /** The pinned CLI moved from 2.1.330 to 2.1.332: its fresh transcripts give the same figures (issue 16 item 5). */
+    @ParameterizedTest
+    @CsvSource({"basic.jsonl, basic-2.1.332.jsonl", "subagent.jsonl, subagent-2.1.332.jsonl"})
+    void theNewlyPinnedClaudeCodeGivesTheSameFiguresAsTheOneRecordedBefore(String before, String now) {
+        Replay a = Replay.ofFixture(before);
+        Replay b = Replay.ofFixture(now);
+        assertEquals(a.state.toolCalls(), b.state.toolCalls());
+        assertEquals(a.state.tokens(), b.state.tokens());
+        assertEquals(a.activities, b.activities);
+        assertEquals(a.texts, b.texts);
+        assertEquals(a.results, b.results);
+        assertEquals(a.result().result(), b.result().result());
+        assertEquals(a.state.backgroundTasks().stream().map(t -> List.of(t.type(), t.description(), t.status())).toList(),
+                b.state.backgroundTasks().stream().map(t -> List.of(t.type(), t.description(), t.status())).toList());
+        assertEquals(0, b.state.badLines());
+    }
+
+    @Test
+    void backgroundSubagentIsTrackedFromItsStartToItsCompletion() {
+        Replay r = Replay.ofFixture("subagent.jsonl");
+        BackgroundTask running = new BackgroundTask("a48bd56d7dadd5644", "local_agent", "Run echo", "general-purpose",
+                "running");
+        BackgroundTask done = new BackgroundTask("a48bd56d7dadd5644", "local_agent", "Run echo", "general-purpose",
+                "completed");
+        assertEquals(List.of(List.of(new BackgroundTask("a48bd56d7dadd5644", "local_agent", "Run echo", null, "running")),
+                List.of(running), List.of(done)), r.backgroundChanges,
+                "background_tasks_changed names it, task_started completes it, task_updated ends it; the rest repeats");
+        assertEquals(List.of(done), r.state.backgroundTasks());
+        assertTrue(r.state.doneForNanos() >= 0, "nothing runs after the last result");
+    }
+
+    @Test
+    void aResultPrintedWhileABackgroundCommandRunsIsNotTheEndTheLastResultIs() {
+        // Claude 2.1.332, Bash with run_in_background: result 0 comes before the command ends, result 1 after it
+        AtomicLong now = new AtomicLong();
+        Replay r = new Replay(new RunState(now::get));
+        List<String> lines = Fixtures.lines("background-bash-2.1.332.jsonl");
+        int firstResult = lines.indexOf(lines.stream().filter(l -> l.contains("\"type\":\"result\"")).findFirst()
+                .orElseThrow());
+        lines.subList(0, firstResult + 1).forEach(r::accept);
+        now.addAndGet(60_000_000_000L);
+        assertEquals(-1, r.state.doneForNanos(), "the background command still runs: Claude is not done");
+        assertEquals(List.of("running"), r.state.backgroundTasks().stream().map(BackgroundTask::status).toList());
+
+        lines.subList(firstResult + 1, lines.size()).forEach(r::accept);
+        assertEquals(List.of(new BackgroundTask(r.state.backgroundTasks().get(0).id(), "local_bash",
+                "Run the scripted command", null, "completed")), r.state.backgroundTasks());
+        assertEquals(2, r.results);
+        assertEquals("The subagent finished: it printed hi.", r.result().result(), "the mock's answer to the notification");
+        assertEquals(RunOutcome.Status.COMPLETED, RunOutcome.of(r.state, 0, "", false, false, null).status());
+    }
+
+    @Test
+    void backgroundSubagentKilledAtClaudesCeilingEndsKilledAndItsForegroundBashIsNoBackgroundTask() {
+        Replay r = Replay.ofFixture("background-killed-at-ceiling.jsonl");
+        assertEquals(List.of(new BackgroundTask("aba95f441ab3d6dcf", "local_agent", "Run echo", "general-purpose",
+                "killed")), r.state.backgroundTasks(), "task_updated killed stands over task_notification stopped");
+        assertEquals("Done: the command printed hi.", r.result().result());
+        // counting (issue 16 item 4): the Agent call of the main agent and the subagent's Bash
+        assertEquals(2, r.state.toolCalls());
+        assertEquals(List.of("\uD83D\uDD27 Agent", "\uD83D\uDCBB bash: tail -f /dev/null", FINISHING), r.activities);
+        assertEquals(126, r.state.tokens());
+    }
+
+    @Test
+    void aTaskMovedToTheBackgroundOrOnlyListedAsBackgroundWorkIsTracked() {
+        Replay r = Replay.of("""
+                {"type":"system","subtype":"task_started","task_id":"b1","task_type":"local_bash","description":"npm test","is_backgrounded":false}
+                {"type":"system","subtype":"task_updated","task_id":"b1","patch":{"is_backgrounded":true}}
+                {"type":"system","subtype":"background_tasks_changed","tasks":[{"task_id":"b1","task_type":"local_bash","description":"npm test"},{"task_id":"m2","task_type":"monitor","description":"Watch the log"}]}
+                {"type":"system","subtype":"task_updated","task_id":"b1","patch":{"status":"paused"}}
+                {"type":"system","subtype":"task_notification","task_id":"m2","status":"failed"}
+                """);
+        assertEquals(List.of(new BackgroundTask("b1", "local_bash", "npm test", null, "running"),
+                new BackgroundTask("m2", "monitor", "Watch the log", null, "failed")), r.state.backgroundTasks(),
+                "paused does not end a task");
+        assertEquals(3, r.backgroundChanges.size(), "moved, listed, failed; the pause changes nothing seen");
+    }
+
+    @Test
+    void whileOnlyBackgroundWorkRunsTheActivityNamesItAndTheHeartbeatCountsIt() {
+        Replay r = Replay.of("""
+                {"type":"system","subtype":"init","session_id":"s"}
+                {"type":"system","subtype":"task_started","task_id":"a1","task_type":"local_agent","description":"Run the test matrix","is_backgrounded":true}
+                {"type":"system","subtype":"task_started","task_id":"a2","task_type":"local_agent","description":"Read the docs","is_backgrounded":true}
+                {"type":"stream_event","event":{"type":"message_start","message":{"id":"m1","usage":{"output_tokens":1}}},"parent_tool_use_id":null}
+                {"type":"stream_event","event":{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":5}},"parent_tool_use_id":null}
+                """);
+        Progress working = r.state.heartbeatSnapshot();
+        assertEquals(List.of("local_agent", "local_agent"), working.background());
+        assertFalse(working.onlyBackground(), "the main agent waits for a tool: it still works");
+
+        r.accept("{\"type\":\"stream_event\",\"event\":{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                + "\"end_turn\"},\"usage\":{\"output_tokens\":7}},\"parent_tool_use_id\":null}");
+        Progress waiting = r.state.heartbeatSnapshot();
+        assertTrue(waiting.onlyBackground());
+        assertEquals("\uD83E\uDD16 Agent: Read the docs", waiting.activity(), "the task started last");
+        r.accept("{\"type\":\"system\",\"subtype\":\"task_notification\",\"task_id\":\"a2\",\"status\":\"completed\"}");
+        assertEquals("\uD83E\uDD16 Agent: Run the test matrix", r.state.activity());
+        assertEquals(List.of("local_agent"), r.state.heartbeatSnapshot().background());
+
+        r.accept("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}");
+        assertFalse(r.state.heartbeatSnapshot().onlyBackground(), "a new main turn works again");
+        r.accept("{\"type\":\"system\",\"subtype\":\"task_notification\",\"task_id\":\"a1\",\"status\":\"completed\"}");
+        assertEquals(List.of(), r.state.heartbeatSnapshot().background());
+    }
+
+    @Test
+    void aSubagentResumedAfterItsNotificationRunsAgainUntilItsNextEnd() {
+        // "the same task-id may notify more than once" (the task notification Claude 2.1.332 sends its model)
+        Replay r = Replay.of("""
+                {"type":"system","subtype":"task_started","task_id":"a1","task_type":"local_agent","description":"Run echo","is_backgrounded":true}
+                {"type":"system","subtype":"task_notification","task_id":"a1","status":"completed"}
+                {"type":"system","subtype":"task_updated","task_id":"a1","patch":{"status":"running"}}
+                """);
+        assertEquals(List.of("running"), r.state.backgroundTasks().stream().map(BackgroundTask::status).toList());
+        r.accept("{\"type\":\"system\",\"subtype\":\"task_notification\",\"task_id\":\"a1\",\"status\":\"completed\"}");
+        assertEquals(List.of("completed"), r.state.backgroundTasks().stream().map(BackgroundTask::status).toList());
+    }
+
+    @Test
+    void whatClaudeSaysOfItsTasksAfterTheRunWasStoppedDoesNotCount() {
+        Replay r = Replay.of("""
+                {"type":"system","subtype":"task_started","task_id":"a1","task_type":"local_agent","description":"Run echo","is_backgrounded":true}
+                """);
+        r.state.freezeTasks();
+        r.accept("{\"type\":\"system\",\"subtype\":\"task_notification\",\"task_id\":\"a1\",\"status\":\"stopped\"}");
+        assertEquals(List.of(new BackgroundTask("a1", "local_agent", "Run echo", null, "running")),
+                r.state.backgroundTasks(), "Claude stops its tasks as it is killed: they were still running");
     }
 
     @Test

@@ -43,7 +43,7 @@ class TasksCommandTest {
         List<String> keys = new ArrayList<>();
         a.fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("runner_pid", "claude_pid", "alive", "started", "elapsed_seconds", "session_id",
-                "session_key", "label", "task", "output", "run_id", "pid_file"), keys);
+                "session_key", "label", "task", "output", "run_id", "pid_file", "background_tasks"), keys);
         assertEquals(ProcessHandle.current().pid(), a.get("runner_pid").longValue());
         assertEquals(4321, a.get("claude_pid").intValue());
         assertTrue(a.get("alive").booleanValue());
@@ -59,7 +59,20 @@ class TasksCommandTest {
         assertTrue(g.get("session_id").isNull());
         assertTrue(g.get("session_key").isNull());
         assertTrue(g.get("label").isNull());
+        assertEquals(PythonJson.mapper().createArrayNode(), g.get("background_tasks"), "none recorded: none listed");
         assertEquals(PythonJson.pretty(array) + "\n", r.out());
+    }
+
+    @Test
+    void jsonListsEachRunsBackgroundTasksAsItsRunnerRecordedThem() throws Exception {
+        Path dir = state.resolve("pids");
+        String tasks = "[{\"task_id\":\"a1\",\"type\":\"local_agent\",\"description\":\"Run the test matrix\","
+                + "\"subagent_type\":\"general-purpose\",\"status\":\"running\"}]";
+        new PidFiles(dir).create("Research", Map.of(PidFile.BACKGROUND_TASKS, tasks));
+
+        CliRun r = CliRun.run(state, "tasks", "--json", "--pid-dir", dir.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(PythonJson.mapper().readTree(tasks), PythonJson.mapper().readTree(r.out()).get(0).get("background_tasks"));
     }
 
     @Test

@@ -51,6 +51,8 @@ class LogLinesTest {
         assertEquals("❌ FAILED Done (exit 1, 0 chars, 0min)", LogLines.done(Event.FAILED, 1, "", 59));
         assertEquals("⏰ TIMEOUT Done (exit 143, 2 chars, 60min)", LogLines.done(Event.TIMEOUT, 143, "ab", 3600));
         assertEquals("🛑 CANCELLED Done (exit 143, 1 chars, 1min)", LogLines.done(Event.CANCELLED, 143, "a", 60));
+        assertEquals("⚠️ INCOMPLETE Done (exit 0, 29 chars, 0min)",
+                LogLines.done(Event.INCOMPLETE, 0, "Done: the command printed hi.", 9));
         assertThrows(IllegalArgumentException.class, () -> LogLines.done(Event.LOST, 0, "", 0));
     }
 

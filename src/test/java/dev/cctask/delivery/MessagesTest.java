@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cctask.Text;
+import dev.cctask.delivery.Messages.BackgroundTask;
 import dev.cctask.delivery.Messages.Finished;
 import dev.cctask.delivery.Messages.Heartbeat;
 import dev.cctask.delivery.Messages.Launch;
 import dev.cctask.delivery.Messages.Lost;
 import dev.cctask.delivery.Messages.ResultStats;
 import dev.cctask.gateway.Route;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,6 +111,26 @@ class MessagesTest {
                 Messages.heartbeat(new Heartbeat(179, 120, 0, 0, "💻 bash: ls", 0)));
         assertEquals("📡 🟢 CC (0min) | 💻 bash: ls",
                 Messages.heartbeat(new Heartbeat(20, 15, 0, 0, "💻 bash: ls", 0)));
+    }
+
+    @Test
+    void heartbeatCountsRunningBackgroundTasksInOneShortPart() {
+        assertEquals("📡 🟢 CC (3min) | 1.2K tok | 8 calls | 🤖 2 agents | 📝 Write: auth.py ✍️",
+                Messages.heartbeat(new Heartbeat(200, 2.0, 1234, 8, "📝 Write: auth.py", 5,
+                        List.of("local_agent", "local_agent"), false)));
+        assertEquals("📡 🟢 CC (0min) | 🤖 1 agent, 1 command, 2 tasks",
+                Messages.heartbeat(new Heartbeat(5, 1, 0, 0, "", 0,
+                        Arrays.asList("local_bash", "monitor", "local_agent", null), false)));
+    }
+
+    @Test
+    void whileOnlyBackgroundWorkRunsTheHeartbeatNamesItInsteadOfThinking() {
+        assertEquals("📡 🔴 CC (12min) | 5 calls | 🤖 1 agent | 🤖 Agent: Run the test matrix",
+                Messages.heartbeat(new Heartbeat(720, 400, 0, 5, "🤖 Agent: Run the test matrix", 0,
+                        List.of("local_agent"), true)));
+        assertEquals("📡 🟢 CC (1min) | 🤖 1 agent | 🧠 Thinking...",
+                Messages.heartbeat(new Heartbeat(60, 20, 0, 0, "💻 bash: ls", 0, List.of("local_agent"), false)),
+                "while the main agent works, the usual rules");
     }
 
     @Test
@@ -213,6 +237,57 @@ class MessagesTest {
                 + "Label: auth refactor\nTask: task\nProject: /p\nTool calls: 2\n\n"
                 + "Partial result (9 chars):\n\nhalf done\n\n"
                 + "Full output: " + OUT, Messages.cancelled(f));
+    }
+
+    private static final BackgroundTask KILLED = new BackgroundTask("local_agent", "Run the test matrix", "killed");
+    private static final BackgroundTask RUNNING = new BackgroundTask("local_bash", "npm run watch", "running");
+
+    @Test
+    void incompleteNamesEveryUnfinishedTaskThenTheResultLikeTheCompletedMessage() {
+        Finished f = new Finished("Run echo hi with Bash", "/home/dev/project", OUT, "Done: the command printed hi.",
+                0, 185, 7200, 3, new ResultStats(0.103788, 2, 84), "nightly", List.of(KILLED, RUNNING));
+        assertEquals("⚠️ Claude Code finished, but 2 background tasks did not complete\n\n"
+                + "Label: nightly\n"
+                + "Task: Run echo hi with Bash\n"
+                + "Project: /home/dev/project\n"
+                + "Not completed: subagent \"Run the test matrix\" (killed)\n"
+                + "Not completed: command \"npm run watch\" (still running)\n"
+                + "Result (29 chars):\n\n"
+                + "Done: the command printed hi.\n\n"
+                + "Cost: $0.10 · 2 turns · 84 tok\n"
+                + "Full output: " + OUT, Messages.finished(Event.INCOMPLETE, f));
+    }
+
+    @Test
+    void incompleteWithOneTaskSaysTaskAndListsAtMostTenCutToOneLine() {
+        Finished one = new Finished("t", "/p", OUT, "r", 0, 1, 7200, 1, null, null,
+                List.of(new BackgroundTask(null, null, "stopped")));
+        assertEquals("⚠️ Claude Code finished, but 1 background task did not complete\n\nTask: t\nProject: /p\n"
+                + "Not completed: task (stopped)\nResult (1 chars):\n\nr\n\nFull output: " + OUT, Messages.incomplete(one));
+
+        List<BackgroundTask> many = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            many.add(new BackgroundTask("local_agent", "line one\nline two " + "x".repeat(100), "killed"));
+        }
+        String text = Messages.incomplete(new Finished("t", "/p", OUT, "r", 0, 1, 7200, 1, null, null, many));
+        assertTrue(text.startsWith("⚠️ Claude Code finished, but 12 background tasks did not complete\n"), text);
+        String line = "Not completed: subagent \"line one line two " + "x".repeat(82) + "\" (killed)\n";
+        assertTrue(text.contains("Project: /p\n" + line.repeat(10) + "Not completed: … and 2 more\nResult (1 chars)"),
+                text);
+    }
+
+    @Test
+    void timeoutAndCancelledListTheBackgroundTasksStillRunning() {
+        List<BackgroundTask> tasks = List.of(KILLED, new BackgroundTask("local_agent", "Run echo", "running"));
+        Finished f = new Finished("task", "/p", OUT, "half done", 143, 20, 20, 2, null, null, tasks);
+        assertEquals("⏰ Claude Code timed out after 20s (limit: 20s)\n\n"
+                + "Task: task\nProject: /p\nTool calls: 2\nStill running: subagent \"Run echo\"\n\n"
+                + "Partial result (9 chars):\n\nhalf done\n\n"
+                + "Full output: " + OUT, Messages.finished(Event.TIMEOUT, f));
+        assertEquals("🛑 Claude Code task cancelled after 20s\n\n"
+                + "Task: task\nProject: /p\nTool calls: 2\nStill running: subagent \"Run echo\"\n\n"
+                + "Partial result (9 chars):\n\nhalf done\n\n"
+                + "Full output: " + OUT, Messages.finished(Event.CANCELLED, f));
     }
 
     @Test

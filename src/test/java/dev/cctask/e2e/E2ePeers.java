@@ -16,7 +16,7 @@ import java.util.Properties;
  */
 record E2ePeers(Path claudeBin, Path node24Bin, Path openclawBin) {
 
-    static final String CLAUDE_VERSION = "2.1.330";
+    static final String CLAUDE_VERSION = "2.1.332";
     static final String OPENCLAW_VERSION = "2026.9.6";
 
     static E2ePeers locate() {

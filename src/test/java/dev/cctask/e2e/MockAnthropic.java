@@ -22,6 +22,11 @@ import java.util.UUID;
  * <ul>
  *   <li>no {@code tools}: a short text (side request);</li>
  *   <li>a {@code tool_result} in the last user message: text {@value #FINAL_TEXT}, {@code end_turn};</li>
+ *   <li>a {@code <task-notification>} (a background subagent ended) in the last user message: text
+ *       {@value #AFTER_SUBAGENT}, {@code end_turn} (the new main turn's result, Claude's last);</li>
+ *   <li>{@value #SPAWN_AGENT} in the last user message: text {@value #DELEGATING} + an {@code Agent} tool_use (a
+ *       {@code general-purpose} subagent "{@value #AGENT_DESCRIPTION}", which Claude runs in the background; its own
+ *       requests get the Bash tool_use below);</li>
  *   <li>{@value #WRITE_FILE} in the last user message: a {@code Write} tool_use of {@link #writePath};</li>
  *   <li>otherwise: thinking + text {@value #FIRST_TEXT} + a {@code Bash} tool_use of {@link #toolCommand}.</li>
  * </ul>
@@ -31,6 +36,10 @@ final class MockAnthropic extends LoopbackServer {
     static final String FINAL_TEXT = "Done: the command printed hi.";
     static final String FIRST_TEXT = "I'll run the command.";
     static final String WRITE_FILE = "WRITE_FILE";
+    static final String SPAWN_AGENT = "SPAWN_AGENT";
+    static final String DELEGATING = "Delegating to a subagent.";
+    static final String AGENT_DESCRIPTION = "Run echo";
+    static final String AFTER_SUBAGENT = "The subagent finished: it printed hi.";
 
     /** One request as received. */
     record Call(String method, String path, Map<String, String> headers, JsonNode body) {
@@ -233,6 +242,12 @@ final class MockAnthropic extends LoopbackServer {
             blocks.addObject().put("type", "text").put("text", "Mock side reply");
         } else if (call.answersToolResult()) {
             blocks.addObject().put("type", "text").put("text", FINAL_TEXT);
+        } else if (Json.write(call.lastUserMessage()).contains("<task-notification>")) {
+            blocks.addObject().put("type", "text").put("text", AFTER_SUBAGENT);
+        } else if (Json.write(call.lastUserMessage()).contains(SPAWN_AGENT)) {
+            blocks.addObject().put("type", "text").put("text", DELEGATING);
+            toolUse(blocks, "Agent", Json.object().put("description", AGENT_DESCRIPTION)
+                    .put("prompt", "Run echo hi in bash and report.").put("subagent_type", "general-purpose"));
         } else if (Json.write(call.lastUserMessage()).contains(WRITE_FILE)) {
             ObjectNode input = Json.object().put("file_path", writePath.toString()).put("content", "hello\n");
             toolUse(blocks, "Write", input);

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The real Claude Code CLI 2.1.330 against this suite's Java mock of the Messages API, without run-task: proves
+ * The real Claude Code CLI 2.1.332 against this suite's Java mock of the Messages API, without run-task: proves
  * the mock speaks the protocol the CLI expects, and the two CLI facts run-task relies on (prompt on stdin, resume).
  */
 class RealClaudeIT {
@@ -136,7 +138,68 @@ class RealClaudeIT {
         assertEquals(1, mock.messages().size(), "x-should-retry: false stops the retries");
     }
 
+    /** CLAUDE-STREAM.md §4.6, on the pinned CLI: what run-task's tracking and "the last result is final" rely on. */
+    @Test
+    void aSpawnedSubagentRunsInTheBackgroundAndTheLastOfTwoResultsIsFinal() {
+        Run run = claude("subagent", MockAnthropic.SPAWN_AGENT + ": run echo hi in a subagent");
+
+        assertEquals(0, run.exit, run.stderr);
+        assertEquals("", run.stderr);
+        JsonNode started = run.first("system", "task_started");
+        assertEquals(true, started.path("is_backgrounded").asBoolean(), run.stdout);
+        assertEquals("local_agent", started.path("task_type").asText());
+        assertEquals(MockAnthropic.AGENT_DESCRIPTION, started.path("description").asText());
+        String task = started.path("task_id").asText();
+        assertEquals("completed", run.last("system", "task_notification").path("status").asText());
+        assertEquals(task, run.last("system", "task_notification").path("task_id").asText());
+        assertTrue(run.events.stream().anyMatch(e -> e.path("parent_tool_use_id").isTextual()), "subagent lines");
+        List<JsonNode> results = run.events.stream().filter(e -> e.path("type").asText().equals("result")).toList();
+        assertEquals(2, results.size(), run.stdout);
+        assertEquals(List.of(0, 1), results.stream().map(r -> r.path("result_index").asInt()).toList());
+        assertEquals(MockAnthropic.FINAL_TEXT, results.get(0).path("result").asText());
+        assertEquals(MockAnthropic.AFTER_SUBAGENT, results.get(1).path("result").asText(), "the final word");
+        assertEquals(results.get(1), run.events.get(run.events.size() - 1));
+    }
+
+    /** CLAUDE-STREAM.md §8.2, on the pinned CLI: the loss run-task reports (⚠️, not ✅). */
+    @Test
+    void atAUserSetCeilingClaudeKillsItsSubagentYetReportsSuccess() {
+        mock.toolCommand("tail -f /dev/null");
+
+        Run run = claude("ceiling", MockAnthropic.SPAWN_AGENT + ": run it in a subagent",
+                List.of(), "CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS", "3000");
+
+        assertEquals(0, run.exit, run.stderr);
+        assertEquals("Background tasks still running 3s after the last turn (subagent \"" + MockAnthropic.AGENT_DESCRIPTION
+                + "\"); stopping them. Set CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS=0 to wait indefinitely.\n", run.stderr);
+        String task = run.first("system", "task_started").path("task_id").asText();
+        assertTrue(run.events.stream().anyMatch(e -> e.path("subtype").asText().equals("task_updated")
+                && e.path("task_id").asText().equals(task) && e.path("patch").path("status").asText().equals("killed")),
+                run.stdout);
+        assertTrue(run.events.stream().anyMatch(e -> e.path("subtype").asText().equals("task_notification")
+                && e.path("task_id").asText().equals(task) && e.path("status").asText().equals("stopped")), run.stdout);
+        JsonNode result = run.last("result", null);
+        assertEquals("success", result.path("subtype").asText());
+        assertEquals(false, result.path("is_error").asBoolean(true));
+    }
+
     private record Run(int exit, String stdout, String stderr, List<JsonNode> events) {
+        JsonNode first(String type, String subtype) {
+            return matching(type, subtype).get(0);
+        }
+
+        JsonNode last(String type, String subtype) {
+            List<JsonNode> all = matching(type, subtype);
+            return all.get(all.size() - 1);
+        }
+
+        private List<JsonNode> matching(String type, String subtype) {
+            List<JsonNode> all = events.stream().filter(e -> e.path("type").asText().equals(type)
+                    && (subtype == null || e.path("subtype").asText().equals(subtype))).toList();
+            assertTrue(!all.isEmpty(), "no " + type + "/" + subtype + " in:\n" + stdout);
+            return all;
+        }
+
         boolean has(String type, String subtype) {
             return events.stream().anyMatch(e -> e.path("type").asText().equals(type)
                     && e.path("subtype").asText().equals(subtype));
@@ -144,11 +207,20 @@ class RealClaudeIT {
     }
 
     private Run claude(String name, String prompt, String... extra) {
+        return claude(name, prompt, List.of(extra));
+    }
+
+    /** @param envPairs more variables for Claude: name, value, name, value, … */
+    private Run claude(String name, String prompt, List<String> extra, String... envPairs) {
         List<String> cmd = new ArrayList<>(List.of(peers.claudeBin().toString(), "-p", "--dangerously-skip-permissions",
                 "--verbose", "--output-format", "stream-json", "--include-partial-messages"));
-        cmd.addAll(List.of(extra));
-        Proc p = Proc.start(cmd, mock.claudeEnv(dir.resolve("home"), dir.resolve("tmp")), dir.resolve("work"),
-                dir.resolve("logs"), name, prompt.getBytes(StandardCharsets.UTF_8));
+        cmd.addAll(extra);
+        Map<String, String> env = new TreeMap<>(mock.claudeEnv(dir.resolve("home"), dir.resolve("tmp")));
+        for (int i = 0; i < envPairs.length; i += 2) {
+            env.put(envPairs[i], envPairs[i + 1]);
+        }
+        Proc p = Proc.start(cmd, env, dir.resolve("work"), dir.resolve("logs"), name,
+                prompt.getBytes(StandardCharsets.UTF_8));
         procs.add(p);
         int exit = p.waitFor(Duration.ofSeconds(90));
         List<JsonNode> events = p.stdout().lines().filter(l -> !l.isBlank()).map(Json::parse).toList();

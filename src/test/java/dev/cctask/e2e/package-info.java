@@ -1,7 +1,7 @@
 /**
  * The real-peer suite (SPEC §13 items 53–54): {@code scripts/e2e-setup && mvn -B verify -Pe2e}.
  *
- * <p>{@code scripts/e2e-setup} installs the pinned peers (Claude Code CLI 2.1.330, Node 24.21.0, OpenClaw 2026.9.6)
+ * <p>{@code scripts/e2e-setup} installs the pinned peers (Claude Code CLI 2.1.332, Node 24.21.0, OpenClaw 2026.9.6)
  * into {@code $CCTASK_E2E_CACHE} (default {@code ~/.cache/claude-code-task/e2e}) and writes {@code peers.env};
  * {@link dev.cctask.e2e.E2ePeers} reads it and fails the suite when the peers are missing. Peers talk only to
  * loopback fakes started by the tests: {@link dev.cctask.e2e.MockAnthropic} (Messages API),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cctask.claude.BackgroundTask;
 import dev.cctask.claude.RunOutcome;
 import dev.cctask.claude.RunState;
 import dev.cctask.delivery.LogLines;
@@ -76,6 +77,22 @@ class RunRecorderTest {
         assertEquals("completed", s.text("status"));
         assertEquals(84, s.json().get("output_tokens").asLong());
         assertEquals(0, s.json().get("exit_code").asInt());
+    }
+
+    @Test
+    void thePidFileListsTheBackgroundTasksOnOneLineAndAnIncompleteRunIsRecordedSo() throws Exception {
+        PidFiles pids = pids();
+        try (RunRecorder recorder = start(pids)) {
+            recorder.sessionStarted("sid-1");
+            recorder.backgroundTasks(List.of(new BackgroundTask("a1", "local_agent", "Run \"the\" matrix\nnow", "general-purpose",
+                    "running"), new BackgroundTask("b2", null, null, null, "killed")));
+            assertEquals("[{\"task_id\":\"a1\",\"type\":\"local_agent\",\"description\":\"Run \\\"the\\\" matrix\\nnow\","
+                    + "\"subagent_type\":\"general-purpose\",\"status\":\"running\"},{\"task_id\":\"b2\",\"type\":null,"
+                    + "\"description\":null,\"subagent_type\":null,\"status\":\"killed\"}]",
+                    only(pids).field(PidFile.BACKGROUND_TASKS));
+            recorder.finished(new RunOutcome(RunOutcome.Status.INCOMPLETE, false, 0, "done", false, Optional.empty()), 84);
+        }
+        assertEquals("incomplete", registry().get("sid-1").orElseThrow().text("status"));
     }
 
     @Test

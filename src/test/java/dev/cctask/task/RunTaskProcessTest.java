@@ -483,6 +483,7 @@ class RunTaskProcessTest {
                 + "  gateway:  " + gateway.url() + " (config " + runTask.stateDir().resolve("openclaw.json")
                 + "; token from gateway.auth.token)\n"
                 + "  claude:   " + RunTaskProcess.FAKE_CLAUDE + " -p --dangerously-skip-permissions --verbose --output-format stream-json --include-partial-messages\n"
+                + "  env:      CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS=0 (background tasks are waited for, up to --timeout)\n"
                 + "  prompt:   1234 chars on stdin\n"
                 + "  cwd:      " + project + "\n", r.stdout().substring(0, r.stdout().indexOf("  output:")));
         assertTrue(r.stdout().endsWith("  timeout:  7200s\n"), r.stdout());
