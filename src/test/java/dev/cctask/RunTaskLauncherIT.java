@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cctask.gateway.NotifyStatus;
 import dev.cctask.support.Posted;
+import dev.cctask.support.RunTaskProcess;
 import dev.cctask.control.NotifyRelay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -177,7 +178,7 @@ class RunTaskLauncherIT {
                 "-o", tmp.resolve("out.txt").toString(), "--pid-dir", tmp.resolve("pids").toString(),
                 "--claude-bin", BASEDIR.resolve("examples/fake-claude").toString());
         assertEquals(0, r.code(), r.toString());
-        assertEquals(task, Files.readString(stdin, StandardCharsets.UTF_8));
+        assertEquals(List.of(task), RunTaskProcess.messagesOnStdin(stdin));
         assertTrue(r.err().contains("\n   Label: Метка 🚀\n"), r.err());
     }
 

@@ -23,7 +23,8 @@ final class DryRun {
         out.println("  wake:     " + wake(plan));
         out.println("  gateway:  " + gateway(plan.gateway()));
         out.println("  claude:   " + String.join(" ", ClaudeCommand.argv(claude(o, env), o.resume(), o.claudeArgs())));
-        out.println("  prompt:   " + Text.length(o.task()) + " chars on stdin");
+        out.println("  prompt:   " + Text.length(o.task()) + " chars on stdin, the first stream-json user message"
+                + " (stdin stays open for steer)");
         out.println("  cwd:      " + Path.of(o.project()).toAbsolutePath().normalize());
         out.println("  output:   " + OutputFile.firstChoice(o.output(), start).toAbsolutePath());
         out.println("  timeout:  " + o.timeoutSeconds() + "s");

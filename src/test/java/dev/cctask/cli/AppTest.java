@@ -47,7 +47,7 @@ class AppTest {
         Path file = Files.writeString(dir.resolve("notes.txt"), "--claude-bin\n/bin/false\n");
         CliRun r = CliRun.run(state, "--dry-run", "-p", dir.toString(), "-t", "@" + file);
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.out().contains("  prompt:   " + ("@" + file).length() + " chars on stdin\n"), r.out());
+        assertTrue(r.out().contains("  prompt:   " + ("@" + file).length() + " chars on stdin, the first stream-json user message"), r.out());
         assertEquals(1, CliRun.run(state, "sessions", "show", "@" + file).exitCode(),
                 "the id is looked up as given, not read from the file");
     }
