@@ -19,7 +19,7 @@ public final class App {
 
     /** The subcommands, in the order {@code --help} lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(NotifyCommand.class, SessionsCommand.class, TasksCommand.class,
-            CancelCommand.class, DeliverCommand.class, DoctorCommand.class, CompletionCommand.class);
+            CancelCommand.class, SteerCommand.class, DeliverCommand.class, DoctorCommand.class, CompletionCommand.class);
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         return commandLine(out, err, args.length > 0 ? args[0] : null).execute(args);

@@ -75,6 +75,7 @@ public final class TasksCommand implements Callable<Integer> {
         o.put("task", f.task());
         o.put("output", f.output());
         o.put("run_id", f.runId());
+        o.put("steered", f.steered());
         o.put("pid_file", f.path().toString());
         return o;
     }
