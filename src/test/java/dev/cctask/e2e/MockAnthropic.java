@@ -22,6 +22,8 @@ import java.util.UUID;
  * <ul>
  *   <li>no {@code tools}: a short text (side request);</li>
  *   <li>a {@code tool_result} in the last user message: text {@value #FINAL_TEXT}, {@code end_turn};</li>
+ *   <li>{@value #SPAWN_AGENT} in the last user message: text + an {@code Agent} tool_use (a subagent, which Claude
+ *       runs in the background);</li>
  *   <li>{@value #WRITE_FILE} in the last user message: a {@code Write} tool_use of {@link #writePath};</li>
  *   <li>otherwise: thinking + text {@value #FIRST_TEXT} + a {@code Bash} tool_use of {@link #toolCommand}.</li>
  * </ul>
@@ -31,6 +33,9 @@ final class MockAnthropic extends LoopbackServer {
     static final String FINAL_TEXT = "Done: the command printed hi.";
     static final String FIRST_TEXT = "I'll run the command.";
     static final String WRITE_FILE = "WRITE_FILE";
+    static final String SPAWN_AGENT = "SPAWN_AGENT";
+    /** How Claude hands a message written to its stdin mid-turn to the model (CLAUDE-STREAM.md §8.3). */
+    static final String STEERED = "The user sent a new message while you were working:\n";
 
     /** One request as received. */
     record Call(String method, String path, Map<String, String> headers, JsonNode body) {
@@ -77,6 +82,23 @@ final class MockAnthropic extends LoopbackServer {
                 }
             }
             return false;
+        }
+
+        /** The texts of the {@code role:"system"} messages in the history (where Claude puts steered messages). */
+        List<String> systemTexts() {
+            List<String> texts = new java.util.ArrayList<>();
+            for (JsonNode m : messages()) {
+                if ("system".equals(m.path("role").asText())) {
+                    JsonNode content = m.path("content");
+                    if (content.isTextual()) {
+                        texts.add(content.asText());
+                    }
+                    for (JsonNode block : content) {
+                        texts.add(block.path("text").asText());
+                    }
+                }
+            }
+            return texts;
         }
 
         boolean isMessages() {
@@ -233,6 +255,10 @@ final class MockAnthropic extends LoopbackServer {
             blocks.addObject().put("type", "text").put("text", "Mock side reply");
         } else if (call.answersToolResult()) {
             blocks.addObject().put("type", "text").put("text", FINAL_TEXT);
+        } else if (Json.write(call.lastUserMessage()).contains(SPAWN_AGENT)) {
+            blocks.addObject().put("type", "text").put("text", "Delegating to a subagent.");
+            toolUse(blocks, "Agent", Json.object().put("description", "Run echo")
+                    .put("prompt", "Run echo hi in bash and report.").put("subagent_type", "general-purpose"));
         } else if (Json.write(call.lastUserMessage()).contains(WRITE_FILE)) {
             ObjectNode input = Json.object().put("file_path", writePath.toString()).put("content", "hello\n");
             toolUse(blocks, "Write", input);
