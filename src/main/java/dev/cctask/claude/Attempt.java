@@ -111,7 +111,6 @@ public final class Attempt {
      * Security), waits at most {@code drain} for the rest of its output, and says how it ended.
      */
     public Ended end(Stop stop, Duration killGrace, Duration drain) throws InterruptedException, ExecutionException {
-        input.close();
         Executor stopper = Threads.starting("claude-stop");
         CompletableFuture<Integer> leftovers = CompletableFuture.supplyAsync(() -> process.killTree(killGrace).leftovers(),
                 stop == Stop.EXITED ? CompletableFuture.delayedExecutor(SWEEP_DELAY.toMillis(), TimeUnit.MILLISECONDS,
@@ -120,6 +119,7 @@ public final class Attempt {
             leftovers.get(); // Claude itself is among what is stopped
         }
         int exitCode = process.onExit().get();
+        input.close(); // after the kill: a timeout or cancel ends Claude by signal, not by the end of its input
         process.awaitDrains(drain);
         if (stop == Stop.DONE) { // the exit status Claude gives its result, not our kill's
             exitCode = state.lastResult().orElseThrow().isError() ? 1 : 0;
@@ -129,9 +129,9 @@ public final class Attempt {
 
     /** The crash path's stop: kills the tree if Claude still runs, collects nothing. */
     public void kill(Duration killGrace) {
-        input.close();
         if (!process.onExit().isDone()) {
             process.killTree(killGrace);
         }
+        input.close();
     }
 }

@@ -136,6 +136,22 @@ class SteerProcessTest {
     }
 
     @Test
+    void aCancelWhileClaudeWaitsForMoreInputEndsItBySignalNotByClosingItsInput() throws Exception {
+        runTask.transcript("stdin-steer-mid-turn.txt"); // it waits for a message after its tool call
+        Process run = runTask.start(runTask.args("-t", PROMPT, "-s", KEY, "--session-label", "to cancel"));
+        RunTaskProcess.await("the text before the wait", () -> Files.exists(runTask.output())
+                && Files.readString(runTask.output()).contains("I'll run the command."));
+
+        RunTaskProcess.Result cancel = runTask.run(MAX, "cancel", "to cancel", "--pid-dir", runTask.pidDir().toString());
+
+        assertEquals(0, cancel.exitCode(), cancel.toString());
+        RunTaskProcess.Result r = runTask.finish(run, MAX);
+        assertEquals(List.of("🛑 CANCELLED Done (exit 143, 22 chars, 0min)"),
+                r.stderr().lines().filter(l -> l.startsWith("🛑")).toList(), r.stderr());
+        assertEquals(List.of(PROMPT), RunTaskProcess.messagesOnStdin(stdin));
+    }
+
+    @Test
     void aClaudeHoldingTheNotifySecretCannotSteerAndNeverSeesTheControlSecret() throws Exception {
         Path code = sandbox.resolve("steer-attempt.code");
         Path body = sandbox.resolve("steer-attempt.body");
