@@ -87,8 +87,8 @@ public final class SteerCommand implements Callable<Integer> {
         SteerClient.Answer answer = SteerClient.send(controlFile(f), message);
         switch (answer.outcome()) {
             case SENT:
-                out.printf("Sent to Claude Code: runner %d, session %s%n", f.runnerPid(),
-                        f.sessionId() == null ? "unknown" : f.sessionId());
+                out.println("Sent to Claude Code: runner " + f.runnerPid() + ", session "
+                        + (f.sessionId() == null ? "unknown" : f.sessionId()));
                 out.flush();
                 return 0;
             case FINISHED:

@@ -57,8 +57,7 @@ class SteerCommandTest {
         f.put(PidFile.SESSION_ID, SESSION);
         f.put(PidFile.PROJECT, "/home/dev/my app");
         PidFile pid = pids.create(task, f);
-        Files.writeString(pid.controlFile(), "{\"url\":\"http://127.0.0.1:" + runner.getPort()
-                + "\",\"secret\":\"" + SECRET + "\"}");
+        Files.writeString(pid.controlFile(), "url=http://127.0.0.1:" + runner.getPort() + "\nsecret=" + SECRET + "\n");
         return pid;
     }
 

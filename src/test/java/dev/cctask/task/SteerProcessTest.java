@@ -171,7 +171,7 @@ class SteerProcessTest {
         RunTaskProcess.awaitText(env);
         Path control = controlFiles().get(0);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(control)));
-        String secret = JSON.readTree(control.toFile()).path("secret").asText();
+        String secret = Files.readAllLines(control).get(1).replaceFirst("^secret=", "");
         assertTrue(secret.matches("[0-9a-f]{32}"), secret);
         assertFalse(Files.readString(env).contains(secret), "the control secret is not in Claude's environment");
         assertEquals(0, tasks().get(0).path("steered").intValue());
