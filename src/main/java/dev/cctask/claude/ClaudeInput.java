@@ -14,7 +14,15 @@ public interface ClaudeInput {
      * @return completes true once the line is written to Claude's stdin, false when it cannot be: stdin was closed
      *     before, or Claude stopped reading
      */
-    CompletableFuture<Boolean> send(String text);
+    default CompletableFuture<Boolean> send(String text) {
+        return send(text, () -> { });
+    }
+
+    /**
+     * {@link #send(String)}, running {@code beforeWrite} on the writer's thread just before the line goes out (not
+     * when it cannot): what it records comes before anything Claude answers to the message.
+     */
+    CompletableFuture<Boolean> send(String text, Runnable beforeWrite);
 
     /** Closes stdin once everything sent before is written; Claude then sees end of input. Idempotent. */
     void close();

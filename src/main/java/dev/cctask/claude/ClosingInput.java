@@ -34,13 +34,13 @@ final class ClosingInput implements ClaudeInput {
     }
 
     @Override
-    public synchronized CompletableFuture<Boolean> send(String text) {
+    public synchronized CompletableFuture<Boolean> send(String text, Runnable beforeWrite) {
         if (closed || stdin == null) {
             return CompletableFuture.completedFuture(false);
         }
         unwritten++;
         resultsAtLastSend = state.resultCount();
-        CompletableFuture<Boolean> written = stdin.send(text);
+        CompletableFuture<Boolean> written = stdin.send(text, beforeWrite);
         written.whenComplete((ok, failed) -> written());
         return written;
     }

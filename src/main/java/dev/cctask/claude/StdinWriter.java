@@ -41,18 +41,19 @@ final class StdinWriter implements ClaudeInput {
     }
 
     @Override
-    public CompletableFuture<Boolean> send(String text) {
+    public CompletableFuture<Boolean> send(String text, Runnable beforeWrite) {
         byte[] line = userLine(text);
         CompletableFuture<Boolean> written = new CompletableFuture<>();
-        submit(() -> written.complete(write(line)), written);
+        submit(() -> written.complete(write(line, beforeWrite)), written);
         return written;
     }
 
-    private boolean write(byte[] line) {
+    private boolean write(byte[] line, Runnable beforeWrite) {
         if (broken) {
             return false;
         }
         try {
+            beforeWrite.run();
             stdin.write(line);
             stdin.flush();
             return true;

@@ -12,9 +12,9 @@ import java.util.function.Supplier;
 
 /**
  * Steering a running task (issue 17): a message from {@code run-task steer} goes to the current attempt's stdin as a
- * {@code user} line. Once written it is recorded in the output file where it fell in the stream and counted in the
- * PID file ({@code tasks --json}); after {@code steer} has its answer, it is logged and told to the chat
- * ({@code 📡 ↪️ Sent to Claude Code: …}, best effort).
+ * {@code user} line. It is recorded in the output file just before it goes out, where it falls in the stream, and
+ * once written counted in the PID file ({@code tasks --json}); after {@code steer} has its answer, it is logged and
+ * told to the chat ({@code 📡 ↪️ Sent to Claude Code: …}, best effort).
  */
 final class Steering implements SteerRoute.Claude {
     private final Supplier<Attempt> attempt;
@@ -40,9 +40,8 @@ final class Steering implements SteerRoute.Claude {
         if (current == null) {
             return null;
         }
-        return current.input().send(text).thenApply(ok -> {
+        return current.input().send(text, () -> output.append(Messages.steerRecord(text))).thenApply(ok -> {
             if (ok) {
-                output.append(Messages.steerRecord(text));
                 recorder.steered(written.incrementAndGet());
             }
             return ok;

@@ -20,7 +20,7 @@ class ClosingInputTest {
         boolean closed;
 
         @Override
-        public CompletableFuture<Boolean> send(String text) {
+        public CompletableFuture<Boolean> send(String text, Runnable beforeWrite) {
             sent.add(text);
             CompletableFuture<Boolean> write = new CompletableFuture<>();
             writes.add(write);

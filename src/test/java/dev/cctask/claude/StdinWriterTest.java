@@ -73,6 +73,27 @@ class StdinWriterTest {
     }
 
     @Test
+    void whatIsRecordedBeforeAWriteComesBeforeItsBytesAndNotAfterThePipeBroke() throws Exception {
+        Recording stdin = new Recording(new CountDownLatch(0));
+        StdinWriter input = new StdinWriter(stdin, "test-stdin");
+        List<Integer> bytesBefore = new ArrayList<>();
+        input.send("one", () -> bytesBefore.add(stdin.bytes.size()));
+        assertTrue(input.send("two", () -> bytesBefore.add(stdin.bytes.size())).get(10, TimeUnit.SECONDS));
+        assertEquals(List.of(0, StdinWriter.userLine("one").length), bytesBefore);
+
+        StdinWriter broken = new StdinWriter(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        }, "test-stdin");
+        List<String> recorded = new ArrayList<>();
+        assertFalse(broken.send("a", () -> recorded.add("a")).get(10, TimeUnit.SECONDS));
+        assertFalse(broken.send("b", () -> recorded.add("b")).get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a"), recorded, "nothing recorded once Claude stopped reading");
+    }
+
+    @Test
     void aBrokenPipeStopsTheWritesButStillCloses() throws Exception {
         CountDownLatch closed = new CountDownLatch(1);
         int[] writes = {0};

@@ -176,7 +176,8 @@ class SteerProcessTest {
         assertFalse(Files.readString(env).contains(secret), "the control secret is not in Claude's environment");
         assertEquals(0, tasks().get(0).path("steered").intValue());
 
-        assertEquals(0, steer(String.valueOf(run.pid()), STEER).exitCode(), "run-task's own steer gets through");
+        RunTaskProcess.Result own = steer(String.valueOf(run.pid()), STEER);
+        assertEquals(0, own.exitCode(), "run-task's own steer gets through: " + own);
         RunTaskProcess.Result r = runTask.finish(run, MAX);
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(List.of(PROMPT, STEER), RunTaskProcess.messagesOnStdin(stdin), "nothing else reached Claude");
