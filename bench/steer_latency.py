@@ -6,7 +6,9 @@ mode) replays the recorded steered turn (src/test/resources/fixtures/claude/stdi
 its tool call for one stdin line per message; the fake stamps each line with the wall clock as it reads it
 (FAKE_CLAUDE_STDIN_STAMPS). Each sample: the wall clock just before `scripts/run-task steer "<label>" -m TEXT`
 starts, to the stamp of its line. Also timed: the steer command's own wall time (until it exits, after the runner
-said "written"), and `run-task --version` (a bare JVM start through the launcher, with the archive): the floor.
+said "written"), and, interleaved with the samples, `run-task steer --version`: the same start (the launcher, the
+JVM, the archive steer uses, steer's command model) with nothing done, the floor. The host's load swings from minute
+to minute; the interleaved floor moves with it.
 
     python3 bench/steer_latency.py [--runs 20]
 """
@@ -56,8 +58,9 @@ def main():
                     raise SystemExit("the supervised run did not start its child")
                 time.sleep(0.05)
             time.sleep(1)  # let the runner settle (launch message, relay) before the first sample
-            on_stdin, walls = [], []
+            on_stdin, walls, floor = [], [], []
             for i in range(args.runs):
+                floor.append(b.run_measured([str(b.LAUNCHER), "steer", "--version"], env).wall)
                 before = len(stamps(stamp_file))
                 t0 = time.time()
                 u = b.run_measured([str(b.LAUNCHER), "steer", LABEL, "-m", f"Also do step {i} ✓",
@@ -80,10 +83,12 @@ def main():
             if proc.poll() is None:
                 proc.terminate()
                 proc.wait(timeout=120)
-        floor = [b.run_measured([str(b.LAUNCHER), "--version"], env).wall for _ in range(args.runs)]
         b.report("steer command -> message on Claude's stdin", on_stdin, "ms", "<= 250 ms", scale=1000, digits=1)
         b.report("  steer command, wall time to its exit", walls, "ms", scale=1000, digits=1)
-        b.report("  run-task --version (a JVM start through the launcher: the floor)", floor, "ms", scale=1000, digits=1)
+        b.report("  run-task steer --version, interleaved (the same start, nothing sent: the floor)", floor, "ms",
+                 scale=1000, digits=1)
+        b.report("  steer -> stdin minus the steer --version just before it",
+                 [s - f for s, f in zip(on_stdin, floor)], "ms", scale=1000, digits=1)
         notes = [t for _, t in stub.messages() if t.startswith("📡 ↪️ ")]
         print(f"(the stub gateway received {len(notes)} '📡 ↪️ Sent to Claude Code' notes)")
 
