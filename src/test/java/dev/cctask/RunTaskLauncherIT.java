@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cctask.gateway.NotifyStatus;
 import dev.cctask.support.Posted;
+import dev.cctask.support.RunTaskProcess;
+import dev.cctask.control.ControlEnv;
 import dev.cctask.control.NotifyRelay;
+import dev.cctask.control.RunControl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,13 +43,14 @@ class RunTaskLauncherIT {
 
     private final Posted posted = new Posted();
     private final Map<String, String> env = new HashMap<>();
-    private NotifyRelay relay;
+    private RunControl relay;
 
     private record Result(int code, String out, String err) {}
 
     @BeforeEach
     void setUp() throws IOException {
-        relay = NotifyRelay.start(posted);
+        relay = RunControl.start(Map.of(ControlEnv.NOTIFY_PATH, new NotifyRelay(posted)), tmp.resolve("run.control"),
+                line -> { });
         Path home = Files.createDirectories(tmp.resolve("home"));
         env.put("HOME", home.toString());
         env.put("OPENCLAW_STATE_DIR", home.resolve(".openclaw").toString());
@@ -177,7 +181,7 @@ class RunTaskLauncherIT {
                 "-o", tmp.resolve("out.txt").toString(), "--pid-dir", tmp.resolve("pids").toString(),
                 "--claude-bin", BASEDIR.resolve("examples/fake-claude").toString());
         assertEquals(0, r.code(), r.toString());
-        assertEquals(task, Files.readString(stdin, StandardCharsets.UTF_8));
+        assertEquals(List.of(task), RunTaskProcess.messagesOnStdin(stdin));
         assertTrue(r.err().contains("\n   Label: Метка 🚀\n"), r.err());
     }
 

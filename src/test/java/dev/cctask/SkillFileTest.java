@@ -71,6 +71,16 @@ class SkillFileTest {
     }
 
     @Test
+    void theAgentIsToldToSteerARunningTaskWithTheMessageInAFile() throws IOException {
+        String skill = skill();
+        assertTrue(skill.contains("cheaper than cancel and relaunch"), "why steering beats cancelling");
+        List<DocsCommandsTest.DocCommand> steers = DocsCommandsTest.commands("SKILL.md").stream()
+                .filter(c -> c.text().contains(" steer ")).toList();
+        assertEquals(List.of("{baseDir}/scripts/run-task steer \"auth refactor\" --file /tmp/cc-steer-auth.txt"),
+                steers.stream().map(DocsCommandsTest.DocCommand::text).toList(), "the exact command, the text in a file");
+    }
+
+    @Test
     void theAgentIsToldHowToAnswerAWake() throws IOException {
         String skill = skill();
         for (String must : List.of("[CLAUDE_CODE_RESULT]", "`message`", "`NO_REPLY`", "session_status",

@@ -12,7 +12,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Claude process with its stream: started with the prompt on its stdin, its stdout parsed into a fresh
+ * One Claude process with its stream: started with the prompt as the first message on its stdin, which stays open
+ * for steered messages until the closing rule ends it ({@link ClosingInput}), its stdout parsed into a fresh
  * {@link RunState} over the run's {@link RunTotals}, and ended into an {@link Ended} value. A run holds one attempt
  * today; a resume after a usage limit starts another over the same totals.
  */
@@ -50,16 +51,18 @@ public final class Attempt {
      * @param argv   the command line ({@link ClaudeCommand#argv})
      * @param cwd    the project directory
      * @param env    how the child's environment differs from the runner's
-     * @param prompt the first thing sent to stdin
+     * @param prompt the first message sent to stdin
      */
     public record Launch(List<String> argv, Path cwd, ClaudeProcess.ChildEnv env, String prompt) {}
 
     private final ClaudeProcess process;
     private final RunState state;
+    private final ClosingInput input;
 
-    private Attempt(ClaudeProcess process, RunState state) {
+    private Attempt(ClaudeProcess process, RunState state, ClosingInput input) {
         this.process = process;
         this.state = state;
+        this.input = input;
     }
 
     /**
@@ -73,11 +76,15 @@ public final class Attempt {
             throws IOException {
         RunState state = new RunState(totals, System::nanoTime);
         StreamParser parser = new StreamParser(PythonJson.mapper(), state, listener);
-        ClaudeProcess process = ClaudeProcess.start(launch.argv(), launch.cwd(), launch.env(), launch.prompt(),
-                parser::accept);
+        ClosingInput input = new ClosingInput(state);
+        ClaudeProcess process = ClaudeProcess.start(launch.argv(), launch.cwd(), launch.env(), (line, offset, length) -> {
+            parser.accept(line, offset, length);
+            input.closeIfDone();
+        });
+        input.open(process.input(), launch.prompt());
         process.onExit().thenRun(onExit);
         Threads.daemon(ProcessTree::warmUp, "process-tree-warm-up").start();
-        return new Attempt(process, state);
+        return new Attempt(process, state, input);
     }
 
     public long pid() {
@@ -94,9 +101,9 @@ public final class Attempt {
         return state;
     }
 
-    /** Claude's stdin. */
+    /** Claude's stdin: open while Claude works, closed by the closing rule or the end of the attempt. */
     public ClaudeInput input() {
-        return process.input();
+        return input;
     }
 
     /**
@@ -115,6 +122,7 @@ public final class Attempt {
             leftovers.get(); // Claude itself is among what is stopped
         }
         int exitCode = process.onExit().get();
+        input.close(); // after the kill: a timeout or cancel ends Claude by signal, not by the end of its input
         process.awaitDrains(drain);
         if (stop == Stop.DONE) { // the exit status Claude gives its result, not our kill's
             exitCode = state.lastResult().orElseThrow().isError() ? 1 : 0;
@@ -127,5 +135,6 @@ public final class Attempt {
         if (!process.onExit().isDone()) {
             process.killTree(killGrace);
         }
+        input.close();
     }
 }

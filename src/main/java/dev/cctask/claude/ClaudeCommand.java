@@ -3,36 +3,20 @@ package dev.cctask.claude;
 import dev.cctask.Env;
 import dev.cctask.Executables;
 import dev.cctask.UserException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The Claude command line (SPEC §2.2, D4): the prompt goes to stdin, never into argv. */
+/**
+ * The Claude command line (SPEC §2.2, D4): the prompt goes to stdin, never into argv. Claude runs two-way
+ * ({@code --input-format stream-json}, CLAUDE-STREAM.md §8.3): the prompt is the first {@code user} line on its stdin,
+ * and stdin stays open for messages steered in while it works ({@link ClaudeInput}).
+ */
 public final class ClaudeCommand {
     private ClaudeCommand() {
     }
-
-    /** How what the runner sends reaches Claude's stdin ({@link ClaudeInput}). */
-    public enum InputMode {
-        /** The prompt as plain UTF-8 text, then end of input: Claude reads stdin to EOF before it starts. */
-        TEXT;
-
-        /** The bytes written to stdin for one item sent. */
-        byte[] encode(String text) {
-            return text.getBytes(StandardCharsets.UTF_8);
-        }
-
-        /** Whether stdin is closed right after the prompt (nothing else can be sent in this mode). */
-        public boolean closesAfterPrompt() {
-            return this == TEXT;
-        }
-    }
-
-    /** The input mode of {@link #argv}: its flags select it. */
-    public static final InputMode INPUT_MODE = InputMode.TEXT;
 
     /**
      * How long {@code -p} waits for background tasks after the last turn before it kills them and still reports
@@ -48,14 +32,14 @@ public final class ClaudeCommand {
     }
 
     /**
-     * {@code <bin> -p --dangerously-skip-permissions --verbose --output-format stream-json --include-partial-messages
-     * [--resume <id>] [extra…]}.
+     * {@code <bin> -p --dangerously-skip-permissions --verbose --input-format stream-json --output-format
+     * stream-json --include-partial-messages [--resume <id>] [extra…]}.
      *
      * @param resumeId null or empty for a fresh session
      */
     public static List<String> argv(String bin, String resumeId, List<String> extraArgs) {
         List<String> argv = new ArrayList<>(List.of(bin, "-p", "--dangerously-skip-permissions", "--verbose",
-                "--output-format", "stream-json", "--include-partial-messages"));
+                "--input-format", "stream-json", "--output-format", "stream-json", "--include-partial-messages"));
         if (resumeId != null && !resumeId.isEmpty()) {
             argv.add("--resume");
             argv.add(resumeId);

@@ -1,13 +1,28 @@
 package dev.cctask.claude;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
- * Claude's stdin, owned by one writer: what is sent goes out whole and in order, on the writer's own thread, so a
- * child that does not read never blocks the caller. The prompt today; user messages and permission answers when the
- * input mode is stream-json (issues 17, 18). Encoding is the input mode's ({@link ClaudeCommand.InputMode}).
+ * Claude's stdin, owned by one writer (CLAUDE-STREAM.md §8.3): each message goes out as one stream-json {@code user}
+ * line, whole and in order, on the writer's own thread, so a child that does not read never blocks the caller. The
+ * prompt first, then what is steered in while Claude works (issue 17); permission answers join it in issue 18.
  */
 public interface ClaudeInput {
-    /** Queues {@code text} for stdin and returns at once; ignored after {@link #close()}. */
-    void send(String text);
+    /**
+     * Queues {@code text} as a {@code user} message and returns at once.
+     *
+     * @return completes true once the line is written to Claude's stdin, false when it cannot be: stdin was closed
+     *     before, or Claude stopped reading
+     */
+    default CompletableFuture<Boolean> send(String text) {
+        return send(text, () -> { });
+    }
+
+    /**
+     * {@link #send(String)}, running {@code beforeWrite} on the writer's thread just before the line goes out (not
+     * when it cannot): what it records comes before anything Claude answers to the message.
+     */
+    CompletableFuture<Boolean> send(String text, Runnable beforeWrite);
 
     /** Closes stdin once everything sent before is written; Claude then sees end of input. Idempotent. */
     void close();

@@ -51,7 +51,7 @@ public final class ClaudeProcess {
         this.startTicks = ProcessTree.startTicks(process.pid());
         this.exit = process.onExit().thenApply(Process::exitValue);
         long pid = process.pid();
-        this.input = new StdinWriter(process.getOutputStream(), ClaudeCommand.INPUT_MODE, "claude-stdin-" + pid);
+        this.input = new StdinWriter(process.getOutputStream(), "claude-stdin-" + pid);
         this.stdoutThread = startDaemon("claude-stdout-" + pid, () -> readStdout(lines));
         this.stderrThread = startDaemon("claude-stderr-" + pid, this::drainStderr);
     }
@@ -72,11 +72,9 @@ public final class ClaudeProcess {
      * @param argv the full command line ({@link ClaudeCommand#argv}); run directly, no shell
      * @param cwd the project directory
      * @param env how the child's environment differs from the runner's
-     * @param prompt sent to stdin right away in {@link ClaudeCommand#INPUT_MODE} (as UTF-8 text, then stdin is closed)
      * @param lines receives each stdout line's bytes on the stdout thread, undecoded (blank lines too)
      */
-    public static ClaudeProcess start(List<String> argv, Path cwd, ChildEnv env, String prompt, LineSink lines)
-            throws IOException {
+    public static ClaudeProcess start(List<String> argv, Path cwd, ChildEnv env, LineSink lines) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(argv).directory(cwd.toFile());
         Map<String, String> environment = builder.environment();
         environment.keySet().removeAll(env.removed());
@@ -91,15 +89,10 @@ public final class ClaudeProcess {
             command.add(0, setsid.toString());
             builder.command(command);
         }
-        ClaudeProcess child = new ClaudeProcess(builder.start(), setsid != null, env.runId(), lines);
-        child.input.send(prompt);
-        if (ClaudeCommand.INPUT_MODE.closesAfterPrompt()) {
-            child.input.close();
-        }
-        return child;
+        return new ClaudeProcess(builder.start(), setsid != null, env.runId(), lines);
     }
 
-    /** The child's stdin: the one writer of everything sent to Claude after the prompt. */
+    /** The child's stdin: the one writer of everything sent to Claude, the prompt first. */
     public ClaudeInput input() {
         return input;
     }

@@ -1,44 +1,68 @@
 package dev.cctask.claude;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cctask.PythonJson;
 import dev.cctask.Threads;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one writer of a child's stdin: a single daemon thread that writes each item in turn, then closes the pipe. */
+/** The one writer of a child's stdin: a single daemon thread that writes each line in turn, then closes the pipe. */
 final class StdinWriter implements ClaudeInput {
     private static final Logger LOG = LoggerFactory.getLogger(StdinWriter.class);
 
     private final OutputStream stdin;
-    private final ClaudeCommand.InputMode mode;
     private final ExecutorService writer;
     /** Set when a write failed: the child ended or closed stdin, so nothing more can reach it. */
     private volatile boolean broken;
 
-    StdinWriter(OutputStream stdin, ClaudeCommand.InputMode mode, String threadName) {
+    StdinWriter(OutputStream stdin, String threadName) {
         this.stdin = stdin;
-        this.mode = mode;
         this.writer = Executors.newSingleThreadExecutor(r -> Threads.daemon(r, threadName));
     }
 
+    /** {@code {"type":"user","message":{"role":"user","content":TEXT}}} and a newline, in UTF-8. */
+    static byte[] userLine(String text) {
+        ObjectNode line = PythonJson.mapper().createObjectNode().put("type", "user");
+        line.putObject("message").put("role", "user").put("content", text);
+        try {
+            return (PythonJson.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of strings always serialises
+        }
+    }
+
     @Override
-    public void send(String text) {
-        submit(() -> {
-            if (!broken) {
-                try {
-                    stdin.write(mode.encode(text));
-                    stdin.flush();
-                } catch (IOException e) {
-                    broken = true;
-                    // the child ended or closed stdin early; its exit status and stderr tell why
-                    LOG.debug("writing to Claude's stdin failed: {}", e.toString());
-                }
-            }
-        });
+    public CompletableFuture<Boolean> send(String text, Runnable beforeWrite) {
+        byte[] line = userLine(text);
+        CompletableFuture<Boolean> written = new CompletableFuture<>();
+        submit(() -> written.complete(write(line, beforeWrite)), written);
+        return written;
+    }
+
+    private boolean write(byte[] line, Runnable beforeWrite) {
+        if (broken) {
+            return false;
+        }
+        try {
+            beforeWrite.run();
+            stdin.write(line);
+            stdin.flush();
+            return true;
+        } catch (IOException e) {
+            broken = true;
+            // the child ended or closed stdin early; its exit status and stderr tell why
+            LOG.debug("writing to Claude's stdin failed: {}", e.toString());
+            return false;
+        }
     }
 
     @Override
@@ -52,15 +76,17 @@ final class StdinWriter implements ClaudeInput {
             } catch (IOException e) {
                 LOG.debug("closing Claude's stdin failed: {}", e.toString());
             }
-        });
+        }, null);
         writer.shutdown();
     }
 
-    private synchronized void submit(Runnable write) {
+    private synchronized void submit(Runnable write, CompletableFuture<Boolean> refused) {
         try {
             writer.execute(write);
         } catch (RejectedExecutionException closed) {
-            // sent after close: stdin is gone
+            if (refused != null) {
+                refused.complete(false); // sent after close: stdin is gone
+            }
         }
     }
 }

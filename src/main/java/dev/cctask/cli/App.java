@@ -19,7 +19,7 @@ public final class App {
 
     /** The subcommands, in the order {@code --help} lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(NotifyCommand.class, SessionsCommand.class, TasksCommand.class,
-            CancelCommand.class, DeliverCommand.class, DoctorCommand.class, CompletionCommand.class);
+            CancelCommand.class, SteerCommand.class, DeliverCommand.class, DoctorCommand.class, CompletionCommand.class);
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         return commandLine(out, err, args.length > 0 ? args[0] : null).execute(args);
@@ -30,10 +30,10 @@ public final class App {
     }
 
     /**
-     * {@code notify} is what Claude Code calls at every milestone, so for it only its own model is built, under a
-     * bare {@code run-task} root: reflecting over the root command and the others costs about 60 ms and loads the
-     * registry classes through their signatures. Subcommands are added before the settings below, which picocli
-     * applies to the hierarchy as it is.
+     * {@code notify} is what Claude Code calls at every milestone, and {@code steer} is timed from the chat to
+     * Claude's stdin, so for them only their own model is built, under a bare {@code run-task} root: reflecting over
+     * the root command and the others costs about 60 ms and loads the registry classes through their signatures.
+     * Subcommands are added before the settings below, which picocli applies to the hierarchy as it is.
      */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, String firstArg) {
         CommandLine cl;
@@ -41,6 +41,9 @@ public final class App {
             Notifier.warmUp();
             cl = new CommandLine(CommandSpec.create().name(RunTaskCommand.NAME));
             cl.addSubcommand(NotifyCommand.class);
+        } else if ("steer".equals(firstArg)) {
+            cl = new CommandLine(CommandSpec.create().name(RunTaskCommand.NAME));
+            cl.addSubcommand(SteerCommand.class);
         } else {
             cl = new CommandLine(new RunTaskCommand());
             for (Class<?> sub : SUBCOMMANDS) {

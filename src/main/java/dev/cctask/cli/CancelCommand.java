@@ -2,13 +2,11 @@ package dev.cctask.cli;
 
 import dev.cctask.UserException;
 import dev.cctask.registry.PidFile;
-import dev.cctask.registry.PidFiles;
 import dev.cctask.task.Tasks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,18 +46,10 @@ public final class CancelCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Tasks tasks = new Tasks(CliEnv.get(), pidDir, err::println);
-        List<PidFile> files = tasks.list();
-        List<PidFile> hits = tasks.match(target, files.stream().filter(PidFiles::isAlive).toList());
-        if (hits.isEmpty()) {
-            List<PidFile> dead = tasks.match(target, files.stream().filter(f -> !PidFiles.isAlive(f)).toList());
-            return dead.isEmpty() ? fail(err, "No running task matches '" + target + "'") : removeStale(tasks, dead, err);
+        PidFile f = Targets.one(tasks, tasks.find(target), target, "Cancel", err);
+        if (f == null) {
+            return 1;
         }
-        if (hits.size() > 1) {
-            TextTable t = new TextTable("RUNNER_PID", "SESSION_ID", "LABEL", "TASK");
-            hits.forEach(f -> t.row(f.runnerPid(), f.sessionId(), f.label(), f.task()));
-            return fail(err, "Several running tasks match '" + target + "':\n" + t.render() + "Cancel one by its RUNNER_PID.");
-        }
-        PidFile f = hits.get(0);
         long pid = f.runnerPid();
         return switch (tasks.stop(f, Duration.ofSeconds(waitSeconds))) {
             case SELF -> fail(err, "Refusing to cancel this very process (" + pid + ")");
@@ -70,17 +60,6 @@ public final class CancelCommand implements Callable<Integer> {
                 yield 0;
             }
         };
-    }
-
-    /** The target's runner died without cleaning up: reconcile, delete what is left, say so; exit 1. */
-    private static int removeStale(Tasks tasks, List<PidFile> dead, PrintWriter err) throws IOException {
-        tasks.removeStale(dead);
-        for (PidFile f : dead) {
-            err.printf("Runner %s is not running; removed its stale PID file %s%n",
-                    f.runnerPid() == null ? "?" : f.runnerPid(), f.path());
-        }
-        err.flush();
-        return 1;
     }
 
     private static int fail(PrintWriter err, String message) {

@@ -7,9 +7,6 @@ import dev.cctask.task.OutputFile;
 import dev.cctask.task.TaskOptions;
 import dev.cctask.task.TaskRun;
 import dev.cctask.task.WakeMode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,49 +164,15 @@ public final class RunTaskCommand implements Callable<Integer> {
                 gateway.url, gateway.tokenEnv);
     }
 
-    /** Regular files or stdin only (a device or FIFO could hang or never end), at most the prompt limit. */
+    /** Regular files or stdin only, at most the prompt limit ({@link TextFile}). */
     private String readTaskFile(String file) {
-        byte[] bytes;
-        try {
-            if (file.equals("-")) {
-                bytes = CliEnv.stdin().readNBytes(TaskOptions.MAX_PROMPT_BYTES + 1);
-            } else {
-                Path path = Path.of(file);
-                if (!Files.isRegularFile(path) && Files.exists(path)) {
-                    throw usage("The task file " + file + " is not a regular file: write the prompt into a file");
-                }
-                try (InputStream in = Files.newInputStream(path)) {
-                    bytes = in.readNBytes(TaskOptions.MAX_PROMPT_BYTES + 1);
-                }
-            }
-            if (bytes.length > TaskOptions.MAX_PROMPT_BYTES) {
-                throw usage(tooLarge("The task file " + file));
-            }
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof UserException ue) {
-                throw ue;
-            }
-            throw usage("Cannot read the task file " + file + ": " + describe(e));
-        }
+        return TextFile.read(file, "task file", "write the prompt into a file", TaskOptions.MAX_PROMPT_BYTES,
+                tooLarge("The task file " + file));
     }
 
     private static String tooLarge(String what) {
         return what + " is larger than " + TaskOptions.MAX_PROMPT_BYTES / (1024 * 1024)
                 + " MiB: put the material into files in the project and tell Claude where to find them";
-    }
-
-    private static String describe(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.charset.MalformedInputException) {
-            return "not valid UTF-8";
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static UserException usage(String message) {

@@ -77,6 +77,7 @@ public final class TasksCommand implements Callable<Integer> {
         o.put("task", f.task());
         o.put("output", f.output());
         o.put("run_id", f.runId());
+        o.put("steered", f.steered());
         o.put("pid_file", f.path().toString());
         o.set("background_tasks", backgroundTasks(f));
         return o;

@@ -1,7 +1,8 @@
 package dev.cctask.control;
 
 /**
- * The names a supervised run puts into Claude's environment, and the paths its control server answers on (SPEC §14).
+ * The names a supervised run puts into Claude's environment, and the paths its control server answers on (SPEC §14,
+ * issue 17).
  * One place, so that the server, its client and the commands agree.
  */
 public final class ControlEnv {
@@ -11,6 +12,8 @@ public final class ControlEnv {
     public static final String SECRET_VARIABLE = "RUN_TASK_NOTIFY_SECRET";
     /** {@code notify -m TEXT} from inside the run: the text is posted on the run's route. */
     public static final String NOTIFY_PATH = "/notify";
+    /** {@code steer TARGET -m TEXT}: the text is written to Claude's stdin (issue 17). Control secret only. */
+    public static final String STEER_PATH = "/steer";
 
     private ControlEnv() {}
 }

@@ -6,24 +6,29 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cctask.PythonJson;
 import dev.cctask.Threads;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A supervised run's control server (SPEC §14): HTTP on 127.0.0.1, an ephemeral port, a per-run secret, bounded
- * threads and read time, JSON replies, and a table of routes. Each route is one {@link Route}; the server does the
- * rest (method, secret, body size), so that a new route is one entry in the table.
+ * A supervised run's control server (SPEC §14, issue 17): HTTP on 127.0.0.1, an ephemeral port, bounded threads and
+ * read time, JSON replies, and a table of routes. Each route is one {@link Route}; the server does the rest (method,
+ * secret, body size, one control request at a time), so that a new route is one entry in the table.
+ *
+ * <p>Two per-run secrets, one per {@link Caller}: Claude gets the notify secret in its environment; run-task's own
+ * commands read the control secret from the run's control file ({@link ControlFile}), which Claude is never given.
+ * A route takes only its caller's secret: the notify secret opens no control route.
  */
 public final class ControlServer implements AutoCloseable {
     /**
@@ -37,10 +42,26 @@ public final class ControlServer implements AutoCloseable {
     static final int QUEUED = 32;
     private static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
 
+    /** Who calls a route, and so which secret it takes. */
+    public enum Caller {
+        /** Claude and what it runs: the notify secret of its environment. */
+        CLAUDE("relay"),
+        /** run-task's own commands ({@code steer}): the control secret of the control file. One request at a time. */
+        RUN_TASK("control");
+
+        private final String secretName;
+
+        Caller(String secretName) {
+            this.secretName = secretName;
+        }
+    }
+
     /** One route: the text POSTed to its path, read as UTF-8 after the secret was checked. */
     public interface Route {
-        /** The longest text it takes, in code points; a longer one is refused with 413 and never handed over. */
-        int maxCodePoints();
+        Caller caller();
+
+        /** The longest body it takes, in bytes; a longer one is refused with 413 and never handed over. */
+        int maxBytes();
 
         /** The answer; {@link Reply#then} runs after it was sent. */
         Reply handle(String text);
@@ -62,21 +83,26 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final String secret;
+    private final Map<Caller, String> secrets = new EnumMap<>(Caller.class);
+    /** At most one control request ({@link Caller#RUN_TASK}) is served at a time; another one meanwhile gets 429. */
+    private final Semaphore controlRequest = new Semaphore(1);
 
-    private ControlServer(HttpServer server, String secret) {
+    private ControlServer(HttpServer server) {
         this.server = server;
-        this.secret = secret;
+        SecureRandom random = new SecureRandom();
+        for (Caller caller : Caller.values()) {
+            byte[] bytes = new byte[16];
+            random.nextBytes(bytes);
+            secrets.put(caller, HexFormat.of().formatHex(bytes));
+        }
     }
 
-    /** Starts the server on an ephemeral loopback port with a new secret, answering on {@code routes}' paths. */
+    /** Starts the server on an ephemeral loopback port with new secrets, answering on {@code routes}' paths. */
     public static ControlServer start(Map<String, Route> routes) throws IOException {
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
         // read by the JDK server once, when the first server of the process is made: this is the only one
         System.getProperties().putIfAbsent(MAX_REQUEST_TIME, Long.toString(READ_LIMIT_SECONDS));
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-        ControlServer control = new ControlServer(server, HexFormat.of().formatHex(random));
+        ControlServer control = new ControlServer(server);
         routes.forEach((path, route) -> server.createContext(path, ex -> control.handle(ex, route)));
         ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(QUEUED), r -> Threads.daemon(r, "run-task-relay"));
@@ -86,12 +112,12 @@ public final class ControlServer implements AutoCloseable {
         return control;
     }
 
-    /** The secret clients send as {@code Authorization: Bearer}. */
-    String secret() {
-        return secret;
+    /** The secret {@code caller} sends as {@code Authorization: Bearer}. */
+    String secret(Caller caller) {
+        return secrets.get(caller);
     }
 
-    /** The URL of {@code path} on this server. */
+    /** The URL of {@code path} on this server ({@code ""}: the server's own). */
     String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
@@ -116,21 +142,28 @@ public final class ControlServer implements AutoCloseable {
         }
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
-                ("Bearer " + secret).getBytes(StandardCharsets.UTF_8))) {
-            return Reply.error(403, "wrong or missing relay secret");
+                ("Bearer " + secret(route.caller())).getBytes(StandardCharsets.UTF_8))) {
+            return Reply.error(403, "wrong or missing " + route.caller().secretName + " secret");
         }
-        String text = readText(ex.getRequestBody(), route.maxCodePoints());
-        if (text == null) {
-            return Reply.error(413, "message too long: at most " + route.maxCodePoints() + " characters");
+        if (route.caller() != Caller.RUN_TASK) {
+            return read(ex, route);
         }
-        return route.handle(text);
+        if (!controlRequest.tryAcquire()) {
+            return new Reply(429, "busy: the run serves one control request at a time", 1, null);
+        }
+        try {
+            return read(ex, route);
+        } finally {
+            controlRequest.release();
+        }
     }
 
-    /** Reads at most {@code max} code points; null when the body is longer. */
-    private static String readText(InputStream body, int max) throws IOException {
-        byte[] bytes = body.readNBytes(max * 4 + 1);
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        return bytes.length > max * 4 || text.codePointCount(0, text.length()) > max ? null : text;
+    private static Reply read(HttpExchange ex, Route route) throws IOException {
+        byte[] bytes = ex.getRequestBody().readNBytes(route.maxBytes() + 1);
+        if (bytes.length > route.maxBytes()) {
+            return Reply.error(413, "message too long: at most " + route.maxBytes() + " bytes");
+        }
+        return route.handle(new String(bytes, StandardCharsets.UTF_8));
     }
 
     private static void send(HttpExchange ex, int code, String error) throws IOException {

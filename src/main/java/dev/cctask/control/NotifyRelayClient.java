@@ -73,8 +73,8 @@ public final class NotifyRelayClient {
         }
     }
 
-    /** The relay answers {@code {"status":"error","error":REASON}}; anything else is shown as it came. */
-    private static String reason(String body) {
+    /** The control server answers {@code {"status":"error","error":REASON}}; anything else is shown as it came. */
+    static String reason(String body) {
         try {
             JsonNode json = Json.mapper().readTree(body);
             return json != null && json.path("error").isTextual() ? json.path("error").textValue() : body;

@@ -305,4 +305,16 @@ public final class LogLines {
     public static String reconciliationFailed(String error) {
         return "⚠ Crash reconciliation failed: " + error;
     }
+
+    // ---------------------------------------------------------------- steering (issue 17)
+
+    public static String controlFileFailed(Path controlFile, String error) {
+        return "⚠ Cannot write the control file " + controlFile + ": " + error
+                + "; run-task steer cannot reach this run";
+    }
+
+    /** A message steered in was written to Claude's stdin: the run's {@code n}th. */
+    public static String steered(int n, int chars) {
+        return "↪️ Steered message " + n + " written to Claude's stdin (" + chars + " chars)";
+    }
 }

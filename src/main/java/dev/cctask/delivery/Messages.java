@@ -20,6 +20,7 @@ public final class Messages {
 
     private static final int TASK_LIMIT = 200;
     private static final int LAUNCH_TASK_LIMIT = 300;
+    private static final int STEER_LIMIT = 200;
     private static final int RESUME_ID_LIMIT = 12;
     private static final int ERROR_LIMIT = 500;
     private static final int TASK_DESCRIPTION_LIMIT = 100;
@@ -192,6 +193,17 @@ public final class Messages {
     /** A progress message from {@code notify} (SPEC §11, §14): the background prefix, text as given. */
     public static String progress(String text) {
         return "📡 " + text;
+    }
+
+    /** The chat's note of a message steered in (issue 17): its first 200 code points, {@code …} when cut. */
+    public static String steered(String text) {
+        return "📡 ↪️ Sent to Claude Code: " + Text.cut(text, STEER_LIMIT)
+                + (Text.length(text) > STEER_LIMIT ? "…" : "");
+    }
+
+    /** The output file's record of a message steered in, where it fell in the stream (issue 17): the whole text. */
+    public static String steerRecord(String text) {
+        return "\n↪️ Sent to Claude Code: " + text + "\n";
     }
 
     /**

@@ -26,8 +26,10 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
     public static final String RUNNER_STARTED = "runner_started";
     /** The run's background tasks as Claude last reported them: a JSON array on one line ({@code tasks --json}). */
     public static final String BACKGROUND_TASKS = "background_tasks";
+    /** How many messages were steered into the run (issue 17). */
+    public static final String STEERED = "steered";
     private static final List<String> KEY_ORDER = List.of(CLAUDE_PID, SESSION_KEY, OUTPUT, LABEL, RUN_ID, SESSION_ID,
-            PROJECT, RUNNER_STARTED, BACKGROUND_TASKS);
+            PROJECT, RUNNER_STARTED, BACKGROUND_TASKS, STEERED);
 
     public PidFile {
         fields = Collections.unmodifiableMap(ordered(fields));
@@ -64,6 +66,20 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
 
     public String project() {
         return field(PROJECT);
+    }
+
+    /** Messages steered into the run so far, or null (a runner that predates steering). */
+    public Integer steered() {
+        Long n = parseLong(field(STEERED));
+        return n == null ? null : n.intValue();
+    }
+
+    /**
+     * The run's control file beside this one ({@code <name>.control}, issue 17): its control server and secret,
+     * for run-task's own commands.
+     */
+    public Path controlFile() {
+        return path.resolveSibling(path.getFileName().toString().replaceFirst("\\.pid$", "") + ".control");
     }
 
     /** When the runner process started (recorded to detect PID reuse), or null. */

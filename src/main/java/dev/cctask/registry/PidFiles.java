@@ -162,7 +162,9 @@ public final class PidFiles {
                 Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PrivateFiles.fileMode());
     }
 
+    /** Removes the PID file and the run's control file beside it. */
     public void delete(PidFile f) throws IOException {
+        Files.deleteIfExists(f.controlFile());
         Files.deleteIfExists(f.path());
     }
 

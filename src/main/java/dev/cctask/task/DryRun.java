@@ -26,7 +26,8 @@ final class DryRun {
         String ceiling = env.get(ClaudeCommand.BG_WAIT_CEILING);
         out.println("  env:      " + ClaudeCommand.BG_WAIT_CEILING + "=" + ClaudeCommand.bgWaitCeiling(ceiling)
                 + (ceiling == null ? " (background tasks are waited for, up to --timeout)" : " (from your environment)"));
-        out.println("  prompt:   " + Text.length(o.task()) + " chars on stdin");
+        out.println("  prompt:   " + Text.length(o.task()) + " chars on stdin, the first stream-json user message"
+                + " (stdin stays open for steer)");
         out.println("  cwd:      " + Path.of(o.project()).toAbsolutePath().normalize());
         out.println("  output:   " + OutputFile.firstChoice(o.output(), start).toAbsolutePath());
         out.println("  timeout:  " + o.timeoutSeconds() + "s");

@@ -86,6 +86,13 @@ final class Notifications implements AutoCloseable {
         }
     }
 
+    /** A message steered into the run (issue 17): the chat hears what Claude was told. */
+    void steered(String text) {
+        if (chat()) {
+            bestEffort(Messages.steered(text), false);
+        }
+    }
+
     private void bestEffort(String text, boolean background) {
         boolean silent = background && "telegram".equals(plan.route().channel());
         try {

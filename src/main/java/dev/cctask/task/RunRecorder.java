@@ -63,11 +63,22 @@ final class RunRecorder implements AutoCloseable {
         fields.put(PidFile.LABEL, run.label());
         fields.put(PidFile.RUN_ID, run.runId());
         fields.put(PidFile.PROJECT, run.projectDir());
+        fields.put(PidFile.STEERED, "0");
         return new RunRecorder(pids, registry, run, log, pids.create(run.task(), fields));
     }
 
     void claudeStarted(long pid) {
         updatePidFile(PidFile.CLAUDE_PID, Long.toString(pid));
+    }
+
+    /** Where the run's control file goes: beside the PID file. */
+    Path controlFile() {
+        return pidFile.controlFile();
+    }
+
+    /** {@code tasks --json} shows how many messages were steered in. */
+    void steered(int count) {
+        updatePidFile(PidFile.STEERED, Integer.toString(count));
     }
 
     /**

@@ -11,7 +11,7 @@ import dev.cctask.claude.RunOutcome;
 import dev.cctask.claude.RunState;
 import dev.cctask.claude.RunTotals;
 import dev.cctask.claude.StreamParser;
-import dev.cctask.control.NotifyRelay;
+import dev.cctask.control.RunControl;
 import dev.cctask.delivery.Event;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
@@ -59,7 +59,7 @@ public final class TaskRun {
     private volatile int signalledExit = 1;
     private RunRecorder recorder;
     private OutputFile output;
-    private NotifyRelay relay;
+    private RunControl relay;
     private Heartbeat heartbeat;
     private volatile Attempt attempt;
     private volatile long spawnNanos;
@@ -127,7 +127,8 @@ public final class TaskRun {
         notifications.warnIfNothingConfigured(output.path());
         notifications.launchAsync(Messages.launch(
                 new Messages.Launch(o.summary(), o.project(), o.timeoutSeconds(), runnerPid, o.label(), o.resume())));
-        relay = NotifyRelay.start(notifications::progress);
+        relay = RunControl.start(notifications::progress, new Steering(() -> attempt, output, recorder, notifications,
+                this::log), recorder.controlFile(), this::log);
     }
 
     /** Claude with the prompt on stdin; its exit, the timeout and the heartbeats from now on. */

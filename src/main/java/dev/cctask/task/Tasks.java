@@ -10,6 +10,7 @@ import dev.cctask.delivery.Outbox;
 import dev.cctask.delivery.Sender;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
+import dev.cctask.registry.Session;
 import dev.cctask.registry.SessionRegistry;
 import dev.cctask.registry.TaskTarget;
 import java.io.IOException;
@@ -75,6 +76,23 @@ public final class Tasks {
         }
     }
 
+    /**
+     * What a TARGET of {@code cancel} or {@code steer} names ({@link #match}): the runs with a live runner, and only
+     * when there is none, those whose runner is gone.
+     */
+    public record Found(List<PidFile> live, List<PidFile> dead) {
+        public boolean none() {
+            return live.isEmpty() && dead.isEmpty();
+        }
+    }
+
+    public Found find(String target) {
+        List<PidFile> files = list();
+        List<PidFile> live = match(target, files.stream().filter(PidFiles::isAlive).toList());
+        return new Found(live, live.isEmpty() ? match(target, files.stream().filter(f -> !PidFiles.isAlive(f)).toList())
+                : List.of());
+    }
+
     /** The files among {@code files} that {@code target} names (runner PID, session id, label, registry label). */
     public List<PidFile> match(String target, List<PidFile> files) {
         SessionRegistry registry = SessionRegistry.of(env, warnings);
@@ -83,6 +101,54 @@ public final class Tasks {
         } catch (IOException e) {
             throw SessionRegistry.unreadable(registry.file(), e);
         }
+    }
+
+    /**
+     * The session {@code target} names in the registry, when no PID file does ({@code steer} after the run ended):
+     * the entry under that id, else the one entry its label matches.
+     */
+    public Optional<Session> session(String target) {
+        SessionRegistry registry = SessionRegistry.of(env, warnings);
+        try {
+            Optional<Session> byId = registry.get(target);
+            if (byId.isPresent()) {
+                return byId;
+            }
+            List<Session> byLabel = registry.matchLabel(target);
+            return byLabel.size() == 1 ? Optional.of(byLabel.get(0)) : Optional.empty();
+        } catch (IOException e) {
+            throw SessionRegistry.unreadable(registry.file(), e);
+        }
+    }
+
+    /**
+     * The command that continues a session with a new prompt: {@code run-task --resume-label "<label>" --task-file
+     * FILE} when the label names this session alone, else {@code run-task --resume <id> -p "<project>" --task-file
+     * FILE}; null without a session id or label.
+     */
+    public String continueCommand(String label, String sessionId, String project) {
+        boolean byLabel = label != null && !label.isBlank();
+        if (byLabel && sessionId != null) {
+            SessionRegistry registry = SessionRegistry.of(env, warnings);
+            try {
+                List<Session> named = registry.matchLabel(label);
+                byLabel = named.size() == 1 && named.get(0).id().equals(sessionId);
+            } catch (IOException e) {
+                byLabel = false;
+            }
+        }
+        if (byLabel) {
+            return "run-task --resume-label " + quoted(label) + " --task-file FILE";
+        }
+        if (sessionId == null) {
+            return null;
+        }
+        return "run-task --resume " + sessionId + (project == null ? "" : " -p " + quoted(project)) + " --task-file FILE";
+    }
+
+    /** In double quotes for a POSIX shell: {@code \ " $ `} escaped. */
+    private static String quoted(String s) {
+        return "\"" + s.replaceAll("([\\\\\"$`])", "\\\\$1") + "\"";
     }
 
     /** Dead runners' leftovers: reconciles, then deletes their PID files. */

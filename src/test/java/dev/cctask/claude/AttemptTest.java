@@ -1,10 +1,9 @@
 package dev.cctask.claude;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import dev.cctask.support.RunTaskProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,14 +79,19 @@ class AttemptTest {
     }
 
     @Test
-    void theInputWritesWhatIsSentInOrderThenClosesStdin() throws Exception {
+    void aMessageSentWhileClaudeWorksReachesItsStdinAndTheResultAfterItEndsIt() throws Exception {
         Path stdin = tmp.resolve("stdin.txt");
         CountDownLatch exited = new CountDownLatch(1);
-        Attempt a = start(new RunTotals(), Map.of("FAKE_CLAUDE_TRANSCRIPT", Fixtures.transcript("basic.jsonl").toString(),
-                "FAKE_CLAUDE_STDIN_FILE", stdin.toString()), new ArrayList<>(), exited);
-        assertTrue(exited.await(30, TimeUnit.SECONDS), "Claude saw the end of its input");
-        a.end(Attempt.Stop.EXITED, GRACE, GRACE);
-        a.input().send("ignored: stdin is closed");
-        assertEquals("Run echo hi with Bash", Files.readString(stdin, StandardCharsets.UTF_8));
+        // the recording waits after its Bash tool_use for the message steered in, then ends its turn
+        Attempt a = start(new RunTotals(), Map.of("FAKE_CLAUDE_TRANSCRIPT",
+                Fixtures.transcript("stdin-steer-mid-turn.txt").toString(), "FAKE_CLAUDE_STDIN_FILE", stdin.toString()),
+                new ArrayList<>(), exited);
+        assertTrue(a.input().send("STEER: also WRITE_FILE please").get(30, TimeUnit.SECONDS), "written");
+        assertTrue(exited.await(30, TimeUnit.SECONDS), "stdin closed after the result: Claude ended by itself");
+        assertEquals(0, a.end(Attempt.Stop.EXITED, GRACE, GRACE).exitCode());
+        assertFalse(a.input().send("too late: the run has finished").get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("Run echo hi with Bash", "STEER: also WRITE_FILE please"),
+                RunTaskProcess.messagesOnStdin(stdin));
+        assertEquals(1, a.state().resultCount());
     }
 }

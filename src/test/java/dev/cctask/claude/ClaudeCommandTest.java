@@ -19,13 +19,14 @@ class ClaudeCommandTest {
     Path tmp;
 
     @Test
-    void argvIsTheFixedFlagsThenResumeThenExtras() {
-        assertEquals(List.of("/bin/claude", "-p", "--dangerously-skip-permissions", "--verbose", "--output-format",
-                "stream-json", "--include-partial-messages"), ClaudeCommand.argv("/bin/claude", null, List.of()));
-        assertEquals(List.of("claude", "-p", "--dangerously-skip-permissions", "--verbose", "--output-format",
-                "stream-json", "--include-partial-messages", "--resume", "abc", "--model", "sonnet"),
-                ClaudeCommand.argv("claude", "abc", List.of("--model", "sonnet")));
-        assertEquals(7, ClaudeCommand.argv("claude", "", List.of()).size(), "empty resume id adds nothing");
+    void argvIsTheFixedTwoWayFlagsThenResumeThenExtras() {
+        assertEquals(List.of("/bin/claude", "-p", "--dangerously-skip-permissions", "--verbose", "--input-format",
+                "stream-json", "--output-format", "stream-json", "--include-partial-messages"),
+                ClaudeCommand.argv("/bin/claude", null, List.of()));
+        assertEquals(List.of("claude", "-p", "--dangerously-skip-permissions", "--verbose", "--input-format",
+                "stream-json", "--output-format", "stream-json", "--include-partial-messages", "--resume", "abc",
+                "--model", "sonnet"), ClaudeCommand.argv("claude", "abc", List.of("--model", "sonnet")));
+        assertEquals(9, ClaudeCommand.argv("claude", "", List.of()).size(), "empty resume id adds nothing");
     }
 
     private Path executable(String dir, String name) throws IOException {

@@ -1,6 +1,5 @@
 package dev.cctask.claude;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -21,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.cctask.support.RunTaskProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,8 +75,10 @@ class ClaudeProcessTest {
                 parser.accept(line, offset, length);
             };
             process = ClaudeProcess.start(ClaudeCommand.argv(Fixtures.fakeClaude().toString(), null, extraArgs), tmp,
-                    childEnv(env), prompt, lines);
+                    childEnv(env), lines);
             started.add(process);
+            process.input().send(prompt);
+            process.input().close(); // the prompt alone: Claude ends after its turn
             return this;
         }
 
@@ -117,7 +119,7 @@ class ClaudeProcessTest {
     }
 
     @Test
-    void promptArrivesByteExactOnStdinWithEofAndNeverInArgv() throws Exception {
+    void promptArrivesWholeAsTheFirstUserLineOnStdinAndNeverInArgv() throws Exception {
         String prompt = "--fix the build \u00AB\u00E9\u00BB \uD83D\uDE80 \u041F\u0440\u0438\u0432\u0435\u0442\n"
                 + "line \u2014 ".repeat(35_000) + "\n\n";
         assertTrue(prompt.getBytes(StandardCharsets.UTF_8).length > 300_000);
@@ -128,9 +130,9 @@ class ClaudeProcessTest {
         r.extraArgs = List.of("--model", "sonnet");
         r.start();
         assertEquals(0, r.finish());
-        assertArrayEquals(prompt.getBytes(StandardCharsets.UTF_8), Files.readAllBytes(tmp.resolve("stdin")));
-        assertEquals(List.of("-p", "--dangerously-skip-permissions", "--verbose", "--output-format", "stream-json",
-                "--include-partial-messages", "--model", "sonnet"),
+        assertEquals(List.of(prompt), RunTaskProcess.messagesOnStdin(tmp.resolve("stdin")));
+        assertEquals(List.of("-p", "--dangerously-skip-permissions", "--verbose", "--input-format", "stream-json",
+                "--output-format", "stream-json", "--include-partial-messages", "--model", "sonnet"),
                 Files.readAllLines(tmp.resolve("argv"), StandardCharsets.UTF_8));
         assertEquals(BASIC_SESSION, r.state.sessionId());
         assertEquals(84, r.state.tokens());
@@ -224,9 +226,10 @@ class ClaudeProcessTest {
                 + "{\"type\":\"result\",\"result\":\"ok ü\",\"is_error\":false}", StandardCharsets.UTF_8);
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         ClaudeProcess p = ClaudeProcess.start(List.of(Fixtures.fakeClaude().toString()), tmp,
-                childEnv(Map.of("FAKE_CLAUDE_TRANSCRIPT", transcript.toString())), "",
+                childEnv(Map.of("FAKE_CLAUDE_TRANSCRIPT", transcript.toString())),
                 (line, offset, length) -> seen.add(new String(line, offset, length, StandardCharsets.UTF_8)));
         started.add(p);
+        p.input().close();
         p.onExit().get(30, TimeUnit.SECONDS);
         p.awaitDrains(DRAIN);
         assertEquals(List.of("", "   ", "  {\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}  \r", "\t",

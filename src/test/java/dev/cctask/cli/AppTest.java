@@ -23,7 +23,8 @@ class AppTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"notify", "sessions", "sessions list", "tasks", "cancel", "deliver", "doctor", "completion"})
+    @ValueSource(strings = {"notify", "sessions", "sessions list", "tasks", "cancel", "steer", "deliver", "doctor",
+        "completion"})
     void everySubcommandPrintsTheVersion(String command) {
         assertEquals(new CliRun("run-task 0.1.0\n", "", 0), CliRun.run(state, (command + " -V").split(" ")));
     }
@@ -47,7 +48,7 @@ class AppTest {
         Path file = Files.writeString(dir.resolve("notes.txt"), "--claude-bin\n/bin/false\n");
         CliRun r = CliRun.run(state, "--dry-run", "-p", dir.toString(), "-t", "@" + file);
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.out().contains("  prompt:   " + ("@" + file).length() + " chars on stdin\n"), r.out());
+        assertTrue(r.out().contains("  prompt:   " + ("@" + file).length() + " chars on stdin, the first stream-json user message"), r.out());
         assertEquals(1, CliRun.run(state, "sessions", "show", "@" + file).exitCode(),
                 "the id is looked up as given, not read from the file");
     }
@@ -55,7 +56,8 @@ class AppTest {
     @Test
     void helpListsEverySubcommand() {
         CliRun r = CliRun.runAndEnsureExitCodeOk(state, "--help");
-        for (String name : java.util.List.of("notify", "sessions", "tasks", "cancel", "deliver", "doctor", "completion")) {
+        for (String name : java.util.List.of("notify", "sessions", "tasks", "cancel", "steer", "deliver", "doctor",
+                "completion")) {
             assertTrue(r.out().contains("\n  " + name + " "), name + " missing from:\n" + r.out());
         }
     }
@@ -64,6 +66,6 @@ class AppTest {
     void notifyBuildsOnlyItsOwnCommandModel() {
         PrintWriter sink = new PrintWriter(new StringWriter());
         assertEquals(java.util.Set.of("notify"), App.commandLine(sink, sink, "notify").getSubcommands().keySet());
-        assertEquals(7, App.commandLine(sink, sink, "tasks").getSubcommands().size());
+        assertEquals(8, App.commandLine(sink, sink, "tasks").getSubcommands().size());
     }
 }

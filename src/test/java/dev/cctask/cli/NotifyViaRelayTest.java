@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cctask.Env;
 import dev.cctask.support.CliRun;
 import dev.cctask.support.Posted;
+import dev.cctask.control.ControlEnv;
 import dev.cctask.control.NotifyRelay;
+import dev.cctask.control.RunControl;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -30,11 +32,12 @@ class NotifyViaRelayTest {
 
     private final Posted posted = new Posted();
     private final Map<String, String> vars = new HashMap<>();
-    private NotifyRelay relay;
+    private RunControl relay;
 
     @BeforeEach
     void startRelay() throws IOException {
-        relay = NotifyRelay.start(posted);
+        relay = RunControl.start(Map.of(ControlEnv.NOTIFY_PATH, new NotifyRelay(posted)), home.resolve("run.control"),
+                line -> { });
         vars.putAll(relay.childEnv());
     }
 

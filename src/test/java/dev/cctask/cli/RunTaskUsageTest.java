@@ -123,7 +123,7 @@ class RunTaskUsageTest {
                 + " (created when missing), or unset it to use ~/.openclaw";
         assertUsageErrorAndNothingStarted(run("-t", "x"), line + "\n");
         for (String[] command : List.of(new String[] {"sessions", "list"}, new String[] {"tasks"},
-                new String[] {"deliver"}, new String[] {"cancel", "x"})) {
+                new String[] {"deliver"}, new String[] {"cancel", "x"}, new String[] {"steer", "x", "-m", "y"})) {
             CliRun r = CliRun.run(new Env(Map.copyOf(vars), tmp.resolve("home")), command);
             assertEquals(2, r.exitCode(), r.toString());
             assertEquals(line + "\n", r.err(), r.toString());

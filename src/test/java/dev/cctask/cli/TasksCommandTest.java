@@ -28,7 +28,7 @@ class TasksCommandTest {
         PidFiles pids = new PidFiles(dir);
         PidFile live = pids.create("Build the thing", Map.of(PidFile.SESSION_KEY, "agent:main:main",
                 PidFile.CLAUDE_PID, "4321", PidFile.SESSION_ID, "sid-1", PidFile.LABEL, "build",
-                PidFile.OUTPUT, "/tmp/o.txt", PidFile.RUN_ID, "run-1"));
+                PidFile.OUTPUT, "/tmp/o.txt", PidFile.RUN_ID, "run-1", PidFile.STEERED, "2"));
         PidFile bare = pids.create("Bare", Map.of());
         PidFile garbage = pids.write(pids.newPidFile(1, "garbage", LocalDateTime.now(), Map.of()));
         Files.writeString(garbage.path(), "not a pid\nx\nyesterday");
@@ -43,7 +43,7 @@ class TasksCommandTest {
         List<String> keys = new ArrayList<>();
         a.fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("runner_pid", "claude_pid", "alive", "started", "elapsed_seconds", "session_id",
-                "session_key", "label", "task", "output", "run_id", "pid_file", "background_tasks"), keys);
+                "session_key", "label", "task", "output", "run_id", "steered", "pid_file", "background_tasks"), keys);
         assertEquals(ProcessHandle.current().pid(), a.get("runner_pid").longValue());
         assertEquals(4321, a.get("claude_pid").intValue());
         assertTrue(a.get("alive").booleanValue());
@@ -53,6 +53,7 @@ class TasksCommandTest {
         assertEquals("build", a.get("label").textValue());
         assertEquals("Build the thing", a.get("task").textValue());
         assertEquals(live.path().toString(), a.get("pid_file").textValue());
+        assertEquals(2, a.get("steered").intValue(), "messages steered into the run");
 
         assertEquals(bare.path().toString(), g.get("pid_file").textValue());
         assertTrue(g.get("claude_pid").isNull());
@@ -60,6 +61,7 @@ class TasksCommandTest {
         assertTrue(g.get("session_key").isNull());
         assertTrue(g.get("label").isNull());
         assertEquals(PythonJson.mapper().createArrayNode(), g.get("background_tasks"), "none recorded: none listed");
+        assertTrue(g.get("steered").isNull(), "a runner that predates steering");
         assertEquals(PythonJson.pretty(array) + "\n", r.out());
     }
 

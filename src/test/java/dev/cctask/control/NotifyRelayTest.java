@@ -28,6 +28,7 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NotifyRelayTest {
     static final MediaType TEXT = MediaType.get("text/plain; charset=utf-8");
@@ -35,12 +36,16 @@ class NotifyRelayTest {
     final Posted posted = new Posted();
     final AtomicLong clock = new AtomicLong(1_000_000_000_000L);
     final OkHttpClient http = new OkHttpClient();
-    NotifyRelay relay;
+    @TempDir
+    Path dir;
+
+    RunControl relay;
     Map<String, String> env;
 
     @BeforeEach
     void setUp() throws Exception {
-        relay = NotifyRelay.start(posted, clock::get);
+        relay = RunControl.start(Map.of(ControlEnv.NOTIFY_PATH, new NotifyRelay(posted, clock::get)),
+                dir.resolve("run.control"), line -> { });
         env = relay.childEnv();
     }
 

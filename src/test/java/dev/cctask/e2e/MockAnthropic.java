@@ -40,6 +40,8 @@ final class MockAnthropic extends LoopbackServer {
     static final String DELEGATING = "Delegating to a subagent.";
     static final String AGENT_DESCRIPTION = "Run echo";
     static final String AFTER_SUBAGENT = "The subagent finished: it printed hi.";
+    /** How Claude hands a message written to its stdin mid-turn to the model (CLAUDE-STREAM.md §8.3). */
+    static final String STEERED = "The user sent a new message while you were working:\n";
 
     /** One request as received. */
     record Call(String method, String path, Map<String, String> headers, JsonNode body) {
@@ -86,6 +88,23 @@ final class MockAnthropic extends LoopbackServer {
                 }
             }
             return false;
+        }
+
+        /** The texts of the {@code role:"system"} messages in the history (where Claude puts steered messages). */
+        List<String> systemTexts() {
+            List<String> texts = new java.util.ArrayList<>();
+            for (JsonNode m : messages()) {
+                if ("system".equals(m.path("role").asText())) {
+                    JsonNode content = m.path("content");
+                    if (content.isTextual()) {
+                        texts.add(content.asText());
+                    }
+                    for (JsonNode block : content) {
+                        texts.add(block.path("text").asText());
+                    }
+                }
+            }
+            return texts;
         }
 
         boolean isMessages() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The real Claude Code CLI 2.1.332 against this suite's Java mock of the Messages API, without run-task: proves
- * the mock speaks the protocol the CLI expects, and the two CLI facts run-task relies on (prompt on stdin, resume).
+ * the mock speaks the protocol the CLI expects, and the CLI facts run-task relies on (the prompt as a stream-json
+ * user line on stdin, the end of input ending the run, resume).
  */
 class RealClaudeIT {
     private static E2ePeers peers;
@@ -213,14 +215,18 @@ class RealClaudeIT {
     /** @param envPairs more variables for Claude: name, value, name, value, … */
     private Run claude(String name, String prompt, List<String> extra, String... envPairs) {
         List<String> cmd = new ArrayList<>(List.of(peers.claudeBin().toString(), "-p", "--dangerously-skip-permissions",
-                "--verbose", "--output-format", "stream-json", "--include-partial-messages"));
+                "--verbose", "--input-format", "stream-json", "--output-format", "stream-json",
+                "--include-partial-messages"));
         cmd.addAll(extra);
         Map<String, String> env = new TreeMap<>(mock.claudeEnv(dir.resolve("home"), dir.resolve("tmp")));
         for (int i = 0; i < envPairs.length; i += 2) {
             env.put(envPairs[i], envPairs[i + 1]);
         }
+        // run-task's input mode: the prompt as the first user line; here stdin ends right after it
+        ObjectNode line = Json.object().put("type", "user");
+        line.putObject("message").put("role", "user").put("content", prompt);
         Proc p = Proc.start(cmd, env, dir.resolve("work"), dir.resolve("logs"), name,
-                prompt.getBytes(StandardCharsets.UTF_8));
+                (Json.write(line) + "\n").getBytes(StandardCharsets.UTF_8));
         procs.add(p);
         int exit = p.waitFor(Duration.ofSeconds(90));
         List<JsonNode> events = p.stdout().lines().filter(l -> !l.isBlank()).map(Json::parse).toList();

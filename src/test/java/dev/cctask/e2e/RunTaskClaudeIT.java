@@ -158,7 +158,7 @@ class RunTaskClaudeIT {
 
         assertEquals(0, exit, run.stderr());
         assertEquals(List.of(List.of(peers.claudeBin().toString(), "-p", "--dangerously-skip-permissions", "--verbose",
-                "--output-format", "stream-json", "--include-partial-messages")), claudes);
+                "--input-format", "stream-json", "--output-format", "stream-json", "--include-partial-messages")), claudes);
         assertEquals(task, mock.messages().get(0).lastUserText(), "the task reached the API verbatim, via stdin");
     }
 

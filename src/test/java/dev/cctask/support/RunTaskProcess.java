@@ -241,6 +241,20 @@ public final class RunTaskProcess implements AutoCloseable {
         return value[0];
     }
 
+    /**
+     * The messages that reached fake-claude's stdin ({@code FAKE_CLAUDE_STDIN_FILE}, two-way mode): the
+     * {@code content} of each {@code user} line, in order; the prompt first.
+     */
+    public static List<String> messagesOnStdin(Path stdinFile) throws IOException {
+        List<String> messages = new ArrayList<>();
+        for (String line : Files.readAllLines(stdinFile, StandardCharsets.UTF_8)) {
+            JsonNode message = JSON.readTree(line);
+            assertEquals("user", message.path("type").asText(), line);
+            messages.add(message.path("message").path("content").textValue());
+        }
+        return messages;
+    }
+
     /** Waits up to 30 s for {@code file} to exist with some text; returns the text, stripped. */
     public static String awaitText(Path file) throws Exception {
         await("text in " + file, () -> Files.exists(file) && !Files.readString(file).isBlank());

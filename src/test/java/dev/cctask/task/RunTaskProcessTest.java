@@ -1,6 +1,5 @@
 package dev.cctask.task;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -136,9 +135,10 @@ class RunTaskProcessTest {
         var r = runTask.run(Duration.ofSeconds(30), runTask.args("--task=" + prompt, "--claude-arg", "--model",
                 "--claude-arg=sonnet"));
         assertEquals(0, r.exitCode(), r.toString());
-        assertEquals(prompt, Files.readString(stdin, StandardCharsets.UTF_8));
-        assertEquals(List.of("-p", "--dangerously-skip-permissions", "--verbose", "--output-format", "stream-json",
-                "--include-partial-messages", "--model", "sonnet"), Files.readAllLines(argv));
+        assertEquals(List.of(prompt), RunTaskProcess.messagesOnStdin(stdin));
+        assertEquals(List.of("-p", "--dangerously-skip-permissions", "--verbose", "--input-format", "stream-json",
+                "--output-format", "stream-json", "--include-partial-messages", "--model", "sonnet"),
+                Files.readAllLines(argv));
     }
 
     @Test
@@ -181,7 +181,7 @@ class RunTaskProcessTest {
         fake("basic.jsonl").env("FAKE_CLAUDE_STDIN_FILE", stdin.toString());
         var r = runTask.run(Duration.ofSeconds(30), runTask.args("--task-file", taskFile.toString(), "-s", KEY));
         assertEquals(0, r.exitCode(), r.toString());
-        assertEquals("Run echo hi with Bash\n\n \n", Files.readString(stdin, StandardCharsets.UTF_8));
+        assertEquals(List.of("Run echo hi with Bash\n\n \n"), RunTaskProcess.messagesOnStdin(stdin));
         List<String> texts = gateway.messageTexts();
         assertTrue(texts.get(0).endsWith("\nPrompt: Run echo hi with Bash"), texts.get(0));
         assertTrue(texts.get(texts.size() - 1).startsWith("✅ Claude Code task complete!\n\nTask: Run echo hi with Bash\n"
@@ -199,7 +199,7 @@ class RunTaskProcessTest {
         fake("basic.jsonl").env("FAKE_CLAUDE_STDIN_FILE", stdin.toString());
         var r = runTask.stdin(piped).run(Duration.ofSeconds(30), runTask.args("--task-file", "-", "-s", KEY));
         assertEquals(0, r.exitCode(), r.toString());
-        assertArrayEquals(Files.readAllBytes(piped), Files.readAllBytes(stdin));
+        assertEquals(List.of(Files.readString(piped, StandardCharsets.UTF_8)), RunTaskProcess.messagesOnStdin(stdin));
         List<String> texts = gateway.messageTexts();
         assertTrue(texts.get(0).endsWith("\nPrompt: Résumé the build 🚀 «Привет»"), texts.get(0));
         assertTrue(texts.get(texts.size() - 1).startsWith("✅ Claude Code task complete!\n\nTask: Résumé the build 🚀"
@@ -482,9 +482,9 @@ class RunTaskProcessTest {
                 + "  wake:     sessions_send sessionKey=agent:main:telegram:group:-1001234567890:topic:42 (fallback agent:main:telegram:group:-1001234567890)\n"
                 + "  gateway:  " + gateway.url() + " (config " + runTask.stateDir().resolve("openclaw.json")
                 + "; token from gateway.auth.token)\n"
-                + "  claude:   " + RunTaskProcess.FAKE_CLAUDE + " -p --dangerously-skip-permissions --verbose --output-format stream-json --include-partial-messages\n"
+                + "  claude:   " + RunTaskProcess.FAKE_CLAUDE + " -p --dangerously-skip-permissions --verbose --input-format stream-json --output-format stream-json --include-partial-messages\n"
                 + "  env:      CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS=0 (background tasks are waited for, up to --timeout)\n"
-                + "  prompt:   1234 chars on stdin\n"
+                + "  prompt:   1234 chars on stdin, the first stream-json user message (stdin stays open for steer)\n"
                 + "  cwd:      " + project + "\n", r.stdout().substring(0, r.stdout().indexOf("  output:")));
         assertTrue(r.stdout().endsWith("  timeout:  7200s\n"), r.stdout());
         assertFalse(Files.exists(project));

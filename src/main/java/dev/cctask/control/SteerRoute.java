@@ -1,0 +1,79 @@
+package dev.cctask.control;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The steer route (issue 17): {@code run-task steer} POSTs a message with the control secret; it is written to
+ * Claude's stdin as a {@code user} line at once, and the answer says whether it was: 200 written, 409 the run has
+ * finished (Claude's input is closed), 503 Claude has not started yet (retry).
+ */
+public final class SteerRoute implements ControlServer.Route {
+    /** The largest message, in bytes. */
+    public static final int MAX_BYTES = 256 * 1024;
+    /** How long a message may wait for Claude to read its input before the caller is answered. */
+    static final Duration WRITE_WAIT = Duration.ofSeconds(10);
+    static final String FINISHED = "finished: Claude's input is closed";
+
+    /** Where steered messages go: the run's Claude. */
+    public interface Claude {
+        /**
+         * Sends {@code text} to Claude's stdin.
+         *
+         * @return completes true once written, false when Claude's input is closed; null while Claude has not
+         *     started
+         */
+        CompletableFuture<Boolean> send(String text);
+
+        /** What follows a written message (log, chat), run after the caller has its answer. */
+        void sent(String text);
+    }
+
+    private final Claude claude;
+
+    public SteerRoute(Claude claude) {
+        this.claude = claude;
+    }
+
+    @Override
+    public ControlServer.Caller caller() {
+        return ControlServer.Caller.RUN_TASK;
+    }
+
+    @Override
+    public int maxBytes() {
+        return MAX_BYTES;
+    }
+
+    @Override
+    public ControlServer.Reply handle(String text) {
+        if (text.isBlank()) {
+            return ControlServer.Reply.error(400, "empty message");
+        }
+        CompletableFuture<Boolean> written = claude.send(text);
+        if (written == null) {
+            return new ControlServer.Reply(503, "Claude has not started yet", 1, null);
+        }
+        try {
+            return written.get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                    ? ControlServer.Reply.ok(() -> claude.sent(text))
+                    : ControlServer.Reply.error(409, FINISHED);
+        } catch (TimeoutException e) {
+            written.thenAccept(ok -> {
+                if (ok) {
+                    claude.sent(text);
+                }
+            });
+            return ControlServer.Reply.error(504, "Claude has not read its input for " + WRITE_WAIT.toSeconds()
+                    + " s; the message stays queued and reaches it when it reads");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ControlServer.Reply.error(503, "the run is stopping");
+        } catch (ExecutionException e) {
+            return ControlServer.Reply.error(500, "writing to Claude's stdin failed: " + e.getCause());
+        }
+    }
+}
