@@ -144,6 +144,15 @@ public final class LogLines {
         return "⚠ message send " + returned(status) + Text.cut(body, BODY_LIMIT);
     }
 
+    /**
+     * The full output as a document was not taken (issue 20). Refused (an HTTP answer): given up, the chat has the
+     * result message without it. No answer: it waits in the outbox like the message.
+     */
+    public static String documentSendReturned(int status, String body) {
+        return "⚠ document send " + returned(status) + Text.cut(body, BODY_LIMIT)
+                + (status < 0 ? "" : " (the chat has the result without its document)");
+    }
+
     private static String returned(int status) {
         return status < 0 ? "failed: " : "returned " + status + ": ";
     }

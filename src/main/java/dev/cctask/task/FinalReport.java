@@ -7,13 +7,14 @@ import dev.cctask.delivery.Event;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * How a run's end is told, once (SPEC §2.1, §8): the output file gets the final text, the registry the outcome, the
- * log its line, the chat and the agent the final message and the wake. The registry is written beside the output
- * file and the outbox, and before anything is sent.
+ * log its line, the chat and the agent the final message (with the full output as a document, {@code --attach}) and
+ * the wake. The registry is written beside the output file and the outbox, and before anything is sent.
  */
 final class FinalReport {
     private final TaskOptions o;
@@ -55,7 +56,10 @@ final class FinalReport {
                 outcome.finalText(), outcome.exitCode(), elapsed, o.timeoutSeconds(), totals.toolCalls(),
                 outcome.lastResult().map(r -> new Messages.ResultStats(r.totalCostUsd(), r.numTurns(), totals.tokens()))
                         .orElse(null), o.label());
-        notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)), deadline, recorded);
+        Attachment attachment = Attachment.of(o.attach(), outcome.finalText(), f.outputFile(), o.label(),
+                LocalDateTime.now());
+        notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)), attachment, deadline,
+                recorded);
         recorded.join();
         return outcome.success() ? 0 : 1;
     }
