@@ -101,6 +101,11 @@ final class FakeTelegram extends LoopbackServer {
                 .stream().filter(c -> c.method().equals("sendMessage")).toList();
     }
 
+    /** Waits until a call (any method) matching {@code match} arrived; returns every call so far. */
+    List<Call> awaitCalls(String what, Predicate<Call> match, Duration limit) {
+        return calls.await(what, l -> l.stream().anyMatch(match), limit);
+    }
+
     @Override
     void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();

@@ -21,7 +21,8 @@ import java.util.UUID;
  * from a counter (the CLI may retry or fall back to non-streaming):
  * <ul>
  *   <li>no {@code tools}: a short text (side request);</li>
- *   <li>a {@code tool_result} in the last user message: text {@value #FINAL_TEXT}, {@code end_turn};</li>
+ *   <li>a {@code tool_result} in the last user message: text {@value #FINAL_TEXT} (or {@link #finalText}),
+ *       {@code end_turn};</li>
  *   <li>{@value #WRITE_FILE} in the last user message: a {@code Write} tool_use of {@link #writePath};</li>
  *   <li>otherwise: thinking + text {@value #FIRST_TEXT} + a {@code Bash} tool_use of {@link #toolCommand}.</li>
  * </ul>
@@ -97,6 +98,7 @@ final class MockAnthropic extends LoopbackServer {
     private volatile boolean hang;
     private volatile boolean stallFinalReply;
     private volatile Duration pauseBeforeFinalReply = Duration.ZERO;
+    private volatile String finalText = FINAL_TEXT;
 
     MockAnthropic() {
         super("mock-anthropic");
@@ -132,6 +134,12 @@ final class MockAnthropic extends LoopbackServer {
     /** The reply to a tool_result starts (message_start, ping) and then never ends: a stalled model. */
     MockAnthropic stallFinalReply() {
         this.stallFinalReply = true;
+        return this;
+    }
+
+    /** The text of the reply to a tool_result: Claude's final result. */
+    MockAnthropic finalText(String text) {
+        this.finalText = text;
         return this;
     }
 
@@ -232,7 +240,7 @@ final class MockAnthropic extends LoopbackServer {
         if (!tools.isArray() || tools.isEmpty()) {
             blocks.addObject().put("type", "text").put("text", "Mock side reply");
         } else if (call.answersToolResult()) {
-            blocks.addObject().put("type", "text").put("text", FINAL_TEXT);
+            blocks.addObject().put("type", "text").put("text", finalText);
         } else if (Json.write(call.lastUserMessage()).contains(WRITE_FILE)) {
             ObjectNode input = Json.object().put("file_path", writePath.toString()).put("content", "hello\n");
             toolUse(blocks, "Write", input);
