@@ -2,7 +2,6 @@ package dev.cctask.gateway;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Base64;
 
 /**
  * The exact request bodies of SPEC §7.3–§7.4, field order included. These are what the outbox stores and
@@ -36,13 +35,13 @@ public final class Bodies {
     }
 
     /**
-     * The full output as a document (issue 20): {@link #message} with the file as {@code buffer} (base64, so that the
+     * The full output as a document (issue 20): {@link #message} with the file as {@code buffer} (in base64: the
      * gateway reads no path of ours), then {@code filename}, {@code contentType} and {@code forceDocument}. The
      * caption is the {@code message}; kept short, it stays a caption (Telegram: up to 1024 characters).
      */
-    public static ObjectNode document(Route route, String caption, String filename, String contentType, byte[] content) {
+    public static ObjectNode document(Route route, String caption, String filename, String contentType, String base64) {
         ObjectNode body = message(route, caption, false);
-        ((ObjectNode) body.get("args")).put("buffer", Base64.getEncoder().encodeToString(content))
+        ((ObjectNode) body.get("args")).put("buffer", base64)
                 .put("filename", filename)
                 .put("contentType", contentType)
                 .put("forceDocument", true);

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.text.Normalizer;
 import java.time.LocalDateTime;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Locale;
 
 /**
@@ -24,10 +25,11 @@ import java.util.Locale;
  * below the limit. {@code RealGatewayIT} sends the largest document run-task makes to the real gateway.
  *
  * @param filename {@code cc-<label slug or date>-result.md}
- * @param content  the output as UTF-8; when cut, its start (whole characters) and {@link Messages#documentCutNote}
+ * @param base64   the content in base64, as {@code buffer} takes it: the output as UTF-8; when cut, its start (whole
+ *                 characters) and {@link Messages#documentCutNote}
  * @param cut      how it was cut, or null when it holds the whole output
  */
-record Attachment(String filename, byte[] content, Messages.Cut cut) {
+record Attachment(String filename, String base64, Messages.Cut cut) {
     /** The largest document, cut note included. */
     static final int MAX_BYTES = 1_500_000;
     static final String CONTENT_TYPE = "text/markdown";
@@ -43,21 +45,14 @@ record Attachment(String filename, byte[] content, Messages.Cut cut) {
         if (!wanted(mode, text)) {
             return null;
         }
-        long total = 0;
-        int within = -1; // chars of the longest start of whole characters within MAX_BYTES
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            total += utf8Length(cp);
-            if (within < 0 && total > MAX_BYTES) {
-                within = i;
-            }
-            i += Character.charCount(cp);
-        }
         String name = filename(label, at);
-        if (within < 0) {
-            return new Attachment(name, text.getBytes(StandardCharsets.UTF_8), null);
+        if (text.length() <= MAX_BYTES) { // in UTF-8 at most three times that
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            return bytes.length <= MAX_BYTES ? whole(name, bytes) : cut(name, bytes, bytes.length, outputFile);
         }
-        return cut(name, text.substring(0, within).getBytes(StandardCharsets.UTF_8), total, outputFile);
+        // longer than any document: only a start that surely holds MAX_BYTES is encoded, the rest is counted
+        int end = Character.isHighSurrogate(text.charAt(MAX_BYTES - 1)) ? MAX_BYTES - 1 : MAX_BYTES;
+        return cut(name, text.substring(0, end).getBytes(StandardCharsets.UTF_8), utf8Length(text), outputFile);
     }
 
     /**
@@ -83,7 +78,7 @@ record Attachment(String filename, byte[] content, Messages.Cut cut) {
             byte[] bytes = Arrays.copyOf(head.array(), head.position());
             if (size <= MAX_BYTES) {
                 String text = new String(bytes, StandardCharsets.UTF_8);
-                return wanted(AttachMode.AUTO, text) ? new Attachment(filename(label, at), bytes, null) : null;
+                return wanted(AttachMode.AUTO, text) ? whole(filename(label, at), bytes) : null;
             }
             return cut(filename(label, at), bytes, size, file.toString());
         }
@@ -94,27 +89,49 @@ record Attachment(String filename, byte[] content, Messages.Cut cut) {
                 && (mode == AttachMode.ALWAYS || Text.length(text) > Messages.PREVIEW_LIMIT);
     }
 
-    /** The start of {@code head} (whole characters) and the cut note, {@link #MAX_BYTES} at most together. */
+    /**
+     * The start of {@code head} (whole characters: a cut inside one backs off to its first byte) and the cut note,
+     * {@link #MAX_BYTES} at most together.
+     */
     private static Attachment cut(String name, byte[] head, long total, String outputFile) {
         int noteRoom = Messages.documentCutNote(new Messages.Cut(MAX_BYTES, total, outputFile))
                 .getBytes(StandardCharsets.UTF_8).length + 8; // the kept size may print differently: 8 bytes spare
         int keep = Math.min(head.length, MAX_BYTES - noteRoom);
         while (keep > 0 && keep < head.length && (head[keep] & 0xC0) == 0x80) {
-            keep--; // not inside a character: back to its first byte
+            keep--;
         }
         Messages.Cut cut = new Messages.Cut(keep, total, outputFile);
         byte[] note = Messages.documentCutNote(cut).getBytes(StandardCharsets.UTF_8);
         byte[] content = Arrays.copyOf(head, keep + note.length);
         System.arraycopy(note, 0, content, keep, note.length);
-        return new Attachment(name, content, cut);
+        return new Attachment(name, Base64.getEncoder().encodeToString(content), cut);
     }
 
-    /** Bytes of one code point in UTF-8 as {@link String#getBytes} writes it (a lone surrogate becomes {@code ?}). */
-    private static int utf8Length(int cp) {
-        if (cp < 0x80 || cp <= Character.MAX_VALUE && Character.isSurrogate((char) cp)) {
-            return 1;
+    private static Attachment whole(String name, byte[] content) {
+        return new Attachment(name, Base64.getEncoder().encodeToString(content), null);
+    }
+
+    /** Bytes of {@code s} in UTF-8 as {@link String#getBytes} writes it (a lone surrogate becomes {@code ?}). */
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80 || Character.isSurrogate(c) && !isPair(s, i)) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (isPair(s, i)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
         }
-        return cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        return n;
+    }
+
+    private static boolean isPair(String s, int i) {
+        return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
     }
 
     /**

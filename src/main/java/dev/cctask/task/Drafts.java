@@ -36,7 +36,7 @@ final class Drafts {
             if (attachment != null) {
                 drafts.add(new Outbox.Draft(Outbox.Kind.DOCUMENT, Transport.TOOLS_INVOKE,
                         Bodies.document(route, Messages.documentCaption(attachment.cut()), attachment.filename(),
-                                Attachment.CONTENT_TYPE, attachment.content()), null));
+                                Attachment.CONTENT_TYPE, attachment.base64()), null));
                 told = Messages.documentAttached(message, attachment.filename(), attachment.cut());
             }
         }

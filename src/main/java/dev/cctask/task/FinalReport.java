@@ -49,6 +49,10 @@ final class FinalReport {
         }
         CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> recorder.finished(outcome, totals.tokens()),
                 Threads.starting("run-task-registry"));
+        // the document is made while the output file is written and synced, off the final message's path
+        CompletableFuture<Attachment> attaching = CompletableFuture.supplyAsync(() -> Attachment.of(o.attach(),
+                outcome.finalText(), output.path().toString(), o.label(), LocalDateTime.now()),
+                Threads.starting("run-task-attach"));
         output.writeResult(outcome.finalText());
         Event event = Event.valueOf(outcome.status().name());
         log.accept(LogLines.done(event, outcome.exitCode(), outcome.finalText(), elapsed));
@@ -56,10 +60,9 @@ final class FinalReport {
                 outcome.finalText(), outcome.exitCode(), elapsed, o.timeoutSeconds(), totals.toolCalls(),
                 outcome.lastResult().map(r -> new Messages.ResultStats(r.totalCostUsd(), r.numTurns(), totals.tokens()))
                         .orElse(null), o.label());
-        Attachment attachment = Attachment.of(o.attach(), outcome.finalText(), f.outputFile(), o.label(),
-                LocalDateTime.now());
-        notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)), attachment, deadline,
-                recorded);
+        // a document that could not be made (no memory for it) is left out: the message names the output file
+        notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)),
+                attaching.exceptionally(failed -> null).join(), deadline, recorded);
         recorded.join();
         return outcome.success() ? 0 : 1;
     }

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,11 +33,11 @@ class AttachmentTest {
 
         assertNull(Attachment.of(AttachMode.AUTO, fits, OUT, null, AT));
         Attachment a = Attachment.of(AttachMode.AUTO, longer, OUT, null, AT);
-        assertArrayEquals(longer.getBytes(StandardCharsets.UTF_8), a.content());
+        assertArrayEquals(longer.getBytes(StandardCharsets.UTF_8), content(a));
         assertNull(a.cut());
         assertNull(Attachment.of(AttachMode.NEVER, longer, OUT, null, AT));
         assertArrayEquals("short".getBytes(StandardCharsets.UTF_8),
-                Attachment.of(AttachMode.ALWAYS, "short", OUT, null, AT).content());
+                content(Attachment.of(AttachMode.ALWAYS, "short", OUT, null, AT)));
         assertNull(Attachment.of(AttachMode.ALWAYS, "", OUT, null, AT), "no result, no document");
     }
 
@@ -58,22 +60,26 @@ class AttachmentTest {
 
     @Test
     void aLongerResultIsCutBelowTheLimitOnACharacterBoundaryAndSaysSoAtItsEnd() throws Exception {
-        // 2-, 3- and 4-byte characters, so that the cut lands inside one unless it backs off
-        String text = "é€🚀x".repeat(200_000);
-        long total = text.getBytes(StandardCharsets.UTF_8).length;
+        // 1-, 2-, 3- and 4-byte characters, so that the cut lands inside one unless it backs off. The second is
+        // longer than the limit in chars (its start is encoded, the rest counted), has a surrogate pair across
+        // char 1,500,000, and a lone surrogate, which UTF-8 (as the output file has it) writes as '?'.
+        for (String text : List.of("é€🚀x".repeat(200_000), "xx" + "é€🚀x".repeat(320_000) + "\uD800")) {
+            long total = text.getBytes(StandardCharsets.UTF_8).length;
 
-        Attachment a = Attachment.of(AttachMode.AUTO, text, OUT, "report", AT);
+            Attachment a = Attachment.of(AttachMode.AUTO, text, OUT, "report", AT);
 
-        assertEquals("cc-report-result.md", a.filename());
-        assertTrue(a.content().length <= Attachment.MAX_BYTES, a.content().length + " bytes");
-        int kept = (int) a.cut().keptBytes();
-        assertEquals(new Messages.Cut(kept, total, OUT), a.cut());
-        String keptText = strictUtf8(Arrays.copyOf(a.content(), kept));
-        assertTrue(text.startsWith(keptText), "the start of the output, whole characters only");
-        assertTrue(kept > Attachment.MAX_BYTES - note(total) - 8 - 4, "at most a character short: " + kept);
-        String end = strictUtf8(Arrays.copyOfRange(a.content(), kept, a.content().length));
-        assertEquals("\n\n---\n✂️ Cut at 1.5 MB of " + Messages.megabytes(total) + ", the most the gateway takes in"
-                + " one document. The whole output is in " + OUT + " on the machine that ran the task.\n", end);
+            assertEquals("cc-report-result.md", a.filename());
+            byte[] content = content(a);
+            assertTrue(content.length <= Attachment.MAX_BYTES, content.length + " bytes");
+            int kept = (int) a.cut().keptBytes();
+            assertEquals(new Messages.Cut(kept, total, OUT), a.cut(), "kept and total bytes");
+            String keptText = strictUtf8(Arrays.copyOf(content, kept));
+            assertTrue(text.startsWith(keptText), "the start of the output, whole characters only");
+            assertTrue(kept > Attachment.MAX_BYTES - note(total) - 8 - 4, "at most a character short: " + kept);
+            String end = strictUtf8(Arrays.copyOfRange(content, kept, content.length));
+            assertEquals("\n\n---\n✂️ Cut at 1.5 MB of " + Messages.megabytes(total) + ", the most the gateway takes in"
+                    + " one document. The whole output is in " + OUT + " on the machine that ran the task.\n", end);
+        }
     }
 
     @Test
@@ -89,11 +95,15 @@ class AttachmentTest {
         int kept = (int) a.cut().keptBytes();
         assertEquals(new Messages.Cut(kept, partial.length, file.toString()), a.cut());
         assertEquals(0, kept % 2, "λ is two bytes: never half of one");
-        assertArrayEquals(Arrays.copyOf(partial, kept), Arrays.copyOf(a.content(), kept));
+        assertArrayEquals(Arrays.copyOf(partial, kept), Arrays.copyOf(content(a), kept));
         assertNull(Attachment.ofFile(link.toString(), null, AT));
         assertNull(Attachment.ofFile(dir.resolve("missing.txt").toString(), null, AT));
         Files.writeString(file, "short partial output");
         assertNull(Attachment.ofFile(file.toString(), null, AT), "fits the preview: no document (auto)");
+    }
+
+    private static byte[] content(Attachment a) {
+        return Base64.getDecoder().decode(a.base64());
     }
 
     private static int note(long total) {
