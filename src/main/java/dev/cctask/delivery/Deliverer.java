@@ -29,8 +29,9 @@ import java.util.function.DoubleSupplier;
  *       given up on, so the agent wakes after the chat shows the result.
  *   <li>Retryable outcomes back off 1, 2, 4 … s (capped at 60 s, ±20 % jitter); {@code Retry-After} is the minimum.
  *   <li>Permanent outcomes move the item to {@code failed/} at once; it is reported once, in that flush's report.
- *       So does any answer to a document other than acceptance: the full output as a file is an extra, and its
- *       refusal (a body too large, a channel without documents) must not hold back the wake.
+ *       So does a document that is not accepted at its first attempt, whatever the outcome: the full output as a
+ *       file is an extra, and neither its refusal (a body too large, a channel without documents) nor a slow upload
+ *       may hold back the wake.
  *   <li>Outcomes that need a configuration fix (401, 403, 404) stop the run's items for this flush; they stay
  *       pending, with the fix as their last error, for the next flush ({@code run-task deliver}) after the fix.
  *   <li>An item is removed only when accepted, so nothing is lost; a send whose answer was lost may repeat.
@@ -281,7 +282,7 @@ public final class Deliverer {
                 if (outcome instanceof Outcome.Accepted) {
                     claim.remove();
                     round.settled.add(round.report(item, State.DELIVERED, null, null));
-                } else if (outcome instanceof Outcome.Permanent || refusedDocument(item, outcome)) {
+                } else if (outcome instanceof Outcome.Permanent || item.kind() == Kind.DOCUMENT) {
                     Item failed = item.afterAttempt(now, outcome.describe());
                     claim.moveToFailed(failed);
                     round.settled.add(round.report(failed, State.FAILED, outcome.describe(), null));
@@ -302,14 +303,6 @@ public final class Deliverer {
             }
         }
         return null;
-    }
-
-    /**
-     * A document the gateway answered without accepting it (413, 400, 500 …): given up at once, so that it never holds
-     * back its run's wake; the chat has the message without it. Without an answer (gateway down) it waits as any item.
-     */
-    private static boolean refusedDocument(Item item, Outcome outcome) {
-        return item.kind() == Kind.DOCUMENT && outcome.httpStatus() > 0;
     }
 
     private Outcome send(Item item) {

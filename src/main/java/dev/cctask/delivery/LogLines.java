@@ -144,13 +144,10 @@ public final class LogLines {
         return "⚠ message send " + returned(status) + Text.cut(body, BODY_LIMIT);
     }
 
-    /**
-     * The full output as a document was not taken (issue 20). Refused (an HTTP answer): given up, the chat has the
-     * result message without it. No answer: it waits in the outbox like the message.
-     */
+    /** The full output as a document was not taken at its one attempt (issue 20): given up, moved to failed/. */
     public static String documentSendReturned(int status, String body) {
         return "⚠ document send " + returned(status) + Text.cut(body, BODY_LIMIT)
-                + (status < 0 ? "" : " (the chat has the result without its document)");
+                + " (the chat has the result without its document)";
     }
 
     private static String returned(int status) {

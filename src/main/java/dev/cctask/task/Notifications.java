@@ -214,16 +214,14 @@ final class Notifications implements AutoCloseable {
     private void logItem(Deliverer.ItemReport r) {
         if (r.lastAnswer() != null) {
             logOutcome(r.kind(), r.lastAnswer());
-        } else if (r.state() == Deliverer.State.PENDING && Deliverer.WAITING.equals(r.reason())) {
-            if (r.kind() == Outbox.Kind.WAKE) {
-                log.accept(LogLines.wakeHeldBack()); // a document waiting behind its message needs no line of its own
-            }
+        } else if (r.kind() == Outbox.Kind.DOCUMENT) {
+            return; // not attempted (it waits behind its message): the message's line says why
+        } else if (r.state() == Deliverer.State.PENDING && r.kind() == Outbox.Kind.WAKE
+                && Deliverer.WAITING.equals(r.reason())) {
+            log.accept(LogLines.wakeHeldBack());
         } else if (r.state() != Deliverer.State.DELIVERED) {
-            log.accept(switch (r.kind()) {
-                case WAKE -> LogLines.sessionsSendReturned(-1, r.reason());
-                case DOCUMENT -> LogLines.documentSendReturned(-1, r.reason());
-                case MESSAGE -> LogLines.messageSendReturned(-1, r.reason());
-            });
+            log.accept(r.kind() == Outbox.Kind.WAKE ? LogLines.sessionsSendReturned(-1, r.reason())
+                    : LogLines.messageSendReturned(-1, r.reason()));
         }
     }
 

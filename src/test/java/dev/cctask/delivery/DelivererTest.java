@@ -136,12 +136,13 @@ class DelivererTest {
     static Stream<Outcome> refusals() {
         return Stream.of(new Outcome.Permanent(413, "HTTP 413: Payload too large"), ScriptedSender.unavailable(500),
                 new Outcome.NeedsFix(404, "HTTP 404: Tool not available: message"),
-                new Outcome.Retryable(200, "message failed: no documents on this channel", Duration.ZERO));
+                new Outcome.Retryable(200, "message failed: no documents on this channel", Duration.ZERO),
+                new Outcome.Retryable(-1, "no answer from the gateway on http://127.0.0.1:18789 within 30s", Duration.ZERO));
     }
 
     @ParameterizedTest
     @MethodSource("refusals")
-    void aDocumentTheGatewayRefusesIsGivenUpAtOnceAndTheWakeFollows(Outcome refusal) throws Exception {
+    void aDocumentNotAcceptedAtItsFirstAttemptIsGivenUpAndTheWakeFollows(Outcome refusal) throws Exception {
         outbox().enqueue("r", Event.COMPLETED, List.of(Drafts.message("done r"), Drafts.document("📎 r"),
                 Drafts.wake("wake r")));
         ScriptedSender gateway = new ScriptedSender(time, ScriptedSender.OK, refusal);
@@ -155,20 +156,6 @@ class DelivererTest {
         assertEquals(refusal.describe(), failed.reason());
         assertEquals(List.of(), outbox().pending());
         assertEquals(Outbox.Kind.DOCUMENT, outbox().failed().get(0).kind(), "kept in failed/ for deliver --retry-failed");
-    }
-
-    @Test
-    void aDocumentWithoutAnAnswerIsRetriedLikeAnyItemAndTheWakeWaitsForIt() throws Exception {
-        outbox().enqueue("r", Event.COMPLETED, List.of(Drafts.message("done r"), Drafts.document("📎 r"),
-                Drafts.wake("wake r")));
-        ScriptedSender gateway = new ScriptedSender(time, ScriptedSender.OK,
-                new Outcome.Retryable(-1, "gateway not running", Duration.ZERO));
-
-        Report report = deliverer(gateway).flush(DEADLINE);
-
-        assertEquals(List.of("message done r", "message 📎 r", "message 📎 r", "sessions_send wake r"), gateway.sent());
-        assertEquals(List.of(at(0), at(0), at(1), at(1)), times(gateway));
-        assertEquals(3, report.delivered());
     }
 
     @Test

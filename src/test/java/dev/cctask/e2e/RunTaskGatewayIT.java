@@ -265,14 +265,22 @@ class RunTaskGatewayIT {
         Proc run = start("attach-cut", gateway.configPath(), Map.of("FAKE_CLAUDE_TRANSCRIPT", transcript.toString()),
                 "-t", "E2E-K: a huge result", "-p", dir.resolve("project").toString(), "-s", KEY, "-o", out.toString(),
                 "--session-label", "E2E-K huge", "--claude-bin", FAKE_CLAUDE.toString(), "--pid-dir",
-                dir.resolve("pids").toString(), "--wake", "none", "--delivery-deadline", "30");
+                dir.resolve("pids").toString(), "--wake", "none", "--delivery-deadline", "60");
         int exit = run.waitFor(RUN_LIMIT);
 
         assertEquals(0, exit, run.stderr());
-        FakeTelegram.Call document = telegram.awaitCalls("the cut document", c -> c.method().equals("sendDocument")
-                && c.document() != null && "cc-e2e-k-huge-result.md".equals(c.document().filename()), WAIT).stream()
-                .filter(c -> c.method().equals("sendDocument") && "cc-e2e-k-huge-result.md".equals(c.document().filename()))
-                .findFirst().orElseThrow();
+        assertFalse(run.stderr().contains("document send"), run.stderr());
+        FakeTelegram.Call document;
+        try {
+            document = telegram.awaitCalls("the cut document", c -> c.method().equals("sendDocument")
+                    && c.document() != null && "cc-e2e-k-huge-result.md".equals(c.document().filename()), WAIT).stream()
+                    .filter(c -> c.method().equals("sendDocument") && "cc-e2e-k-huge-result.md".equals(c.document().filename()))
+                    .findFirst().orElseThrow();
+        } catch (AssertionError e) {
+            String log = gateway.log();
+            throw new AssertionError("run-task stderr:\n" + run.stderr() + "\ngateway log (end):\n"
+                    + log.substring(Math.max(0, log.length() - 8000)), e);
+        }
         System.out.println("fake Telegram received: " + document);
         String sent = new String(document.document().bytes(), StandardCharsets.UTF_8);
         String note = "\n\n---\n✂️ Cut at 1.5 MB of 1.7 MB, the most the gateway takes in one document. The whole"
@@ -280,7 +288,6 @@ class RunTaskGatewayIT {
         assertTrue(sent.endsWith(note) && huge.startsWith(sent.substring(0, sent.length() - note.length())),
                 sent.substring(Math.max(0, sent.length() - 300)));
         assertTrue(document.document().bytes().length > 1_499_000, document.toString());
-        assertFalse(run.stderr().contains("document send"), run.stderr());
     }
 
     private Proc runTask(String name, Path config, String... args) {
