@@ -42,7 +42,7 @@ import java.util.function.DoubleSupplier;
 public final class Deliverer {
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-    /** How soon to look again at an item another sender holds (a send takes at most 30 s). */
+    /** How soon to look again at an item another sender holds (a send takes at most 30 s, a document 60 s). */
     private static final Duration LOCK_POLL = Duration.ofMillis(250);
 
     static final String NO_TOKEN = "not attempted: no gateway token";

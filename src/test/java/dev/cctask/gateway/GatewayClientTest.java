@@ -309,12 +309,12 @@ class GatewayClientTest {
     }
 
     @Test
-    void aDocumentGoesAsBase64BufferWithItsNameAndTypeAndGetsTheWakesLongerTimeout() throws Exception {
+    void aDocumentGoesAsBase64BufferWithItsNameAndTypeAndGetsTwiceTheWakesTimeout() throws Exception {
         client.close();
         client = new GatewayClient(GatewayConfig.load(new Env(Map.of("OPENCLAW_CONFIG_PATH",
                 home.resolve("openclaw.json").toString()), home), server.url("/").toString(), null), http(),
-                Duration.ofMillis(300), Duration.ofSeconds(5));
-        // slower than a message may take: a document of up to 2 MB is passed on to the chat before the answer
+                Duration.ofMillis(300), Duration.ofMillis(700));
+        // slower than a message or a wake may take: a document of up to 2 MB is passed on to the chat before the answer
         server.enqueue(new MockResponse.Builder().headersDelay(1, TimeUnit.SECONDS).body(SUCCESS).build());
 
         Outcome o = post(Transport.TOOLS_INVOKE, Bodies.document(TOPIC, "📎 Full output", "cc-report-result.md",
