@@ -1,6 +1,7 @@
 package dev.cctask.task;
 
 import dev.cctask.Text;
+import dev.cctask.Threads;
 import dev.cctask.delivery.Messages;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,6 +15,7 @@ import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The full output as a chat document (issue 20, {@code --attach}), sent as {@code buffer} after the final message.
@@ -53,6 +55,16 @@ record Attachment(String filename, String base64, Messages.Cut cut) {
         // longer than any document: only a start that surely holds MAX_BYTES is encoded, the rest is counted
         int end = Character.isHighSurrogate(text.charAt(MAX_BYTES - 1)) ? MAX_BYTES - 1 : MAX_BYTES;
         return cut(name, text.substring(0, end).getBytes(StandardCharsets.UTF_8), utf8Length(text), outputFile);
+    }
+
+    /**
+     * {@link #of}, made on a thread of its own when a document is wanted: beside the output file's write and sync,
+     * off the final message's path.
+     */
+    static CompletableFuture<Attachment> beside(AttachMode mode, String text, String outputFile, String label,
+            LocalDateTime at) {
+        return !wanted(mode, text) ? CompletableFuture.completedFuture(null) : CompletableFuture.supplyAsync(
+                () -> of(mode, text, outputFile, label, at), Threads.starting("run-task-attach"));
     }
 
     /**

@@ -49,10 +49,8 @@ final class FinalReport {
         }
         CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> recorder.finished(outcome, totals.tokens()),
                 Threads.starting("run-task-registry"));
-        // the document is made while the output file is written and synced, off the final message's path
-        CompletableFuture<Attachment> attaching = CompletableFuture.supplyAsync(() -> Attachment.of(o.attach(),
-                outcome.finalText(), output.path().toString(), o.label(), LocalDateTime.now()),
-                Threads.starting("run-task-attach"));
+        CompletableFuture<Attachment> attaching = Attachment.beside(o.attach(), outcome.finalText(),
+                output.path().toString(), o.label(), LocalDateTime.now());
         output.writeResult(outcome.finalText());
         Event event = Event.valueOf(outcome.status().name());
         log.accept(LogLines.done(event, outcome.exitCode(), outcome.finalText(), elapsed));
