@@ -2,6 +2,7 @@ package dev.cctask.cli;
 
 import dev.cctask.UserException;
 import dev.cctask.gateway.Routes;
+import dev.cctask.task.AttachMode;
 import dev.cctask.task.NotStarted;
 import dev.cctask.task.OutputFile;
 import dev.cctask.task.TaskOptions;
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -78,6 +81,12 @@ public final class RunTaskCommand implements Callable<Integer> {
     @Option(names = "--wake", paramLabel = "MODE", defaultValue = "sessions_send", converter = WakeConverter.class,
             description = "How to wake the agent: sessions_send, hooks or none (default: ${DEFAULT-VALUE}).")
     WakeMode wake;
+
+    @Option(names = "--attach", paramLabel = "MODE", defaultValue = "auto", converter = AttachConverter.class,
+            completionCandidates = AttachConverter.class,
+            description = "Send the full output to the chat as a document: auto (when longer than the message's"
+                    + " 2000-character preview), always or never (default: ${DEFAULT-VALUE}).")
+    AttachMode attach;
 
     @Option(names = "--heartbeat-interval", paramLabel = "SECONDS", defaultValue = "60", description = "Seconds between progress messages, at least 5 (default: ${DEFAULT-VALUE}).")
     int heartbeatInterval;
@@ -161,7 +170,7 @@ public final class RunTaskCommand implements Callable<Integer> {
         return new TaskOptions(prompt, project != null ? project : TaskOptions.DEFAULT_PROJECT, project != null,
                 session, output, timeout, resume, resumeLabel, sessionLabel, notifyChannel, notifyTarget,
                 notifyThreadId, wake, heartbeatInterval, claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadline,
-                gateway.url, gateway.tokenEnv);
+                gateway.url, gateway.tokenEnv, attach);
     }
 
     /** Regular files or stdin only, at most the prompt limit ({@link TextFile}). */
@@ -177,6 +186,23 @@ public final class RunTaskCommand implements Callable<Integer> {
 
     private static UserException usage(String message) {
         return UserException.usage(message);
+    }
+
+    /** {@code --attach}: the word, and the words for shell completion. */
+    static final class AttachConverter implements ITypeConverter<AttachMode>, Iterable<String> {
+        @Override
+        public AttachMode convert(String value) {
+            try {
+                return AttachMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(AttachMode.values()).map(AttachMode::word).iterator();
+        }
     }
 
     static final class WakeConverter implements ITypeConverter<WakeMode> {

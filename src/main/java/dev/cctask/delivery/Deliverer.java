@@ -29,6 +29,9 @@ import java.util.function.DoubleSupplier;
  *       given up on, so the agent wakes after the chat shows the result.
  *   <li>Retryable outcomes back off 1, 2, 4 … s (capped at 60 s, ±20 % jitter); {@code Retry-After} is the minimum.
  *   <li>Permanent outcomes move the item to {@code failed/} at once; it is reported once, in that flush's report.
+ *       So does a document that is not accepted at its first attempt, whatever the outcome: the full output as a
+ *       file is an extra, and neither its refusal (a body too large, a channel without documents) nor a slow upload
+ *       may hold back the wake.
  *   <li>Outcomes that need a configuration fix (401, 403, 404) stop the run's items for this flush; they stay
  *       pending, with the fix as their last error, for the next flush ({@code run-task deliver}) after the fix.
  *   <li>An item is removed only when accepted, so nothing is lost; a send whose answer was lost may repeat.
@@ -39,7 +42,7 @@ import java.util.function.DoubleSupplier;
 public final class Deliverer {
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-    /** How soon to look again at an item another sender holds (a send takes at most 30 s). */
+    /** How soon to look again at an item another sender holds (a send takes at most 30 s, a document 60 s). */
     private static final Duration LOCK_POLL = Duration.ofMillis(250);
 
     static final String NO_TOKEN = "not attempted: no gateway token";
@@ -279,16 +282,16 @@ public final class Deliverer {
                 if (outcome instanceof Outcome.Accepted) {
                     claim.remove();
                     round.settled.add(round.report(item, State.DELIVERED, null, null));
+                } else if (outcome instanceof Outcome.Permanent || item.kind() == Kind.DOCUMENT) {
+                    Item failed = item.afterAttempt(now, outcome.describe());
+                    claim.moveToFailed(failed);
+                    round.settled.add(round.report(failed, State.FAILED, outcome.describe(), null));
                 } else if (outcome instanceof Outcome.NeedsFix) {
                     // not retried in this flush: kept, due at once, for the next flush after the fix
                     claim.save(item.afterAttempt(now, outcome.describe()));
                     round.notes.put(item.id(), outcome.describe());
                     round.blockedRuns.add(item.runId());
                     return null;
-                } else if (outcome instanceof Outcome.Permanent) {
-                    Item failed = item.afterAttempt(now, outcome.describe());
-                    claim.moveToFailed(failed);
-                    round.settled.add(round.report(failed, State.FAILED, outcome.describe(), null));
                 } else {
                     Duration retryAfter = outcome instanceof Outcome.Retryable r ? r.retryAfter() : null;
                     // counted from the answer, not from before the send: Retry-After means "after this response"

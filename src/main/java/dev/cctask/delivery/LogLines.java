@@ -145,6 +145,12 @@ public final class LogLines {
         return "⚠ message send " + returned(status) + Text.cut(body, BODY_LIMIT);
     }
 
+    /** The full output as a document was not taken at its one attempt (issue 20): given up, moved to failed/. */
+    public static String documentSendReturned(int status, String body) {
+        return "⚠ document send " + returned(status) + Text.cut(body, BODY_LIMIT)
+                + " (the chat has the result without its document)";
+    }
+
     private static String returned(int status) {
         return status < 0 ? "failed: " : "returned " + status + ": ";
     }

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -340,6 +341,46 @@ public final class Messages {
                 + "\nThe runner (PID " + l.runnerPid() + ") stopped without reporting a result.\n"
                 + "Partial output: " + l.outputFile()
                 + (present(l.sessionId()) ? "\nResume with: --resume " + l.sessionId() : "");
+    }
+
+    // ---------------------------------------------------------------- the full output as a document (issue 20)
+
+    /**
+     * A document that holds only the start of the output: the gateway takes request bodies of at most 2 MiB.
+     *
+     * @param keptBytes  UTF-8 bytes of the output in the document
+     * @param totalBytes UTF-8 bytes of the whole output
+     * @param outputFile the output file, which holds it all
+     */
+    public record Cut(long keptBytes, long totalBytes, String outputFile) {}
+
+    /** The caption under the document: {@code 📎 Full output}; a cut one names the file that holds it all. */
+    public static String documentCaption(Cut cut) {
+        return cut == null ? "📎 Full output"
+                : "📎 Full output, cut at " + cutAt(cut) + "; the whole file: " + cut.outputFile();
+    }
+
+    /** The end of a cut document (Markdown), after the part of the output it holds. */
+    public static String documentCutNote(Cut cut) {
+        return "\n\n---\n✂️ Cut at " + cutAt(cut) + ", the most the gateway takes in one document. The whole output is"
+                + " in " + cut.outputFile() + " on the machine that ran the task.\n";
+    }
+
+    /** The final message as the wake gives it when the document was queued with it: the agent need not paste it. */
+    public static String documentAttached(String message, String filename, Cut cut) {
+        return message + "\n\n📎 The full output is attached to the chat as " + filename
+                + (cut == null ? "" : ", cut at " + cutAt(cut) + " (the whole file: " + cut.outputFile() + ")")
+                + ": the user has it, do not paste it.";
+    }
+
+    /** {@code 1.5 MB of 3.2 MB}. */
+    private static String cutAt(Cut cut) {
+        return megabytes(cut.keptBytes()) + " of " + megabytes(cut.totalBytes());
+    }
+
+    /** {@code 1.5 MB}: decimal megabytes, one decimal. */
+    public static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 
     /**

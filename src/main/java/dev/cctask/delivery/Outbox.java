@@ -48,6 +48,8 @@ public final class Outbox implements ItemStore {
     /** What an item asks the gateway for. */
     public enum Kind {
         MESSAGE,
+        /** The full output as a chat document (issue 20), after the message: a refusal never holds back the wake. */
+        DOCUMENT,
         WAKE;
 
         public String wireName() {
@@ -126,7 +128,7 @@ public final class Outbox implements ItemStore {
     }
 
     /**
-     * Writes the items of one final event (in order: message, then wake), each via temp file + atomic rename.
+     * Writes the items of one final event (in order: message, document, wake), each via temp file + atomic rename.
      * All or nothing: when one item cannot be written, those already written are removed again.
      *
      * @throws OutboxException when the outbox is not writable; the caller should then send directly

@@ -35,6 +35,20 @@ public final class Bodies {
     }
 
     /**
+     * The full output as a document (issue 20): {@link #message} with the file as {@code buffer} (in base64: the
+     * gateway reads no path of ours), then {@code filename}, {@code contentType} and {@code forceDocument}. The
+     * caption is the {@code message}; kept short, it stays a caption (Telegram: up to 1024 characters).
+     */
+    public static ObjectNode document(Route route, String caption, String filename, String contentType, String base64) {
+        ObjectNode body = message(route, caption, false);
+        ((ObjectNode) body.get("args")).put("buffer", base64)
+                .put("filename", filename)
+                .put("contentType", contentType)
+                .put("forceDocument", true);
+        return body;
+    }
+
+    /**
      * The wake: {@code {"tool":"sessions_send","sessionKey":K,"args":{"sessionKey":K,"message":…,"timeoutSeconds":0}}}.
      * Caller = target and timeout 0 is the cheapest path: one model turn, no reply-back loop (GATEWAY.md §5.3).
      */

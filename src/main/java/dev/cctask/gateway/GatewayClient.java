@@ -147,7 +147,9 @@ public final class GatewayClient implements AutoCloseable {
         if (transport == Transport.HOOKS_AGENT && idempotencyKey != null) {
             headers.put("Idempotency-Key", idempotencyKey);
         }
-        Duration timeout = what.equals("sessions_send") || what.equals("hooks") ? wakeTimeout : messageTimeout;
+        // a document (up to 2 MB, passed on to the chat before the answer; tried once) gets twice a wake's limit
+        Duration timeout = body.path("args").has("buffer") ? wakeTimeout.multipliedBy(2)
+                : what.equals("sessions_send") || what.equals("hooks") ? wakeTimeout : messageTimeout;
         try {
             HttpPost.Answer answer = http.post(config.baseUrl() + path, headers, JSON, toBytes(body), timeout);
             return new Reply(answer.status(), answer.body(), parse(answer.body()), answer.retryAfter(), null);

@@ -9,7 +9,10 @@ import dev.cctask.gateway.Transport;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The outbox items of one final event (SPEC §8.5): the chat message first, then the wake. */
+/**
+ * The outbox items of one final event (SPEC §8.5): the chat message first, then the full output as a document when
+ * there is one (issue 20), then the wake. The chat shows the result, then its file; the agent is woken last.
+ */
 final class Drafts {
     private Drafts() {}
 
@@ -19,12 +22,25 @@ final class Drafts {
      * @param idempotencyKey the hooks {@code Idempotency-Key} (run id, or {@code <run id>:lost})
      */
     static List<Outbox.Draft> of(String message, Route route, WakeMode wake, String sessionKey, String idempotencyKey) {
+        return of(message, null, route, wake, sessionKey, idempotencyKey);
+    }
+
+    /** @param attachment the full output as a document, or null (it needs a route) */
+    static List<Outbox.Draft> of(String message, Attachment attachment, Route route, WakeMode wake, String sessionKey,
+            String idempotencyKey) {
         List<Outbox.Draft> drafts = new ArrayList<>();
+        String told = message;
         if (route != null) {
             drafts.add(new Outbox.Draft(Outbox.Kind.MESSAGE, Transport.TOOLS_INVOKE,
                     Bodies.message(route, message, false), null));
+            if (attachment != null) {
+                drafts.add(new Outbox.Draft(Outbox.Kind.DOCUMENT, Transport.TOOLS_INVOKE,
+                        Bodies.document(route, Messages.documentCaption(attachment.cut()), attachment.filename(),
+                                Attachment.CONTENT_TYPE, attachment.base64()), null));
+                told = Messages.documentAttached(message, attachment.filename(), attachment.cut());
+            }
         }
-        String payload = Messages.wakePayload(message, route);
+        String payload = Messages.wakePayload(told, route);
         if (wake == WakeMode.SESSIONS_SEND && sessionKey != null && !sessionKey.isBlank()) {
             drafts.add(new Outbox.Draft(Outbox.Kind.WAKE, Transport.TOOLS_INVOKE,
                     Bodies.sessionsSend(sessionKey, payload), null));

@@ -30,6 +30,7 @@ final class DryRun {
                 + " (stdin stays open for steer)");
         out.println("  cwd:      " + Path.of(o.project()).toAbsolutePath().normalize());
         out.println("  output:   " + OutputFile.firstChoice(o.output(), start).toAbsolutePath());
+        out.println("  attach:   " + attach(plan));
         out.println("  timeout:  " + o.timeoutSeconds() + "s");
         out.flush();
     }
@@ -63,6 +64,17 @@ final class DryRun {
                 String fallback = plan.wakeFallback();
                 return "sessions_send sessionKey=" + plan.wakeKey() + (fallback == null ? "" : " (fallback " + fallback + ")");
         }
+    }
+
+    private static String attach(RunPlan plan) {
+        AttachMode mode = plan.options().attach();
+        String limit = ", at most " + Messages.megabytes(Attachment.MAX_BYTES) + ")";
+        return switch (mode) {
+            case NEVER -> "never";
+            case AUTO -> plan.route() == null ? "none (no chat route)"
+                    : "auto (the full output as a document when longer than " + Messages.PREVIEW_LIMIT + " chars" + limit;
+            case ALWAYS -> plan.route() == null ? "none (no chat route)" : "always (the full output as a document" + limit;
+        };
     }
 
     private static String gateway(GatewayConfig g) {

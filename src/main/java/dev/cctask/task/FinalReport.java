@@ -7,13 +7,14 @@ import dev.cctask.delivery.Event;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * How a run's end is told, once (SPEC §2.1, §8): the output file gets the final text, the registry the outcome, the
- * log its line, the chat and the agent the final message and the wake. The registry is written beside the output
- * file and the outbox, and before anything is sent.
+ * log its line, the chat and the agent the final message (with the full output as a document, {@code --attach}) and
+ * the wake. The registry is written beside the output file and the outbox, and before anything is sent.
  */
 final class FinalReport {
     private final TaskOptions o;
@@ -48,6 +49,8 @@ final class FinalReport {
         }
         CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> recorder.finished(outcome, totals.tokens()),
                 Threads.starting("run-task-registry"));
+        CompletableFuture<Attachment> attaching = Attachment.beside(o.attach(), outcome.finalText(),
+                output.path().toString(), o.label(), LocalDateTime.now());
         output.writeResult(outcome.finalText());
         Event event = Event.valueOf(outcome.status().name());
         log.accept(LogLines.done(event, outcome.exitCode(), outcome.finalText(), elapsed));
@@ -56,7 +59,9 @@ final class FinalReport {
                 outcome.lastResult().map(r -> new Messages.ResultStats(r.totalCostUsd(), r.numTurns(), totals.tokens()))
                         .orElse(null), o.label(), outcome.unfinished().stream()
                         .map(t -> new Messages.BackgroundTask(t.type(), t.description(), t.status())).toList());
-        notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)), deadline, recorded);
+        // a document that could not be made (no memory for it) is left out: the message names the output file
+        notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)),
+                attaching.exceptionally(failed -> null).join(), deadline, recorded);
         recorded.join();
         return outcome.success() ? 0 : 1;
     }

@@ -122,13 +122,18 @@ final class Notifications implements AutoCloseable {
      * the end is lost, said loudly, and {@link #lostSome()} turns true.
      */
     void finalMessage(Event event, String message, Duration deadline) {
-        finalMessage(event, message, deadline, CompletableFuture.completedFuture(null));
+        finalMessage(event, message, null, deadline, CompletableFuture.completedFuture(null));
     }
 
-    /** {@link #finalMessage}, sent once {@code sendAfter} (work done beside the queueing) is done, whatever its end. */
-    void finalMessage(Event event, String message, Duration deadline, CompletableFuture<?> sendAfter) {
+    /**
+     * {@link #finalMessage} with the full output as a document after the message (or null), sent once
+     * {@code sendAfter} (work done beside the queueing) is done, whatever its end. The document is an extra: the run
+     * counts as told when the message and the wake are delivered.
+     */
+    void finalMessage(Event event, String message, Attachment attachment, Duration deadline,
+            CompletableFuture<?> sendAfter) {
         awaitLaunch();
-        List<Outbox.Draft> drafts = Drafts.of(message, plan.route(), plan.options().wake(),
+        List<Outbox.Draft> drafts = Drafts.of(message, attachment, plan.route(), plan.options().wake(),
                 plan.options().sessionKey(), runId);
         if (drafts.isEmpty()) {
             return;
@@ -145,11 +150,12 @@ final class Notifications implements AutoCloseable {
         }
         sendAfter.handle((done, failed) -> null).join();
         Deliverer.Report report = client == null ? null : deliver(store, mine, deadline);
-        if (report != null && report.allDelivered(mine)) {
+        List<Outbox.Item> told = mine.stream().filter(i -> i.kind() != Outbox.Kind.DOCUMENT).toList();
+        if (report != null && report.allDelivered(told)) {
             log.accept(event == Event.RESUME_FAILED ? LogLines.resumeFailureNotified() : LogLines.sessionNotified());
         } else if (store != outbox) { // pending or given up, nothing keeps them beyond this process
             lost = true;
-            log.accept(LogLines.deliveryLost(mine.size() - (report == null ? 0 : report.deliveredOf(mine))));
+            log.accept(LogLines.deliveryLost(told.size() - (report == null ? 0 : report.deliveredOf(told))));
         } else if (report != null && report.pending() > 0) {
             log.accept(stopping ? LogLines.deliveryStopped(report.pending(), outbox.dir())
                     : LogLines.deliveryPending(report.pending(), outbox.dir()));
@@ -215,6 +221,8 @@ final class Notifications implements AutoCloseable {
     private void logItem(Deliverer.ItemReport r) {
         if (r.lastAnswer() != null) {
             logOutcome(r.kind(), r.lastAnswer());
+        } else if (r.kind() == Outbox.Kind.DOCUMENT) {
+            return; // not attempted (it waits behind its message): the message's line says why
         } else if (r.state() == Deliverer.State.PENDING && r.kind() == Outbox.Kind.WAKE
                 && Deliverer.WAITING.equals(r.reason())) {
             log.accept(LogLines.wakeHeldBack());
@@ -236,7 +244,10 @@ final class Notifications implements AutoCloseable {
             }
             return;
         }
-        if (outcome.body() == null) {
+        if (kind == Outbox.Kind.DOCUMENT) {
+            log.accept(LogLines.documentSendReturned(outcome.httpStatus(),
+                    outcome.body() != null ? outcome.body() : outcome.describe()));
+        } else if (outcome.body() == null) {
             log.accept(kind == Outbox.Kind.WAKE ? LogLines.sessionsSendReturned(outcome.httpStatus(), outcome.describe())
                     : LogLines.messageSendReturned(outcome.httpStatus(), outcome.describe()));
         } else if (kind == Outbox.Kind.WAKE) {

@@ -17,6 +17,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -28,6 +29,7 @@ import java.util.function.Consumer;
  * {@code <pidDir>/.reconcile.lock} and the registry's running→lost transition make it happen once.
  */
 public final class Reconciler {
+    private static final String UNKNOWN = "(unknown)";
     private final PidFiles pids;
     private final SessionRegistry registry;
     private final Outbox outbox;
@@ -91,7 +93,10 @@ public final class Reconciler {
         String message = Messages.lost(new Messages.Lost(task, project, output, pf.runnerPid(), pf.sessionId()));
         Route route = Routes.resolve(pf.sessionKey(), null, null, null).orElse(null);
         String runId = pf.runId() != null ? pf.runId() : "pid-" + pf.runnerPid();
-        var drafts = Drafts.of(message, route, WakeMode.SESSIONS_SEND, pf.sessionKey(), runId + ":lost");
+        // the run's own --attach is not recorded: its partial output goes by the default rule (auto), as its wake does
+        Attachment partial = route == null || output.equals(UNKNOWN) ? null : Attachment.ofFile(output,
+                entry != null && entry.label() != null ? entry.label() : pf.label(), LocalDateTime.now());
+        var drafts = Drafts.of(message, partial, route, WakeMode.SESSIONS_SEND, pf.sessionKey(), runId + ":lost");
         log.accept(LogLines.runLost(pf.runnerPid(), pf.sessionId()));
         if (drafts.isEmpty()) {
             return;
@@ -105,6 +110,6 @@ public final class Reconciler {
 
     /** PID files of older runners (or the original's) may lack a field: say so rather than fail. */
     private static String firstKnown(String fromRegistry, String fromPidFile) {
-        return fromRegistry != null ? fromRegistry : fromPidFile != null ? fromPidFile : "(unknown)";
+        return fromRegistry != null ? fromRegistry : fromPidFile != null ? fromPidFile : UNKNOWN;
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
  * @param projectExplicit  whether -p was given (resume by label may use the registered dir otherwise)
  * @param output           --output, or null for the default {@code /tmp/cc-<ts>.txt}
  * @param pidDir           --pid-dir, or null for the default
+ * @param attach           --attach: when the full output goes to the chat as a document (issue 20)
  */
 public record TaskOptions(
         String task,
@@ -31,7 +32,8 @@ public record TaskOptions(
         String pidDir,
         int deliveryDeadlineSeconds,
         String gatewayUrl,
-        String tokenEnv) {
+        String tokenEnv,
+        AttachMode attach) {
 
     public static final String DEFAULT_PROJECT = "/tmp/cc-scratch";
 
@@ -61,6 +63,6 @@ public record TaskOptions(
     public TaskOptions withResume(String sessionId, String projectDir, String sessionLabel) {
         return new TaskOptions(task, projectDir, projectExplicit, sessionKey, output, timeoutSeconds, sessionId,
                 resumeLabel, sessionLabel, notifyChannel, notifyTarget, notifyThreadId, wake, heartbeatIntervalSeconds,
-                claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv);
+                claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv, attach);
     }
 }

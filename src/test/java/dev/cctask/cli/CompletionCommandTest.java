@@ -48,6 +48,8 @@ class CompletionCommandTest {
         "run-task doctor --s     | --session",
         "run-task sessions l     | list",
         "run-task --wa           | --wake",
+        "run-task --att          | --attach",
+        "run-task --attach a     | auto always",
         "run-task --task-f       | --task-file",
         "run-task notify --b     | --bg",
         "run-task completion z   | zsh",

@@ -25,7 +25,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class DelivererTest {
@@ -128,6 +131,31 @@ class DelivererTest {
         assertEquals("HTTP 400: action required", outbox().failed().get(0).lastError());
 
         assertEquals(List.of(), deliverer(gateway).flush(DEADLINE).items(), "a failure is reported once");
+    }
+
+    static Stream<Outcome> refusals() {
+        return Stream.of(new Outcome.Permanent(413, "HTTP 413: Payload too large"), ScriptedSender.unavailable(500),
+                new Outcome.NeedsFix(404, "HTTP 404: Tool not available: message"),
+                new Outcome.Retryable(200, "message failed: no documents on this channel", Duration.ZERO),
+                new Outcome.Retryable(-1, "no answer from the gateway on http://127.0.0.1:18789 within 30s", Duration.ZERO));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusals")
+    void aDocumentNotAcceptedAtItsFirstAttemptIsGivenUpAndTheWakeFollows(Outcome refusal) throws Exception {
+        outbox().enqueue("r", Event.COMPLETED, List.of(Drafts.message("done r"), Drafts.document("📎 r"),
+                Drafts.wake("wake r")));
+        ScriptedSender gateway = new ScriptedSender(time, ScriptedSender.OK, refusal);
+
+        Report report = deliverer(gateway).flush(DEADLINE);
+
+        assertEquals(List.of("message done r", "message 📎 r", "sessions_send wake r"), gateway.sent());
+        assertEquals(List.of(), time.sleeps, "no retry, no wait");
+        ItemReport failed = report.items().stream().filter(r -> r.state() == State.FAILED).findFirst().orElseThrow();
+        assertEquals(Outbox.Kind.DOCUMENT, failed.kind());
+        assertEquals(refusal.describe(), failed.reason());
+        assertEquals(List.of(), outbox().pending());
+        assertEquals(Outbox.Kind.DOCUMENT, outbox().failed().get(0).kind(), "kept in failed/ for deliver --retry-failed");
     }
 
     @Test

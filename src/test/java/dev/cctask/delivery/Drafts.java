@@ -21,6 +21,14 @@ final class Drafts {
         return new Draft(Kind.MESSAGE, Transport.TOOLS_INVOKE, body, null);
     }
 
+    /** The full output as a document (issue 20): a message with the file as {@code buffer}. */
+    static Draft document(String caption) {
+        Draft message = message(caption);
+        ((ObjectNode) message.body().path("args")).put("buffer", "IyBmdWxsIG91dHB1dAo=").put("filename", "cc-result.md")
+                .put("contentType", "text/markdown").put("forceDocument", true);
+        return new Draft(Kind.DOCUMENT, Transport.TOOLS_INVOKE, message.body(), null);
+    }
+
     static Draft wake(String text) {
         ObjectNode body = JSON.createObjectNode().put("tool", "sessions_send").put("sessionKey", KEY);
         body.putObject("args").put("sessionKey", KEY).put("message", text).put("timeoutSeconds", 0);

@@ -361,4 +361,26 @@ class MessagesTest {
                 + "with the message tool (action=send) on this session's channel. Then reply NO_REPLY to avoid "
                 + "duplicate. Do NOT rely on announce step.", Messages.wakePayload("m", null));
     }
+
+    // ---------------------------------------------------------------- the full output as a document (issue 20)
+
+    @Test
+    void documentCaptionIsShortAndACutOneNamesTheWholeFile() {
+        assertEquals("📎 Full output", Messages.documentCaption(null));
+        assertEquals("📎 Full output, cut at 1.5 MB of 3.2 MB; the whole file: " + OUT,
+                Messages.documentCaption(new Messages.Cut(1_499_750, 3_249_999, OUT)));
+    }
+
+    @Test
+    void wakeSaysTheFullOutputIsAttachedSoThatTheAgentDoesNotPasteIt() {
+        String told = Messages.documentAttached("✅ done", "cc-report-result.md", null);
+        assertEquals("[CLAUDE_CODE_RESULT]\n✅ done\n\n📎 The full output is attached to the chat as cc-report-result.md:"
+                + " the user has it, do not paste it.\n\n---\n⚠️ INSTRUCTION: You received a Claude Code result. Process"
+                + " it, then send your response to the user with the message tool (action=send) on this session's"
+                + " channel. Then reply NO_REPLY to avoid duplicate. Do NOT rely on announce step.",
+                Messages.wakePayload(told, null));
+        assertEquals("✅ done\n\n📎 The full output is attached to the chat as cc-report-result.md, cut at 1.5 MB of"
+                + " 16.0 MB (the whole file: " + OUT + "): the user has it, do not paste it.",
+                Messages.documentAttached("✅ done", "cc-report-result.md", new Messages.Cut(1_499_750, 16_000_000, OUT)));
+    }
 }

@@ -5,28 +5,62 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.MultipartReader;
+import okio.Okio;
 
 /**
  * A fake Telegram Bot API (GATEWAY.md §9.4) for the real OpenClaw gateway: {@code <root>/bot<token>/<method>}, GET or
- * POST, JSON or form bodies; every call is recorded as (method, params). {@code sendMessage} echoes the message
- * (with {@code message_thread_id} when given, else the gateway reports topic sends as failed); {@code getUpdates}
- * long-polls for up to 5 s and hands out queued updates once.
+ * POST, JSON, form or multipart bodies (the gateway uploads files as chunked {@code multipart/form-data}); every call
+ * is recorded as (method, params, uploaded files). {@code sendMessage} echoes the message (with
+ * {@code message_thread_id} when given, else the gateway reports topic sends as failed); {@code sendDocument} answers
+ * with a {@code document} object (without one the gateway answers the {@code message} tool with 500);
+ * {@code getUpdates} long-polls for up to 5 s and hands out queued updates once.
  */
 final class FakeTelegram extends LoopbackServer {
     static final String BOT_TOKEN = "123456:FAKE-TOKEN";
     static final String GROUP = "-1001234567890";
 
-    /** One Bot API call. */
-    record Call(String method, JsonNode params) {
+    /** A file part of a multipart call: its form field, file name, content type and bytes. */
+    record Upload(String field, String filename, String contentType, byte[] bytes) {
+        @Override
+        public String toString() {
+            return "Upload[" + field + ", " + filename + ", " + contentType + ", " + bytes.length + " bytes]";
+        }
+    }
+
+    /** One Bot API call; {@code files} by form field name (multipart only). */
+    record Call(String method, JsonNode params, Map<String, Upload> files) {
+        Call(String method, JsonNode params) {
+            this(method, params, Map.of());
+        }
+
+        /**
+         * The document of a {@code sendDocument}: the part its {@code document} field names ({@code attach://<field>}),
+         * or the part uploaded as {@code document}; null when there is none.
+         */
+        Upload document() {
+            String ref = params.path("document").asText("");
+            return files.get(ref.startsWith("attach://") ? ref.substring("attach://".length()) : "document");
+        }
+
+        String caption() {
+            return params.path("caption").asText(null);
+        }
+
         String text() {
             return params.path("text").asText(null);
         }
@@ -67,6 +101,11 @@ final class FakeTelegram extends LoopbackServer {
                 .stream().filter(c -> c.method().equals("sendMessage")).toList();
     }
 
+    /** Waits until a call (any method) matching {@code match} arrived; returns every call so far. */
+    List<Call> awaitCalls(String what, Predicate<Call> match, Duration limit) {
+        return calls.await(what, l -> l.stream().anyMatch(match), limit);
+    }
+
     @Override
     void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
@@ -76,12 +115,17 @@ final class FakeTelegram extends LoopbackServer {
             return;
         }
         String method = path.substring(prefix.length());
-        JsonNode params = params(ex);
-        calls.add(new Call(method, params));
-        sendJson(ex, 200, Json.object().put("ok", true).set("result", result(method, params)));
+        ObjectNode params = Json.object();
+        Map<String, Upload> files = new LinkedHashMap<>();
+        params(ex, params, files);
+        Call call = new Call(method, params, Map.copyOf(files));
+        calls.add(call);
+        sendJson(ex, 200, Json.object().put("ok", true).set("result", result(call)));
     }
 
-    private JsonNode result(String method, JsonNode params) {
+    private JsonNode result(Call call) {
+        String method = call.method();
+        JsonNode params = call.params();
         long now = System.currentTimeMillis() / 1000;
         switch (method) {
             case "getMe":
@@ -100,7 +144,18 @@ final class FakeTelegram extends LoopbackServer {
                 ObjectNode msg = Json.object().put("message_id", messageIds.incrementAndGet()).put("date", now);
                 msg.set("chat", chat(params).put("is_forum", true));
                 msg.set("from", Json.object().put("id", 123456).put("is_bot", true).put("first_name", "Fake"));
-                msg.put("text", params.path("text").asText(""));
+                if (method.equals("sendMessage")) {
+                    msg.put("text", params.path("text").asText(""));
+                } else if (params.has("caption")) {
+                    msg.put("caption", params.path("caption").asText());
+                }
+                Upload doc = method.equals("sendDocument") ? call.document() : null;
+                if (doc != null) {
+                    String id = "fake-file-" + msg.path("message_id").asInt();
+                    msg.putObject("document").put("file_id", id).put("file_unique_id", id)
+                            .put("file_name", doc.filename()).put("mime_type", doc.contentType())
+                            .put("file_size", doc.bytes().length);
+                }
                 if (params.hasNonNull("message_thread_id")) {
                     msg.put("message_thread_id", params.path("message_thread_id").asInt()).put("is_topic_message", true);
                 }
@@ -139,12 +194,22 @@ final class FakeTelegram extends LoopbackServer {
         return out;
     }
 
-    /** The call's parameters: query string, then a JSON or form body. */
-    private static JsonNode params(HttpExchange ex) throws IOException {
-        ObjectNode params = Json.object();
+    private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))");
+
+    /**
+     * The call's parameters: query string, then a JSON, form or multipart body (the JDK server has already undone a
+     * chunked transfer encoding). Multipart text parts become parameters, file parts {@code files}.
+     */
+    private static void params(HttpExchange ex, ObjectNode params, Map<String, Upload> files) throws IOException {
         form(ex.getRequestURI().getRawQuery(), params);
-        String body = body(ex);
         String type = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
+        Matcher boundary = BOUNDARY.matcher(type);
+        if (type.startsWith("multipart/form-data") && boundary.find()) {
+            multipart(ex.getRequestBody(), boundary.group(1) != null ? boundary.group(1) : boundary.group(2), params,
+                    files);
+            return;
+        }
+        String body = body(ex);
         if (type.contains("json") && !body.isBlank()) {
             Json.parse(body).fields().forEachRemaining(e -> params.set(e.getKey(), e.getValue()));
         } else if (type.contains("x-www-form-urlencoded")) {
@@ -152,7 +217,31 @@ final class FakeTelegram extends LoopbackServer {
         } else if (!body.isBlank()) {
             params.put("_body", body);
         }
-        return params;
+    }
+
+    private static void multipart(InputStream body, String boundary, ObjectNode params, Map<String, Upload> files)
+            throws IOException {
+        try (MultipartReader reader = new MultipartReader(Okio.buffer(Okio.source(body)), boundary)) {
+            for (MultipartReader.Part next = reader.nextPart(); next != null; next = reader.nextPart()) {
+                try (MultipartReader.Part part = next) {
+                    String disposition = String.valueOf(part.headers().get("Content-Disposition"));
+                    String name = dispositionParam(disposition, "name");
+                    String filename = dispositionParam(disposition, "filename");
+                    byte[] bytes = part.body().readByteArray();
+                    if (filename != null) {
+                        files.put(name, new Upload(name, filename, part.headers().get("Content-Type"), bytes));
+                    } else if (name != null) {
+                        params.put(name, new String(bytes, StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code name="value"} (or unquoted) of a {@code Content-Disposition} header; null when absent. */
+    private static String dispositionParam(String disposition, String param) {
+        Matcher m = Pattern.compile("(?:^|;)\\s*" + param + "=(?:\"([^\"]*)\"|([^;]*))").matcher(disposition);
+        return m.find() ? (m.group(1) != null ? m.group(1) : m.group(2).strip()) : null;
     }
 
     private static void form(String encoded, ObjectNode into) {

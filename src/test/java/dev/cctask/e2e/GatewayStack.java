@@ -14,6 +14,10 @@ final class GatewayStack implements AutoCloseable {
         GatewayStack stack = new GatewayStack();
         try {
             stack.gateway = OpenClawGateway.start(peers, dir, stack.telegram, stack.model, List.of());
+            // "[gateway] ready" comes before the Telegram channel has started: a send in between failed with 500
+            // (seen once with a document). Its first getUpdates says it is up.
+            stack.telegram.awaitCalls("the Telegram channel to poll", c -> c.method().equals("getUpdates"),
+                    OpenClawGateway.START_LIMIT);
             return stack;
         } catch (RuntimeException | Error e) {
             stack.close();

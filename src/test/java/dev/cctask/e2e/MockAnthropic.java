@@ -21,7 +21,8 @@ import java.util.UUID;
  * from a counter (the CLI may retry or fall back to non-streaming):
  * <ul>
  *   <li>no {@code tools}: a short text (side request);</li>
- *   <li>a {@code tool_result} in the last user message: text {@value #FINAL_TEXT}, {@code end_turn};</li>
+ *   <li>a {@code tool_result} in the last user message: text {@value #FINAL_TEXT} (or {@link #finalText}),
+ *       {@code end_turn};</li>
  *   <li>a {@code <task-notification>} (a background subagent ended) in the last user message: text
  *       {@value #AFTER_SUBAGENT}, {@code end_turn} (the new main turn's result, Claude's last);</li>
  *   <li>{@value #SPAWN_AGENT} in the last user message: text {@value #DELEGATING} + an {@code Agent} tool_use (a
@@ -125,6 +126,7 @@ final class MockAnthropic extends LoopbackServer {
     private volatile boolean hang;
     private volatile boolean stallFinalReply;
     private volatile Duration pauseBeforeFinalReply = Duration.ZERO;
+    private volatile String finalText = FINAL_TEXT;
 
     MockAnthropic() {
         super("mock-anthropic");
@@ -160,6 +162,12 @@ final class MockAnthropic extends LoopbackServer {
     /** The reply to a tool_result starts (message_start, ping) and then never ends: a stalled model. */
     MockAnthropic stallFinalReply() {
         this.stallFinalReply = true;
+        return this;
+    }
+
+    /** The text of the reply to a tool_result: Claude's final result. */
+    MockAnthropic finalText(String text) {
+        this.finalText = text;
         return this;
     }
 
@@ -260,7 +268,7 @@ final class MockAnthropic extends LoopbackServer {
         if (!tools.isArray() || tools.isEmpty()) {
             blocks.addObject().put("type", "text").put("text", "Mock side reply");
         } else if (call.answersToolResult()) {
-            blocks.addObject().put("type", "text").put("text", FINAL_TEXT);
+            blocks.addObject().put("type", "text").put("text", finalText);
         } else if (Json.write(call.lastUserMessage()).contains("<task-notification>")) {
             blocks.addObject().put("type", "text").put("text", AFTER_SUBAGENT);
         } else if (Json.write(call.lastUserMessage()).contains(SPAWN_AGENT)) {

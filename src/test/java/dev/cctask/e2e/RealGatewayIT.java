@@ -1,11 +1,15 @@
 package dev.cctask.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedGateway.class)
 class RealGatewayIT {
+    /** The gateway's body limit of {@code POST /tools/invoke} (DEFAULT_BODY_BYTES in tools-invoke-http). */
+    private static final int LIMIT = 2 * 1024 * 1024;
     private static final Duration WAIT = Duration.ofSeconds(60); // the first agent turn took 14–18 s on a loaded 2-core host
 
     private static FakeTelegram telegram;
@@ -74,6 +80,37 @@ class RealGatewayIT {
         model.awaitCompletion("the woken agent turn", b -> Json.write(b).contains("RealGatewayIT wake"), WAIT);
     }
 
+    /**
+     * The body limit a document must stay under (issue 20): exactly 2 MiB is accepted and delivered, one byte more
+     * is refused with 413 before any tool runs. run-task keeps a document body under 2.01 MB (a document holds at
+     * most 1,500,000 bytes, 2,000,000 in base64), a margin of about 90 KB.
+     */
+    @Test
+    void aDocumentBodyOfTwoMebibytesIsAcceptedAndOneByteMoreIsRefusedWith413() {
+        byte[] file = new byte[1_570_000];
+        Arrays.fill(file, (byte) 'a');
+        ObjectNode body = document("", file);
+        int padding = LIMIT - Json.write(body).getBytes(StandardCharsets.UTF_8).length;
+        ((ObjectNode) body.path("args")).put("message", "limit " + "x".repeat(padding - "limit ".length()));
+        assertEquals(LIMIT, Json.write(body).getBytes(StandardCharsets.UTF_8).length);
+
+        OpenClawGateway.Reply atLimit = gateway.invoke(body);
+
+        assertEquals(200, atLimit.status(), atLimit.body().toString());
+        FakeTelegram.Call sent = telegram.awaitCalls("the document of 2 MiB", c -> c.method().equals("sendDocument")
+                && c.document() != null && c.document().bytes().length == file.length, WAIT).stream()
+                .filter(c -> c.method().equals("sendDocument") && c.document().bytes().length == file.length)
+                .findFirst().orElseThrow();
+        assertArrayEquals(file, sent.document().bytes());
+
+        ((ObjectNode) body.path("args")).put("message", body.path("args").path("message").asText() + "x");
+        OpenClawGateway.Reply over = gateway.invoke(body);
+
+        assertEquals(413, over.status(), over.body().toString());
+        assertEquals("{\"error\":{\"message\":\"Payload too large\",\"type\":\"invalid_request_error\"}}",
+                Json.write(over.body()));
+    }
+
     @Test
     void wrongTokenIsRejectedWith401() {
         OpenClawGateway.Reply reply = gateway.invoke(send("never sent"), "not-the-token");
@@ -87,6 +124,14 @@ class RealGatewayIT {
         ObjectNode body = Json.object().put("tool", "message");
         body.putObject("args").put("action", "send").put("channel", "telegram").put("target", FakeTelegram.GROUP)
                 .put("message", text);
+        return body;
+    }
+
+    /** The {@code message} send of a document as run-task builds it (issue 20). */
+    private static ObjectNode document(String caption, byte[] content) {
+        ObjectNode body = (ObjectNode) send(caption);
+        ((ObjectNode) body.path("args")).put("buffer", Base64.getEncoder().encodeToString(content))
+                .put("filename", "cc-limit-result.md").put("contentType", "text/markdown").put("forceDocument", true);
         return body;
     }
 

@@ -1,9 +1,12 @@
 package dev.cctask.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +40,9 @@ class RunTaskGatewayIT {
     private static final String KEY = RunTaskClaudeIT.KEY;
     private static final Duration RUN_LIMIT = Duration.ofSeconds(150);
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Path BASEDIR = Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath();
+    private static final Path FAKE_CLAUDE = BASEDIR.resolve("examples/fake-claude");
+    private static final Path FIXTURES = BASEDIR.resolve("src/test/resources/fixtures/claude");
 
     private static FakeTelegram telegram;
     private static FakeModelProvider model;
@@ -195,6 +201,95 @@ class RunTaskGatewayIT {
                 b -> Json.write(b).contains("[CLAUDE_CODE_RESULT]") && Json.write(b).contains("E2E-H2"), WAIT);
     }
 
+    /**
+     * Issue 20 with the real peers. What the fake Telegram received for a 3,400-character result (recorded
+     * 2026-12-03): {@code sendMessage} with the ✅ message (Markdown as HTML), then {@code sendDocument} as chunked
+     * {@code multipart/form-data}: {@code chat_id}, {@code document=attach://<random id>}, {@code caption}
+     * {@code 📎 Full output} with {@code parse_mode=HTML}, {@code disable_content_type_detection=true} (from
+     * {@code forceDocument}), and one file part named by the random id, {@code filename} as sent,
+     * {@code Content-Type: application/octet-stream} (the gateway drops {@code contentType}), the bytes of the output
+     * file. Then the woken agent turn.
+     */
+    @Test
+    @Order(6)
+    void aLongResultReachesTheGroupAsItsMessageThenTheWholeOutputFileAsADocumentThenWakesTheAgent() throws IOException {
+        gateway.allowTools(List.of("sessions_send"));
+        String report = "# E2E-J report\n\n" + "- a finding with **bold**, `code` and é…\n".repeat(80);
+        mock.finalText(report);
+        Path out = dir.resolve("out.txt");
+
+        Proc run = runTask("attach", gateway.configPath(), "-t", "E2E-J: write a long report", "-p",
+                dir.resolve("project").toString(), "-s", KEY, "-o", out.toString(), "--session-label", "E2E-J report",
+                "--delivery-deadline", "30");
+        int exit = run.waitFor(RUN_LIMIT);
+
+        String stderr = run.stderr();
+        assertEquals(0, exit, stderr);
+        assertEquals(report, Files.readString(out, StandardCharsets.UTF_8));
+        List<FakeTelegram.Call> calls = telegram.awaitCalls("the document", c -> c.method().equals("sendDocument")
+                && c.document() != null && "cc-e2e-j-report-result.md".equals(c.document().filename()), WAIT);
+        FakeTelegram.Call document = calls.stream().filter(c -> c.method().equals("sendDocument")
+                && "cc-e2e-j-report-result.md".equals(c.document().filename())).findFirst().orElseThrow();
+        System.out.println("fake Telegram received: " + document);
+        assertArrayEquals(Files.readAllBytes(out), document.document().bytes());
+        assertEquals("📎 Full output", document.caption());
+        assertEquals(FakeTelegram.GROUP, document.chatId());
+        int message = indexOf(calls, c -> c.text().startsWith("✅ Claude Code task complete!\n\nLabel: E2E-J report\n"));
+        assertTrue(message >= 0 && message < calls.indexOf(document), "the message, then its document: " + calls);
+        assertTrue(stderr.contains("✓ Agent notified via sessions_send\n📨 Session notified"), stderr);
+        model.awaitCompletion("the agent turn woken with the result and the note on the document",
+                b -> Json.write(b).contains("The full output is attached to the chat as cc-e2e-j-report-result.md"), WAIT);
+    }
+
+    /**
+     * The largest document run-task makes (a 1.7 MB result, cut at 1.5 MB) is accepted by the real gateway and
+     * reaches the fake Telegram whole: the margin below the 2 MiB body limit holds. Claude is the fake, replaying a
+     * transcript with that result; the real CLI plays no part in the size.
+     */
+    @Test
+    @Order(6)
+    void aResultOverTheLimitReachesTheGroupCutWithItsNote() throws IOException {
+        String huge = "Line of a very long result, ünïcödé included.\n".repeat(34_000);
+        Path transcript = dir.resolve("huge.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(FIXTURES.resolve("basic.jsonl"), StandardCharsets.UTF_8)) {
+            JsonNode event = Json.parse(line);
+            if (event.path("type").asText().equals("result")) {
+                ((ObjectNode) event).put("result", huge);
+            }
+            lines.add(Json.write(event));
+        }
+        Files.write(transcript, lines, StandardCharsets.UTF_8);
+        Path out = dir.resolve("huge.txt");
+
+        Proc run = start("attach-cut", gateway.configPath(), Map.of("FAKE_CLAUDE_TRANSCRIPT", transcript.toString()),
+                "-t", "E2E-K: a huge result", "-p", dir.resolve("project").toString(), "-s", KEY, "-o", out.toString(),
+                "--session-label", "E2E-K huge", "--claude-bin", FAKE_CLAUDE.toString(), "--pid-dir",
+                dir.resolve("pids").toString(), "--wake", "none", "--delivery-deadline", "60");
+        int exit = run.waitFor(RUN_LIMIT);
+
+        assertEquals(0, exit, run.stderr());
+        assertFalse(run.stderr().contains("document send"), run.stderr());
+        FakeTelegram.Call document;
+        try {
+            document = telegram.awaitCalls("the cut document", c -> c.method().equals("sendDocument")
+                    && c.document() != null && "cc-e2e-k-huge-result.md".equals(c.document().filename()), WAIT).stream()
+                    .filter(c -> c.method().equals("sendDocument") && "cc-e2e-k-huge-result.md".equals(c.document().filename()))
+                    .findFirst().orElseThrow();
+        } catch (AssertionError e) {
+            String log = gateway.log();
+            throw new AssertionError("run-task stderr:\n" + run.stderr() + "\ngateway log (end):\n"
+                    + log.substring(Math.max(0, log.length() - 8000)), e);
+        }
+        System.out.println("fake Telegram received: " + document);
+        String sent = new String(document.document().bytes(), StandardCharsets.UTF_8);
+        String note = "\n\n---\n✂️ Cut at 1.5 MB of 1.7 MB, the most the gateway takes in one document. The whole"
+                + " output is in " + out + " on the machine that ran the task.\n";
+        assertTrue(sent.endsWith(note) && huge.startsWith(sent.substring(0, sent.length() - note.length())),
+                sent.substring(Math.max(0, sent.length() - 300)));
+        assertTrue(document.document().bytes().length > 1_499_000, document.toString());
+    }
+
     private Proc runTask(String name, Path config, String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.addAll(List.of("--claude-bin", peers.claudeBin().toString(), "--pid-dir", dir.resolve("pids").toString()));
@@ -202,7 +297,12 @@ class RunTaskGatewayIT {
     }
 
     private Proc start(String name, Path config, String... args) {
+        return start(name, config, Map.of(), args);
+    }
+
+    private Proc start(String name, Path config, Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new TreeMap<>(mock.claudeEnv(dir.resolve("home"), dir.resolve("tmp")));
+        env.putAll(extraEnv);
         env.put("OPENCLAW_CONFIG_PATH", config.toString());
         env.put("OPENCLAW_STATE_DIR", dir.resolve("state").toString());
         Proc p = RunTask.start(dir, name, env, Arrays.asList(args));

@@ -309,6 +309,25 @@ class GatewayClientTest {
     }
 
     @Test
+    void aDocumentGoesAsBase64BufferWithItsNameAndTypeAndGetsTwiceTheWakesTimeout() throws Exception {
+        client.close();
+        client = new GatewayClient(GatewayConfig.load(new Env(Map.of("OPENCLAW_CONFIG_PATH",
+                home.resolve("openclaw.json").toString()), home), server.url("/").toString(), null), http(),
+                Duration.ofMillis(300), Duration.ofMillis(700));
+        // slower than a message or a wake may take: a document of up to 2 MB is passed on to the chat before the answer
+        server.enqueue(new MockResponse.Builder().headersDelay(1, TimeUnit.SECONDS).body(SUCCESS).build());
+
+        Outcome o = post(Transport.TOOLS_INVOKE, Bodies.document(TOPIC, "📎 Full output", "cc-report-result.md",
+                "text/markdown", "IyBSZXBvcnQK"));
+
+        assertInstanceOf(Outcome.Accepted.class, o);
+        assertEquals("{\"tool\":\"message\",\"args\":{\"action\":\"send\",\"channel\":\"telegram\",\"target\":"
+                + "\"-1001234567890\",\"message\":\"📎 Full output\",\"threadId\":\"42\",\"buffer\":\"IyBSZXBvcnQK\","
+                + "\"filename\":\"cc-report-result.md\",\"contentType\":\"text/markdown\",\"forceDocument\":true}}",
+                taken().getBody().utf8());
+    }
+
+    @Test
     void slowGatewayTimesOut() {
         server.enqueue(new MockResponse.Builder().headersDelay(2, TimeUnit.SECONDS).body(SUCCESS).build());
         Outcome o = post(Transport.TOOLS_INVOKE, Bodies.message(TOPIC, "x", false));

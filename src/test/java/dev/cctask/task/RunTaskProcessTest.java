@@ -454,6 +454,8 @@ class RunTaskProcessTest {
         bad.put(List.of("--task-file", missing.toString()), "Cannot read the task file " + missing + ": no such file");
         bad.put(List.of("-t", "x", "--wake", "foo"), "Invalid value for option '--wake': expected one of sessions_send, hooks,"
                 + " none but was 'foo'");
+        bad.put(List.of("-t", "x", "--attach", "sometimes"), "Invalid value for option '--attach': expected one of"
+                + " auto, always, never but was 'sometimes'");
         bad.put(List.of("-t", "x", "--validate-only"), "Unknown option: '--validate-only'");
         for (var input : bad.entrySet()) {
             List<String> a = new java.util.ArrayList<>(List.of("-s", KEY)); // read before the bad option
@@ -486,7 +488,8 @@ class RunTaskProcessTest {
                 + "  env:      CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS=0 (background tasks are waited for, up to --timeout)\n"
                 + "  prompt:   1234 chars on stdin, the first stream-json user message (stdin stays open for steer)\n"
                 + "  cwd:      " + project + "\n", r.stdout().substring(0, r.stdout().indexOf("  output:")));
-        assertTrue(r.stdout().endsWith("  timeout:  7200s\n"), r.stdout());
+        assertTrue(r.stdout().endsWith("\n  attach:   auto (the full output as a document when longer than 2000 chars,"
+                + " at most 1.5 MB)\n  timeout:  7200s\n"), r.stdout());
         assertFalse(Files.exists(project));
         assertEquals(List.of(), gateway.calls());
         assertFalse(r.stdout().contains(FakeGateway.TOKEN));
