@@ -17,14 +17,16 @@ import java.util.function.Consumer;
  */
 final class FinalReport {
     private final TaskOptions o;
+    private final Workspace workspace;
     private final OutputFile output;
     private final RunRecorder recorder;
     private final Notifications notifications;
     private final Consumer<String> log;
 
-    FinalReport(TaskOptions o, OutputFile output, RunRecorder recorder, Notifications notifications,
-            Consumer<String> log) {
+    FinalReport(TaskOptions o, Workspace workspace, OutputFile output, RunRecorder recorder,
+            Notifications notifications, Consumer<String> log) {
         this.o = o;
+        this.workspace = workspace;
         this.output = output;
         this.recorder = recorder;
         this.notifications = notifications;
@@ -39,6 +41,7 @@ final class FinalReport {
      * @return the runner's exit status: 0 for a completed run, else 1
      */
     int tell(RunOutcome outcome, RunTotals totals, long elapsed, Duration deadline) {
+        Messages.BranchChanges branch = workspace.end();
         if (outcome.resumeFailed()) {
             log.accept(LogLines.resumeFailed(o.resume()));
             output.writeResult(outcome.finalText());
@@ -54,8 +57,9 @@ final class FinalReport {
         Messages.Finished f = new Messages.Finished(o.summary(), o.project(), output.path().toString(),
                 outcome.finalText(), outcome.exitCode(), elapsed, o.timeoutSeconds(), totals.toolCalls(),
                 outcome.lastResult().map(r -> new Messages.ResultStats(r.totalCostUsd(), r.numTurns(), totals.tokens()))
-                        .orElse(null), o.label());
-        notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)), deadline, recorded);
+                        .orElse(null), o.label(), branch);
+        String message = recorder.queued() ? Messages.cancelledWhileQueued(f) : Messages.finished(event, f);
+        notifications.finalMessage(event, output.withWarning(message), deadline, recorded);
         recorded.join();
         return outcome.success() ? 0 : 1;
     }

@@ -1,6 +1,7 @@
 package dev.cctask.task;
 
 import dev.cctask.Env;
+import dev.cctask.Threads;
 import dev.cctask.claude.RunOutcome;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
@@ -11,7 +12,9 @@ import dev.cctask.registry.SessionRegistry;
 import dev.cctask.registry.SessionRegistry.Registration;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -28,6 +31,8 @@ final class RunRecorder implements AutoCloseable {
     private final Consumer<String> log;
     private PidFile pidFile;
     private volatile String sessionId;
+    /** Settles dead runners again once a queued run gets its slot (null in tests that start without one). */
+    private Reconciler reconciler;
 
     private RunRecorder(PidFiles pids, SessionRegistry registry, Registration run, Consumer<String> log, PidFile pidFile) {
         this.pids = pids;
@@ -45,8 +50,11 @@ final class RunRecorder implements AutoCloseable {
     static RunRecorder open(Env env, String pidDir, Registration run, Consumer<String> log) throws IOException {
         SessionRegistry registry = SessionRegistry.of(env, log);
         PidFiles pids = new PidFiles(pidDir != null ? Path.of(pidDir) : PidFiles.defaultDir(env));
-        new Reconciler(pids, registry, Outbox.in(env.stateDir()), log).reconcile();
-        return start(pids, registry, run, log);
+        Reconciler reconciler = new Reconciler(pids, registry, Outbox.in(env.stateDir()), log);
+        reconciler.reconcile();
+        RunRecorder recorder = start(pids, registry, run, log);
+        recorder.reconciler = reconciler;
+        return recorder;
     }
 
     /** Writes the PID file (summary, route key, output, label, run id, project). */
@@ -58,7 +66,46 @@ final class RunRecorder implements AutoCloseable {
         fields.put(PidFile.LABEL, run.label());
         fields.put(PidFile.RUN_ID, run.runId());
         fields.put(PidFile.PROJECT, run.projectDir());
+        fields.put(PidFile.WORKTREE, run.worktree());
+        fields.put(PidFile.BRANCH, run.branch());
         return new RunRecorder(pids, registry, run, log, pids.create(run.task(), fields));
+    }
+
+    /** The run waits for a slot with this ticket: {@code tasks} shows its place (issue 19). */
+    void queued(long ticket) {
+        updatePidFile(PidFile.QUEUED, Long.toString(ticket));
+    }
+
+    /** Whether the run is (still) waiting in the queue. */
+    synchronized boolean queued() {
+        return pidFile.queueTicket() != null;
+    }
+
+    /**
+     * The run left the queue with a slot. A runner killed while it held that slot may have left its Claude running:
+     * reconciliation stops it (in the background, so that this run's Claude starts at once).
+     */
+    void dequeued() {
+        updatePidFile(PidFile.QUEUED, null);
+        Reconciler r = reconciler;
+        if (r != null) {
+            Threads.daemon(() -> {
+                try {
+                    r.reconcile();
+                } catch (IOException | RuntimeException e) {
+                    log.accept(LogLines.reconciliationFailed(Messages.errorText(e)));
+                }
+            }, "run-task-reconcile").start();
+        }
+    }
+
+    /** The PID files of the other runs whose runner is alive. */
+    List<PidFile> others() {
+        try {
+            return pids.list().stream().filter(f -> !f.path().equals(pidFile.path()) && PidFiles.isAlive(f)).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     void claudeStarted(long pid) {
@@ -120,14 +167,13 @@ final class RunRecorder implements AutoCloseable {
     /** Called from the main and the stream threads: one rewrite at a time. */
     private synchronized void updatePidFile(String key, String value) {
         try {
-            pidFile = pids.update(pidFile, Map.of(key, value));
+            pidFile = pids.update(pidFile, Collections.singletonMap(key, value));
         } catch (IOException | RuntimeException e) {
             log.accept(LogLines.pidFileUpdateFailed(pidFile.path(), Messages.errorText(e)));
         }
     }
 
     private Registration registration(String id) {
-        return new Registration(id, run.label(), run.task(), run.projectDir(), run.openclawSession(), run.outputFile(),
-                run.runId(), run.runnerPid());
+        return run.withSessionId(id);
     }
 }

@@ -9,6 +9,9 @@ import java.util.List;
  * @param projectExplicit  whether -p was given (resume by label may use the registered dir otherwise)
  * @param output           --output, or null for the default {@code /tmp/cc-<ts>.txt}
  * @param pidDir           --pid-dir, or null for the default
+ * @param worktree         --worktree: null without it, "" without a NAME (issue 19)
+ * @param base             --base REF, or null for the project's HEAD
+ * @param maxParallel      --max-parallel, else CCTASK_MAX_PARALLEL, else 4; 0 = no limit
  */
 public record TaskOptions(
         String task,
@@ -31,7 +34,10 @@ public record TaskOptions(
         String pidDir,
         int deliveryDeadlineSeconds,
         String gatewayUrl,
-        String tokenEnv) {
+        String tokenEnv,
+        String worktree,
+        String base,
+        int maxParallel) {
 
     public static final String DEFAULT_PROJECT = "/tmp/cc-scratch";
 
@@ -61,6 +67,7 @@ public record TaskOptions(
     public TaskOptions withResume(String sessionId, String projectDir, String sessionLabel) {
         return new TaskOptions(task, projectDir, projectExplicit, sessionKey, output, timeoutSeconds, sessionId,
                 resumeLabel, sessionLabel, notifyChannel, notifyTarget, notifyThreadId, wake, heartbeatIntervalSeconds,
-                claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv);
+                claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv, worktree, base,
+                maxParallel);
     }
 }
