@@ -12,10 +12,13 @@ import dev.cctask.registry.SessionRegistry;
 import dev.cctask.registry.SessionRegistry.Registration;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +27,9 @@ import java.util.function.Consumer;
  * line, never the end of the run.
  */
 final class RunRecorder implements AutoCloseable {
+    /** After a wait in the queue, how long reconciliation lets Claude's start go first. */
+    static final Duration RECONCILE_DELAY = Duration.ofMillis(500);
+
     private final PidFiles pids;
     private final SessionRegistry registry;
     /** The run's registry entry without its session id. */
@@ -33,6 +39,8 @@ final class RunRecorder implements AutoCloseable {
     private volatile String sessionId;
     /** Settles dead runners again once a queued run gets its slot (null in tests that start without one). */
     private Reconciler reconciler;
+    /** That reconciliation, which the run waits for before it ends (it may be stopping a dead runner's Claude). */
+    private volatile CompletableFuture<Void> reconciling = CompletableFuture.completedFuture(null);
 
     private RunRecorder(PidFiles pids, SessionRegistry registry, Registration run, Consumer<String> log, PidFile pidFile) {
         this.pids = pids;
@@ -82,20 +90,22 @@ final class RunRecorder implements AutoCloseable {
     }
 
     /**
-     * The run left the queue with a slot. A runner killed while it held that slot may have left its Claude running:
-     * reconciliation stops it (in the background, so that this run's Claude starts at once).
+     * The run left the queue with a slot. The PID file says so with the next write ({@code claude_pid}), so that
+     * Claude's start does not wait for a disk write. A runner killed while it held that slot may have left its Claude
+     * running: reconciliation stops it, a little later, beside this run's start.
      */
-    void dequeued() {
-        updatePidFile(PidFile.QUEUED, null);
+    synchronized void dequeued() {
+        pidFile = pidFile.with(Collections.singletonMap(PidFile.QUEUED, null));
         Reconciler r = reconciler;
         if (r != null) {
-            Threads.daemon(() -> {
+            reconciling = CompletableFuture.runAsync(() -> {
                 try {
                     r.reconcile();
                 } catch (IOException | RuntimeException e) {
                     log.accept(LogLines.reconciliationFailed(Messages.errorText(e)));
                 }
-            }, "run-task-reconcile").start();
+            }, CompletableFuture.delayedExecutor(RECONCILE_DELAY.toMillis(), TimeUnit.MILLISECONDS,
+                    Threads.starting("run-task-reconcile")));
         }
     }
 
@@ -146,9 +156,14 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** Removes the PID file. */
+    /** Waits for a reconciliation under way, then removes the PID file. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        reconciling.join(); // it catches what it throws
+        removePidFile();
+    }
+
+    private synchronized void removePidFile() {
         try {
             pids.delete(pidFile);
         } catch (IOException e) {

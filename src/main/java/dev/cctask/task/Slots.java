@@ -16,16 +16,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 /**
  * At most N Claude processes at once for one state dir, the launches beyond N waiting in launch order (issue 19).
@@ -42,8 +38,6 @@ public final class Slots {
     static final int DEFAULT_LIMIT = 4;
     /** Each slot is a thread blocked on its lock while a run waits at the head of the queue. */
     static final int MAX_LIMIT = 64;
-    /** How often a waiting run looks whether it was cancelled. */
-    static final Duration CHECK_EVERY = Duration.ofMillis(100);
     private static final String TICKET = ".ticket";
 
     private final Path dir;
@@ -115,9 +109,9 @@ public final class Slots {
 
     /**
      * Takes a slot: at once when one is free and nobody waits, else after the runs ahead. {@code waiting} is told
-     * when the run has to wait. Returns null when {@code cancelled} turned true before a slot was taken.
+     * when the run has to wait. Returns null when {@code cancelled} completed before a slot was taken.
      */
-    Slot take(Waiting waiting, BooleanSupplier cancelled) throws IOException, InterruptedException {
+    Slot take(Waiting waiting, CompletableFuture<?> cancelled) throws IOException, InterruptedException {
         if (limit == 0) {
             return Slot.NONE;
         }
@@ -161,7 +155,7 @@ public final class Slots {
     }
 
     /** One thread per slot blocks on its lock; the first to get one wins, the others give up. */
-    private Slot awaitAny(BooleanSupplier cancelled) throws IOException, InterruptedException {
+    private Slot awaitAny(CompletableFuture<?> cancelled) throws IOException, InterruptedException {
         List<FileChannel> channels = new ArrayList<>();
         CompletableFuture<FileChannel> won = new CompletableFuture<>();
         AtomicInteger failed = new AtomicInteger();
@@ -197,7 +191,7 @@ public final class Slots {
     }
 
     /** Waits until the ticket at {@code path} is released (its run took a slot, left or died); false if cancelled. */
-    private static boolean awaitUnlocked(Path path, BooleanSupplier cancelled) throws IOException, InterruptedException {
+    private static boolean awaitUnlocked(Path path, CompletableFuture<?> cancelled) throws IOException, InterruptedException {
         FileChannel ch;
         try {
             ch = FileChannel.open(path, StandardOpenOption.WRITE);
@@ -221,21 +215,23 @@ public final class Slots {
         }
     }
 
-    /** True once {@code f} completed, false as soon as {@code cancelled} is true. */
-    private static boolean awaitOrCancel(CompletableFuture<?> f, BooleanSupplier cancelled)
+    /** True once {@code f} completed, false as soon as {@code cancelled} completed: no polling, no CPU. */
+    private static boolean awaitOrCancel(CompletableFuture<?> f, CompletableFuture<?> cancelled)
             throws IOException, InterruptedException {
-        while (true) {
-            try {
-                f.get(CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-                return true;
-            } catch (TimeoutException stillWaiting) {
-                if (cancelled.getAsBoolean()) {
-                    return false;
-                }
-            } catch (ExecutionException e) {
-                throw new IOException("cannot wait for a run slot in the queue: " + e.getCause().getMessage(),
-                        e.getCause());
-            }
+        try {
+            CompletableFuture.anyOf(f, cancelled).get();
+        } catch (ExecutionException failedOrCancelled) {
+            // told apart below
+        }
+        if (cancelled.isDone()) {
+            return false;
+        }
+        try {
+            f.get();
+            return true;
+        } catch (ExecutionException e) {
+            throw new IOException("cannot wait for a run slot in the queue: " + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 

@@ -108,7 +108,7 @@ public final class TaskRun {
         return code;
     }
 
-    /** Folder, files, reconciliation, PID file, banner, the turn in the queue, launch message, relay: before Claude. */
+    /** Folder, files, reconciliation, PID file, banner, relay, the turn in the queue, launch message: before Claude. */
     private void prepare() throws Exception {
         workspace.prepare(runId);
         output = OutputFile.create(o.output(), start, this::log);
@@ -118,9 +118,9 @@ public final class TaskRun {
                 o.resume(), o.label(), runnerPid, plan.route(), runId)).forEach(this::log);
         notifications.warnIfNothingConfigured(output.path());
         Messages.Launch launch = workspace.launch(o, runnerPid, recorder.others());
-        if (workspace.awaitTurn(launch, recorder, notifications, loop::stopping)) {
+        relay = NotifyRelay.start(notifications::progress);
+        if (workspace.awaitTurn(launch, recorder, notifications, loop.stopped())) {
             notifications.launchAsync(Messages.launch(launch));
-            relay = NotifyRelay.start(notifications::progress);
         }
     }
 
@@ -131,7 +131,7 @@ public final class TaskRun {
                 workspace.cwd(), new ClaudeProcess.ChildEnv(relay.childEnv(), plan.secretVariables(env), runId),
                 o.task());
         attempt = Attempt.start(launch, totals, StreamParser.Listener.of(recorder::sessionStarted, output::append),
-                () -> loop.post(Stop.EXITED));
+                workspace.onClaudeExit(() -> loop.post(Stop.EXITED)));
         recorder.claudeStarted(attempt.pid());
         if (!attempt.ownSession()) {
             log(LogLines.noSetsid());

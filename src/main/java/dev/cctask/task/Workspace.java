@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -95,14 +95,14 @@ final class Workspace implements AutoCloseable {
      * worktree. False when the run was cancelled first: then Claude never starts.
      */
     boolean awaitTurn(Messages.Launch launch, RunRecorder recorder, Notifications notifications,
-            BooleanSupplier cancelled) throws IOException, InterruptedException {
+            CompletableFuture<?> cancelled) throws IOException, InterruptedException {
         long from = System.nanoTime();
         slot = slots.take((ticket, ahead) -> {
             log.accept(LogLines.queued(ahead, limit));
             recorder.queued(ticket);
             notifications.launchAsync(Messages.queued(launch, ahead));
         }, cancelled);
-        if (slot == null || cancelled.getAsBoolean()) {
+        if (slot == null || cancelled.isDone()) {
             freeSlot();
             return false;
         }
@@ -117,9 +117,17 @@ final class Workspace implements AutoCloseable {
         return true;
     }
 
+    /** {@code then}, after freeing the slot: as soon as Claude exits, the next run may start its own. */
+    Runnable onClaudeExit(Runnable then) {
+        return () -> {
+            freeSlot();
+            then.run();
+        };
+    }
+
     /**
-     * Claude has ended: frees the slot (the next run may start its own) and says what the worktree's branch changed,
-     * or null without a worktree (or when Claude never started in it).
+     * The run has ended: frees the slot (if Claude never started or did not exit by itself) and says what the
+     * worktree's branch changed, or null without a worktree (or when Claude never started in it).
      */
     Messages.BranchChanges end() {
         freeSlot();

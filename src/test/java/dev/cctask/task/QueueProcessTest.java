@@ -186,9 +186,11 @@ class QueueProcessTest {
         Files.createFile(go);
         assertEquals(0, runTask.finish(second, Duration.ofSeconds(60)).exitCode());
         assertEquals(List.of("first", "second"), started());
+        runTask.assertNoPidFiles(); // the second run finished reconciling the first before it ended
         runTask.run(Duration.ofSeconds(60), "tasks", "--pid-dir", runTask.pidDir().toString()); // flushes the outbox
         assertEquals(1, gateway.messageTexts().stream()
-                .filter(t -> t.startsWith("⚠️ Claude Code task lost\n\nTask: first\n")).count());
+                .filter(t -> t.startsWith("⚠️ Claude Code task lost\n\nTask: first\n")).count(),
+                gateway.messageTexts().toString());
     }
 
     @Test
