@@ -127,6 +127,19 @@ class WorktreeProcessTest {
         texts = gateway.messageTexts();
         assertTrue(texts.get(texts.size() - 1).contains("\nProject: " + project + "\n" + branchLine + "\n"),
                 texts.get(texts.size() - 1));
+
+        // a worktree removed by hand is made again from its branch: the commit is there, the forced-away edit not
+        git(project, "worktree", "remove", "--force", wt.toString());
+        RunTaskProcess.Result again = runTask.run(Duration.ofSeconds(60), "-t", "Go on", "--resume-label", "auth",
+                "-s", KEY, "-o", sandbox.resolve("out3.txt").toString(), "--claude-bin",
+                RunTaskProcess.FAKE_CLAUDE.toString(), "--pid-dir", runTask.pidDir().toString());
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.stderr().contains("\n🌿 Working in the worktree " + wt + " on the branch cc/auth-refactor"
+                + " (recreated from the branch)\n"), again.stderr());
+        assertEquals("a\nb\n", Files.readString(wt.resolve("notes.txt")));
+        texts = gateway.messageTexts();
+        assertTrue(texts.get(texts.size() - 1).contains("\nBranch: cc/auth-refactor · 1 file changed, +2 −0\n"),
+                texts.get(texts.size() - 1));
         runTask.assertNoPidFiles();
     }
 
