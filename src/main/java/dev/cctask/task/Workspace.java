@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -126,8 +126,8 @@ final class Workspace implements AutoCloseable {
     }
 
     /**
-     * The run has ended: frees the slot (if Claude never started or did not exit by itself) and says what the
-     * worktree's branch changed, or null without a worktree (or when Claude never started in it).
+     * The run has ended: frees the slot (already free once Claude exited) and says what the worktree's branch
+     * changed, or null without a worktree (or when Claude never started in it).
      */
     Messages.BranchChanges end() {
         freeSlot();

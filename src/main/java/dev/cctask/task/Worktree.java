@@ -167,6 +167,7 @@ record Worktree(Path repository, Path path, String branch, String base, String p
             git(repository, "worktree", "add", "--quiet", path.toString(), branch);
             log.accept(LogLines.worktreeResumed(path, branch, true));
         }
+        Files.createDirectories(cwd()); // -p may be a folder git does not track (or not yet)
     }
 
     /** A new worktree's reserved directory, when the run ended before it was made (cancelled while queued). */
