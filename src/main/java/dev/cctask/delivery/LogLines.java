@@ -234,6 +234,11 @@ public final class LogLines {
         return "⏳ Queued: " + ahead + " ahead; at most " + limit + " Claude process(es) run at once (--max-parallel)";
     }
 
+    /** The queue's files cannot be used: the run starts without waiting for a slot. */
+    public static String queueUnusable(String reason) {
+        return "⚠ Cannot use the run queue (" + reason + "): starting without the --max-parallel limit";
+    }
+
     public static String leftQueue(long seconds) {
         return "▶ Left the queue after " + seconds + "s; starting Claude";
     }

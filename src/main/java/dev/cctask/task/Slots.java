@@ -5,11 +5,9 @@ import dev.cctask.PrivateFiles;
 import dev.cctask.Threads;
 import dev.cctask.UserException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -294,26 +292,21 @@ public final class Slots {
         }
 
         /**
-         * The next number, under the queue's lock (the last one is kept in the lock file). The ticket is locked
-         * under a temporary name and then renamed, so nobody sees it unlocked and takes it for a dead runner's.
+         * The next number (one above the highest ticket), under the queue's lock. A number comes back only after
+         * every ticket above it left, so no run waits on a file that might be another's. The ticket is locked under
+         * a temporary name and then renamed, so nobody sees it unlocked and takes it for a dead runner's. Only empty
+         * files: a full disk does not stop the queue.
          */
         static Ticket take(Path queue) throws IOException {
             try (FileChannel guard = FileChannel.open(queue.resolve(".lock"),
-                            Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
-                            PrivateFiles.fileMode());
+                            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PrivateFiles.fileMode());
                     FileLock ignored = guard.lock()) {
-                ByteBuffer buf = ByteBuffer.allocate(32);
-                guard.read(buf, 0);
-                long last = parse(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip());
-                long number = Math.max(last, highest(queue)) + 1; // a damaged counter never goes back
-                guard.truncate(0);
-                guard.write(ByteBuffer.wrap(Long.toString(number).getBytes(StandardCharsets.US_ASCII)), 0);
+                long number = highest(queue) + 1;
                 Path tmp = queue.resolve("." + number + ".tmp");
-                FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING), PrivateFiles.fileMode());
+                FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                        PrivateFiles.fileMode());
                 try {
                     ch.lock();
-                    ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)));
                     Path path = queue.resolve(String.format("%019d", number) + TICKET);
                     Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
                     return new Ticket(number, path, ch);
@@ -335,14 +328,11 @@ public final class Slots {
             return max;
         }
 
+        /** The ticket's number, or −1 for a file that is no ticket of ours. */
         static long number(Path ticket) {
             String name = ticket.getFileName().toString();
-            return parse(name.substring(0, name.length() - TICKET.length()));
-        }
-
-        private static long parse(String digits) {
             try {
-                return digits.isEmpty() ? 0 : Long.parseLong(digits);
+                return Long.parseLong(name.substring(0, name.length() - TICKET.length()));
             } catch (NumberFormatException e) {
                 return -1;
             }

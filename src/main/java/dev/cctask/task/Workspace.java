@@ -97,11 +97,16 @@ final class Workspace implements AutoCloseable {
     boolean awaitTurn(Messages.Launch launch, RunRecorder recorder, Notifications notifications,
             CompletableFuture<?> cancelled) throws IOException, InterruptedException {
         long from = System.nanoTime();
-        slot = slots.take((ticket, ahead) -> {
-            log.accept(LogLines.queued(ahead, limit));
-            recorder.queued(ticket);
-            notifications.launchAsync(Messages.queued(launch, ahead));
-        }, cancelled);
+        try {
+            slot = slots.take((ticket, ahead) -> {
+                log.accept(LogLines.queued(ahead, limit));
+                recorder.queued(ticket);
+                notifications.launchAsync(Messages.queued(launch, ahead));
+            }, cancelled);
+        } catch (IOException e) { // e.g. a read-only state dir: the run goes on, as its outbox does
+            log.accept(LogLines.queueUnusable(Messages.errorText(e)));
+            slot = Slots.Slot.NONE;
+        }
         if (slot == null || cancelled.isDone()) {
             freeSlot();
             return false;

@@ -233,6 +233,20 @@ class QueueProcessTest {
     }
 
     @Test
+    void aQueueThatCannotBeUsedLetsTheRunStartAndSaysSo() throws Exception {
+        Path slots = runTask.stateDir().resolve("claude-code-task/slots");
+        Files.createDirectories(slots.getParent());
+        Files.writeString(slots, "a file in the way");
+        Files.createFile(go);
+        RunTaskProcess.Result r = runTask.run(Duration.ofSeconds(60), runTask.args("-t", "first", "-s", KEY,
+                "--max-parallel", "1"));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("\n⚠ Cannot use the run queue (" + slots.resolve("queue") + ": Not a directory):"
+                + " starting without the --max-parallel limit\n"), r.stderr());
+        assertEquals(List.of("first"), started());
+    }
+
+    @Test
     void theTimeoutCountsFromTheStartNotFromTheLaunch() throws Exception {
         Process first = launch("first", 1);
         Process second = launch("second", 1, "--timeout", "2");
