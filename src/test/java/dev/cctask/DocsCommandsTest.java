@@ -177,8 +177,20 @@ class DocsCommandsTest {
         return raw.isEmpty() ? List.of() : Arrays.asList(raw.substring(0, raw.length() - 1).split("\0", -1));
     }
 
-    /** Creates the task files a launch names and registers the labels it resumes, as a real set-up would have. */
-    private static void prepareRun(List<String> args, Path state, Path home) throws IOException {
+    /**
+     * Creates the task files a launch names, registers the labels it resumes and makes the project of a
+     * {@code --worktree} launch a repository with a commit, as a real set-up would have.
+     */
+    private static void prepareRun(List<String> args, Path state, Path home) throws Exception {
+        int p = args.indexOf("-p");
+        if (args.contains("--worktree") && p >= 0) {
+            Path project = Files.createDirectories(Path.of(args.get(p + 1)));
+            Files.writeString(project.resolve("README.md"), "hello\n");
+            for (String git : List.of("init -q", "add README.md", "-c user.name=t -c user.email=t@t commit -qm first")) {
+                Process g = new ProcessBuilder(("git " + git).split(" ")).directory(project.toFile()).inheritIO().start();
+                assertTrue(g.waitFor(30, TimeUnit.SECONDS) && g.exitValue() == 0, "git " + git);
+            }
+        }
         for (int i = 0; i + 1 < args.size(); i++) {
             String value = args.get(i + 1);
             switch (args.get(i)) {

@@ -5,6 +5,7 @@ import dev.cctask.gateway.Routes;
 import dev.cctask.task.AttachMode;
 import dev.cctask.task.NotStarted;
 import dev.cctask.task.OutputFile;
+import dev.cctask.task.Slots;
 import dev.cctask.task.TaskOptions;
 import dev.cctask.task.TaskRun;
 import dev.cctask.task.WakeMode;
@@ -103,6 +104,16 @@ public final class RunTaskCommand implements Callable<Integer> {
     @Option(names = "--delivery-deadline", paramLabel = "SECONDS", defaultValue = "900", description = "How long to retry delivering the result (default: ${DEFAULT-VALUE}).")
     int deliveryDeadline;
 
+    @Option(names = "--worktree", paramLabel = "NAME", arity = "0..1", fallbackValue = "",
+            description = "Work in a new git worktree of the project, on the new branch cc/NAME (default: the label, else the run id).")
+    String worktree;
+
+    @Option(names = "--base", paramLabel = "REF", description = "With --worktree: the commit the branch starts from (default: the project's HEAD).")
+    String base;
+
+    @Option(names = "--max-parallel", paramLabel = "N", description = "At most N Claude processes at once, later launches queue (default: $CCTASK_MAX_PARALLEL, else 4; 0: no limit).")
+    Integer maxParallel;
+
     @Mixin
     GatewayOptions gateway = new GatewayOptions();
 
@@ -167,10 +178,14 @@ public final class RunTaskCommand implements Callable<Integer> {
         if (refusal != null) {
             throw usage("--output " + output + " " + refusal + ": name a new file or a regular file of yours");
         }
+        if (base != null && worktree == null) {
+            throw usage("--base needs --worktree: it names the commit the worktree's branch starts from");
+        }
         return new TaskOptions(prompt, project != null ? project : TaskOptions.DEFAULT_PROJECT, project != null,
                 session, output, timeout, resume, resumeLabel, sessionLabel, notifyChannel, notifyTarget,
                 notifyThreadId, wake, heartbeatInterval, claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadline,
-                gateway.url, gateway.tokenEnv, attach);
+                gateway.url, gateway.tokenEnv, attach, worktree, base,
+                Slots.limit(maxParallel, CliEnv.get()));
     }
 
     /** Regular files or stdin only, at most the prompt limit ({@link TextFile}). */

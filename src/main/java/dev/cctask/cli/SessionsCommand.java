@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cctask.PythonJson;
 import dev.cctask.Text;
 import dev.cctask.UserException;
+import dev.cctask.registry.PidFile;
+import dev.cctask.registry.PidFiles;
 import dev.cctask.registry.Session;
 import dev.cctask.registry.SessionRegistry;
+import dev.cctask.task.Tasks;
+import dev.cctask.task.WorktreeCleanup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -148,14 +152,28 @@ public final class SessionsCommand implements Callable<Integer> {
         @Option(names = "--days", defaultValue = "30", paramLabel = "N", description = "Age limit in days, 0 or more; 0 removes every session that is not running (default: ${DEFAULT-VALUE}).")
         long days;
 
+        @Option(names = "--worktrees", description = "Also remove the git worktrees of the removed sessions that hold no uncommitted change (branches are kept).")
+        boolean worktrees;
+
         @Override
         public Integer call() {
             if (days < 0) {
                 throw UserException.usage("--days must not be negative (was " + days
                         + "): give an age in days; 0 removes every session that is not running");
             }
-            int removed = withRegistry(spec, r -> r.cleanup(days));
-            spec.commandLine().getOut().printf("Removed %d session(s)%n", removed);
+            List<Session> removed = withRegistry(spec, r -> r.cleanup(days));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("Removed %d session(s)%n", removed.size());
+            if (worktrees) {
+                List<PidFile> live = new Tasks(CliEnv.get(), null, spec.commandLine().getErr()::println).list()
+                        .stream().filter(PidFiles::isAlive).toList();
+                WorktreeCleanup.Report report = WorktreeCleanup.run(removed, withRegistry(spec, SessionRegistry::all), live);
+                out.printf("Removed %d worktree(s); their branches are kept%n", report.removed());
+                for (WorktreeCleanup.Kept k : report.kept()) {
+                    out.printf("Kept the worktree %s (branch %s): %s%n", k.path(), k.branch(), k.reason());
+                }
+            }
+            out.flush();
             return 0;
         }
     }

@@ -46,15 +46,18 @@ public final class TasksCommand implements Callable<Integer> {
         LocalDateTime now = LocalDateTime.now();
         if (json) {
             ArrayNode array = PythonJson.mapper().createArrayNode();
-            files.forEach(f -> array.add(toJson(f, now)));
+            files.forEach(f -> array.add(toJson(f, now, tasks.queuedAhead(f))));
             out.println(PythonJson.pretty(array));
         } else if (files.isEmpty()) {
             out.println("No running tasks");
         } else {
-            TextTable t = new TextTable("RUNNER_PID", "ALIVE", "STARTED", "ELAPSED", "SESSION_ID", "LABEL", "TASK");
+            TextTable t = new TextTable("RUNNER_PID", "ALIVE", "STATE", "STARTED", "ELAPSED", "SESSION_ID", "LABEL",
+                    "TASK");
             for (PidFile f : files) {
                 Long elapsed = elapsedSeconds(f, now);
+                Integer ahead = tasks.queuedAhead(f);
                 t.row(f.runnerPid(), PidFiles.isAlive(f) ? "yes" : "no",
+                        ahead == null ? "running" : "queued (" + ahead + " ahead)",
                         f.startedAt().map(SECONDS::format).orElse(f.started()),
                         elapsed == null ? null : Messages.fmt(elapsed), f.sessionId(), f.label(), f.task());
             }
@@ -64,7 +67,7 @@ public final class TasksCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static ObjectNode toJson(PidFile f, LocalDateTime now) {
+    private static ObjectNode toJson(PidFile f, LocalDateTime now, Integer queuedAhead) {
         ObjectNode o = PythonJson.mapper().createObjectNode();
         o.put("runner_pid", f.runnerPid());
         o.put("claude_pid", f.claudePid());
@@ -80,6 +83,10 @@ public final class TasksCommand implements Callable<Integer> {
         o.put("steered", f.steered());
         o.put("pid_file", f.path().toString());
         o.set("background_tasks", backgroundTasks(f));
+        o.put("state", queuedAhead == null ? "running" : "queued"); // issue 19
+        o.put("queued_ahead", queuedAhead);
+        o.put("worktree", f.worktree());
+        o.put("branch", f.branch());
         return o;
     }
 

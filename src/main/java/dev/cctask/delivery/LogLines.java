@@ -219,6 +219,37 @@ public final class LogLines {
         return "⚠ The output file is incomplete; the result follows:\n" + finalText;
     }
 
+    /** Issue 19: where a {@code --worktree} run works. */
+    public static String worktreeCreated(Path worktree, String branch, String base) {
+        return "🌿 Working in the worktree " + worktree + " on the new branch " + branch + " (from "
+                + base.substring(0, Math.min(7, base.length())) + ")";
+    }
+
+    /** Issue 19: a resumed session works in its own worktree again, recreated from its branch if it was removed. */
+    public static String worktreeResumed(Path worktree, String branch, boolean recreated) {
+        return "🌿 Working in the worktree " + worktree + " on the branch " + branch
+                + (recreated ? " (recreated from the branch)" : "");
+    }
+
+    /** Issue 19: the same text as the start message's line. */
+    public static String sharedFolder(List<Messages.Neighbour> others) {
+        return Messages.sharedFolder(others);
+    }
+
+    /** Issue 19: every slot of {@code --max-parallel} is taken. */
+    public static String queued(int ahead, int limit) {
+        return "⏳ Queued: " + ahead + " ahead; at most " + limit + " Claude process(es) run at once (--max-parallel)";
+    }
+
+    /** The queue's files cannot be used: the run starts without waiting for a slot. */
+    public static String queueUnusable(String reason) {
+        return "⚠ Cannot use the run queue (" + reason + "): starting without the --max-parallel limit";
+    }
+
+    public static String leftQueue(long seconds) {
+        return "▶ Left the queue after " + seconds + "s; starting Claude";
+    }
+
     public static String gitNotFound() {
         return "⚠ git not found; skipping git init";
     }

@@ -84,8 +84,16 @@ public final class Messages {
      * @param label   {@code --session-label}, or null
      * @param resume  {@code --resume} id, or null
      * @param pid     the runner's PID
+     * @param branch  the run's worktree branch, or null (issue 19)
+     * @param warning a line that the user should see at once ({@link #sharedFolder}), or null
      */
-    public record Launch(String task, String project, long timeoutSeconds, long pid, String label, String resume) {}
+    public record Launch(String task, String project, long timeoutSeconds, long pid, String label, String resume,
+            String branch, String warning) {
+        /** A launch without a worktree branch or a warning. */
+        public Launch(String task, String project, long timeoutSeconds, long pid, String label, String resume) {
+            this(task, project, timeoutSeconds, pid, label, resume, null, null);
+        }
+    }
 
     /**
      * What the last {@code result} event said, for the completion footer (SPEC §5.3, D7).
@@ -108,6 +116,7 @@ public final class Messages {
      * @param label          the session label ({@code --session-label}, or the registered one on resume), or null
      * @param unfinished     the background tasks that did not complete (incomplete: all of them; timeout and cancelled:
      *                       those still running are listed)
+     * @param branch         what the run's worktree branch changed, or null without a worktree (issue 19)
      */
     public record Finished(
             String task,
@@ -120,19 +129,30 @@ public final class Messages {
             long toolCalls,
             ResultStats stats,
             String label,
-            List<BackgroundTask> unfinished) {
+            List<BackgroundTask> unfinished,
+            BranchChanges branch) {
 
         public Finished {
             unfinished = List.copyOf(unfinished);
         }
 
-        /** A run without background tasks left unfinished. */
+        /** A run without background tasks left unfinished, and without a worktree. */
         public Finished(String task, String project, String outputFile, String finalText, int exitCode,
                 long elapsedSeconds, long timeoutSeconds, long toolCalls, ResultStats stats, String label) {
             this(task, project, outputFile, finalText, exitCode, elapsedSeconds, timeoutSeconds, toolCalls, stats,
-                    label, List.of());
+                    label, List.of(), null);
         }
     }
+    /**
+     * What a run's worktree branch changed against the commit it was made from, committed and uncommitted together.
+     *
+     * @param files       files changed, or null when git could not tell (then only the branch is named)
+     * @param uncommitted files with changes not committed (untracked ones included)
+     */
+    public record BranchChanges(String branch, Integer files, long added, long deleted, int uncommitted) {}
+
+    /** Another live run working in the same folder (its label, else its task). */
+    public record Neighbour(String name, long pid) {}
 
     /**
      * A run whose runner died without reporting (SPEC §5.3 "lost", §8.6).
@@ -240,17 +260,52 @@ public final class Messages {
 
     /** SPEC §5.1 (D1): single {@code *} emphasis, prompt cut to 300 code points + {@code …}. */
     public static String launch(Launch l) {
+        return launch("📡 🚀 *Claude Code started*", l);
+    }
+
+    /** A launch that waits for a slot (issue 19): as the start message, under its own first line. */
+    public static String queued(Launch l, int ahead) {
+        return launch("📡 ⏳ Claude Code queued (" + ahead + " ahead)", l);
+    }
+
+    /** Issue 19: {@code ⚠ another task is working in this folder: "auth" (PID 4242); use --worktree …}. */
+    public static String sharedFolder(List<Neighbour> others) {
+        List<String> names = others.stream().map(n -> "\"" + n.name() + "\" (PID " + n.pid() + ")").toList();
+        return "⚠ another task is working in this folder: " + String.join(", ", names)
+                + "; use --worktree to keep them apart";
+    }
+
+    /** Issue 19: {@code Branch: cc/auth-refactor · 5 files changed, +120 −30 (uncommitted: 2)}. */
+    public static String branchLine(BranchChanges c) {
+        String line = "Branch: " + c.branch();
+        if (c.files() == null) {
+            return line;
+        }
+        if (c.files() == 0 && c.uncommitted() == 0) {
+            return line + " · no changes";
+        }
+        return line + " · " + c.files() + (c.files() == 1 ? " file" : " files") + " changed, +" + c.added() + " −"
+                + c.deleted() + (c.uncommitted() > 0 ? " (uncommitted: " + c.uncommitted() + ")" : "");
+    }
+
+    private static String launch(String title, Launch l) {
         List<String> lines = new ArrayList<>();
-        lines.add("📡 🚀 *Claude Code started*");
+        lines.add(title);
         if (present(l.label())) {
             lines.add("*Label:* " + l.label());
         }
         lines.add("*Project:* " + normaliseProject(l.project()));
+        if (present(l.branch())) {
+            lines.add("*Branch:* " + l.branch());
+        }
         lines.add("*Timeout:* " + fmt(l.timeoutSeconds()));
         if (present(l.resume())) {
             lines.add("*Resume:* " + Text.cut(l.resume(), RESUME_ID_LIMIT) + "...");
         }
         lines.add("*PID:* " + l.pid());
+        if (present(l.warning())) {
+            lines.add(l.warning());
+        }
         String prompt = Text.cut(l.task(), LAUNCH_TASK_LIMIT);
         lines.add("Prompt: " + prompt + (Text.length(l.task()) > LAUNCH_TASK_LIMIT ? "…" : ""));
         return String.join("\n", lines);
@@ -311,6 +366,11 @@ public final class Messages {
 
     public static String cancelled(Finished f) {
         return "🛑 Claude Code task cancelled after " + fmt(f.elapsedSeconds()) + "\n\n" + partialResult(f);
+    }
+
+    /** A run cancelled while it waited for a slot (issue 19): Claude never started. */
+    public static String cancelledWhileQueued(Finished f) {
+        return "🛑 Claude Code task cancelled while queued\n\n" + taskAndProject(f);
     }
 
     /** Any final message, when the output file could not be written in full (disk full, I/O error). */
@@ -491,9 +551,10 @@ public final class Messages {
         return t.contains("agent") ? "subagent" : t.contains("bash") || t.contains("shell") ? "command" : "task";
     }
 
-    /** {@code Label: …} (when the run has one), {@code Task: …}, {@code Project: …}. */
+    /** {@code Label: …} (when the run has one), {@code Task: …}, {@code Project: …}, {@code Branch: …} (worktree). */
     private static String taskAndProject(Finished f) {
-        return (present(f.label()) ? "Label: " + f.label() + "\n" : "") + taskAndProject(f.task(), f.project());
+        return (present(f.label()) ? "Label: " + f.label() + "\n" : "") + taskAndProject(f.task(), f.project())
+                + (f.branch() == null ? "" : "\n" + branchLine(f.branch()));
     }
 
     private static String taskAndProject(String task, String project) {

@@ -24,12 +24,17 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
     public static final String SESSION_ID = "session_id";
     public static final String PROJECT = "project";
     public static final String RUNNER_STARTED = "runner_started";
+    /** The run's own git worktree and its branch (issue 19). */
+    public static final String WORKTREE = "worktree";
+    public static final String BRANCH = "branch";
+    /** The run's ticket while it waits for a slot (issue 19); absent once Claude may start. */
+    public static final String QUEUED = "queued";
     /** The run's background tasks as Claude last reported them: a JSON array on one line ({@code tasks --json}). */
     public static final String BACKGROUND_TASKS = "background_tasks";
     /** How many messages were steered into the run (issue 17). */
     public static final String STEERED = "steered";
     private static final List<String> KEY_ORDER = List.of(CLAUDE_PID, SESSION_KEY, OUTPUT, LABEL, RUN_ID, SESSION_ID,
-            PROJECT, RUNNER_STARTED, BACKGROUND_TASKS, STEERED);
+            PROJECT, WORKTREE, BRANCH, QUEUED, RUNNER_STARTED, BACKGROUND_TASKS, STEERED);
 
     public PidFile {
         fields = Collections.unmodifiableMap(ordered(fields));
@@ -80,6 +85,19 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
      */
     public Path controlFile() {
         return path.resolveSibling(path.getFileName().toString().replaceFirst("\\.pid$", "") + ".control");
+    }
+
+    public String worktree() {
+        return field(WORKTREE);
+    }
+
+    public String branch() {
+        return field(BRANCH);
+    }
+
+    /** The queue ticket of a run that waits for a slot, or null. */
+    public Long queueTicket() {
+        return parseLong(field(QUEUED));
     }
 
     /** When the runner process started (recorded to detect PID reuse), or null. */

@@ -40,7 +40,11 @@ public final class SessionRegistry {
     public static final String STATUS_RUNNING = "running";
     public static final String STATUS_LOST = "lost";
 
-    /** What the runner knows at {@code system/init} time. {@code label} null = none given. */
+    /**
+     * What the runner knows at {@code system/init} time. {@code label} null = none given. {@code worktree},
+     * {@code branch} and {@code base}: the run's own git worktree, its branch and the commit it was made from, or
+     * null (issue 19).
+     */
     public record Registration(
             String sessionId,
             String label,
@@ -49,7 +53,22 @@ public final class SessionRegistry {
             String openclawSession,
             String outputFile,
             String runId,
-            long runnerPid) {}
+            long runnerPid,
+            String worktree,
+            String branch,
+            String base) {
+        /** A run in its project folder. */
+        public Registration(String sessionId, String label, String task, String projectDir, String openclawSession,
+                String outputFile, String runId, long runnerPid) {
+            this(sessionId, label, task, projectDir, openclawSession, outputFile, runId, runnerPid, null, null, null);
+        }
+
+        /** The same run under another session id. */
+        public Registration withSessionId(String id) {
+            return new Registration(id, label, task, projectDir, openclawSession, outputFile, runId, runnerPid,
+                    worktree, branch, base);
+        }
+    }
 
     /**
      * The end of a run: status word and what the last {@code result} event said (null = unknown).
@@ -202,24 +221,22 @@ public final class SessionRegistry {
 
     /**
      * Removes entries last accessed more than {@code days} ago or with a missing/unparseable timestamp; running
-     * entries are kept whatever their age. Returns the number removed.
+     * entries are kept whatever their age. Returns the entries removed (a value that is no entry as an empty one).
      */
-    public int cleanup(long days) throws IOException {
+    public List<Session> cleanup(long days) throws IOException {
         LocalDateTime cutoff = LocalDateTime.now(clock).minusDays(days);
         return edit(sessions -> {
-            List<String> old = new ArrayList<>();
+            List<Session> old = new ArrayList<>();
             for (Map.Entry<String, JsonNode> kv : sessions.properties()) {
-                if (!(kv.getValue() instanceof ObjectNode e)) {
-                    old.add(kv.getKey());
-                    continue;
-                }
-                Session s = new Session(kv.getKey(), e);
-                if (!s.isRunning() && s.lastAccessed().map(t -> t.isBefore(cutoff)).orElse(true)) {
-                    old.add(kv.getKey());
+                Session s = new Session(kv.getKey(), kv.getValue() instanceof ObjectNode e ? e.deepCopy()
+                        : PythonJson.mapper().createObjectNode());
+                if (!(kv.getValue() instanceof ObjectNode)
+                        || (!s.isRunning() && s.lastAccessed().map(t -> t.isBefore(cutoff)).orElse(true))) {
+                    old.add(s);
                 }
             }
-            sessions.remove(old);
-            return old.size();
+            sessions.remove(old.stream().map(Session::id).toList());
+            return old;
         });
     }
 
@@ -398,6 +415,11 @@ public final class SessionRegistry {
         e.put("last_accessed", now);
         e.put("openclaw_session", r.openclawSession());
         e.put("output_file", r.outputFile());
+        if (r.worktree() != null) { // extras of a --worktree run, after the fields above (issue 19)
+            e.put("worktree", r.worktree());
+            e.put("branch", r.branch());
+            e.put("base", r.base());
+        }
     }
 
     private static void putIfKnown(ObjectNode e, String field, Number value) {

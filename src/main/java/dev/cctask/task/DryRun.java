@@ -15,7 +15,8 @@ import java.time.LocalDateTime;
 final class DryRun {
     private DryRun() {}
 
-    static void print(RunPlan plan, Env env, LocalDateTime start, PrintWriter out) {
+    /** Returns the exit status, 0. */
+    static int print(RunPlan plan, Env env, LocalDateTime start, PrintWriter out) {
         TaskOptions o = plan.options();
         out.println("run-task dry run");
         out.println("  session:  " + (o.sessionKey() == null ? "none" : o.sessionKey()));
@@ -28,11 +29,16 @@ final class DryRun {
                 + (ceiling == null ? " (background tasks are waited for, up to --timeout)" : " (from your environment)"));
         out.println("  prompt:   " + Text.length(o.task()) + " chars on stdin, the first stream-json user message"
                 + " (stdin stays open for steer)");
-        out.println("  cwd:      " + Path.of(o.project()).toAbsolutePath().normalize());
+        Worktree worktree = plan.worktree() == null ? null : plan.worktree().preview();
+        out.println("  cwd:      " + (worktree != null ? worktree.cwd() : Path.of(o.project()).toAbsolutePath().normalize()));
+        if (worktree != null) {
+            out.println("  worktree: " + plan.worktree().describe(worktree));
+        }
         out.println("  output:   " + OutputFile.firstChoice(o.output(), start).toAbsolutePath());
         out.println("  attach:   " + attach(plan));
         out.println("  timeout:  " + o.timeoutSeconds() + "s");
         out.flush();
+        return 0;
     }
 
     private static String route(RunPlan plan) {

@@ -18,14 +18,16 @@ import java.util.function.Consumer;
  */
 final class FinalReport {
     private final TaskOptions o;
+    private final Workspace workspace;
     private final OutputFile output;
     private final RunRecorder recorder;
     private final Notifications notifications;
     private final Consumer<String> log;
 
-    FinalReport(TaskOptions o, OutputFile output, RunRecorder recorder, Notifications notifications,
-            Consumer<String> log) {
+    FinalReport(TaskOptions o, Workspace workspace, OutputFile output, RunRecorder recorder,
+            Notifications notifications, Consumer<String> log) {
         this.o = o;
+        this.workspace = workspace;
         this.output = output;
         this.recorder = recorder;
         this.notifications = notifications;
@@ -40,6 +42,7 @@ final class FinalReport {
      * @return the runner's exit status: 0 for a completed run, else 1
      */
     int tell(RunOutcome outcome, RunTotals totals, long elapsed, Duration deadline) {
+        Messages.BranchChanges branch = workspace.end();
         if (outcome.resumeFailed()) {
             log.accept(LogLines.resumeFailed(o.resume()));
             output.writeResult(outcome.finalText());
@@ -58,10 +61,11 @@ final class FinalReport {
                 outcome.finalText(), outcome.exitCode(), elapsed, o.timeoutSeconds(), totals.toolCalls(),
                 outcome.lastResult().map(r -> new Messages.ResultStats(r.totalCostUsd(), r.numTurns(), totals.tokens()))
                         .orElse(null), o.label(), outcome.unfinished().stream()
-                        .map(t -> new Messages.BackgroundTask(t.type(), t.description(), t.status())).toList());
+                        .map(t -> new Messages.BackgroundTask(t.type(), t.description(), t.status())).toList(), branch);
+        String message = recorder.queued() ? Messages.cancelledWhileQueued(f) : Messages.finished(event, f);
         // a document that could not be made (no memory for it) is left out: the message names the output file
-        notifications.finalMessage(event, output.withWarning(Messages.finished(event, f)),
-                attaching.exceptionally(failed -> null).join(), deadline, recorded);
+        notifications.finalMessage(event, output.withWarning(message), attaching.exceptionally(failed -> null).join(),
+                deadline, recorded);
         recorded.join();
         return outcome.success() ? 0 : 1;
     }

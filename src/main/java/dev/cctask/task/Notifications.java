@@ -64,9 +64,11 @@ final class Notifications implements AutoCloseable {
         }
     }
 
+    /** A start message (or, first, the queued one: issue 19), posted after the one before it. */
     void launchAsync(String text) {
         if (chat()) {
-            launch = CompletableFuture.runAsync(() -> bestEffort(text, true), Threads.starting("run-task-launch"));
+            launch = launch.handle((done, failed) -> null)
+                    .thenRunAsync(() -> bestEffort(text, true), Threads.starting("run-task-launch"));
         }
     }
 

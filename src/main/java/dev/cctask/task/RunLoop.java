@@ -4,6 +4,7 @@ import dev.cctask.Threads;
 import dev.cctask.claude.Attempt.Stop;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +22,7 @@ final class RunLoop implements AutoCloseable {
     static final Duration CHECK_EVERY = Duration.ofMillis(200);
 
     private final BlockingQueue<Stop> signals = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Stop> stopped = new CompletableFuture<>();
     private Stop stop;
     private ScheduledExecutorService timer;
 
@@ -31,7 +33,13 @@ final class RunLoop implements AutoCloseable {
         }
         stop = signal;
         signals.add(signal);
+        stopped.complete(signal);
         return true;
+    }
+
+    /** Completes with the first stop: for what waits before Claude starts (the queue, issue 19). */
+    CompletableFuture<Stop> stopped() {
+        return stopped;
     }
 
     synchronized boolean stopping() {

@@ -13,8 +13,9 @@ import dev.cctask.gateway.Routes;
  * @param route   the chat route, or null (no launch, heartbeat or chat message)
  * @param wakeKey the {@code sessions_send} target key, or null
  * @param gateway the gateway configuration, or null when nothing is to be sent
+ * @param worktree the run's own git worktree (issue 19: {@code --worktree}, or a resumed session's), or null
  */
-public record RunPlan(TaskOptions options, Route route, String wakeKey, GatewayConfig gateway) {
+public record RunPlan(TaskOptions options, Route route, String wakeKey, GatewayConfig gateway, Worktree.Plan worktree) {
 
     public static RunPlan resolve(TaskOptions o, Env env) {
         Route route = Routes.resolve(o.sessionKey(), o.notifyChannel(), o.notifyTarget(), o.notifyThreadId()).orElse(null);
@@ -27,7 +28,7 @@ public record RunPlan(TaskOptions options, Route route, String wakeKey, GatewayC
         if (o.wake() == WakeMode.HOOKS && gateway.hooks().problem() != null) {
             throw UserException.config("--wake hooks: " + gateway.hooks().problem());
         }
-        return new RunPlan(o, route, wakeKey, gateway);
+        return new RunPlan(o, route, wakeKey, gateway, Worktree.plan(o, env));
     }
 
     /** The variables a gateway secret may come from: neither Claude nor anything it starts may see them. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cctask.Env;
 import dev.cctask.PythonJson;
 import dev.cctask.claude.BackgroundTask;
+import dev.cctask.Threads;
 import dev.cctask.claude.RunOutcome;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
@@ -14,9 +15,13 @@ import dev.cctask.registry.SessionRegistry;
 import dev.cctask.registry.SessionRegistry.Registration;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +30,9 @@ import java.util.function.Consumer;
  * line, never the end of the run.
  */
 final class RunRecorder implements AutoCloseable {
+    /** After a wait in the queue, how long reconciliation lets Claude's start go first. */
+    static final Duration RECONCILE_DELAY = Duration.ofMillis(500);
+
     private final PidFiles pids;
     private final SessionRegistry registry;
     /** The run's registry entry without its session id. */
@@ -33,6 +41,10 @@ final class RunRecorder implements AutoCloseable {
     private PidFile pidFile;
     private boolean closed;
     private volatile String sessionId;
+    /** Settles dead runners again once a queued run gets its slot (null in tests that start without one). */
+    private Reconciler reconciler;
+    /** That reconciliation, which the run waits for before it ends (it may be stopping a dead runner's Claude). */
+    private volatile CompletableFuture<Void> reconciling = CompletableFuture.completedFuture(null);
 
     private RunRecorder(PidFiles pids, SessionRegistry registry, Registration run, Consumer<String> log, PidFile pidFile) {
         this.pids = pids;
@@ -50,8 +62,11 @@ final class RunRecorder implements AutoCloseable {
     static RunRecorder open(Env env, String pidDir, Registration run, Consumer<String> log) throws IOException {
         SessionRegistry registry = SessionRegistry.of(env, log);
         PidFiles pids = new PidFiles(pidDir != null ? Path.of(pidDir) : PidFiles.defaultDir(env));
-        new Reconciler(pids, registry, Outbox.in(env.stateDir()), log).reconcile();
-        return start(pids, registry, run, log);
+        Reconciler reconciler = new Reconciler(pids, registry, Outbox.in(env.stateDir()), log);
+        reconciler.reconcile();
+        RunRecorder recorder = start(pids, registry, run, log);
+        recorder.reconciler = reconciler;
+        return recorder;
     }
 
     /** Writes the PID file (summary, route key, output, label, run id, project). */
@@ -64,7 +79,48 @@ final class RunRecorder implements AutoCloseable {
         fields.put(PidFile.RUN_ID, run.runId());
         fields.put(PidFile.PROJECT, run.projectDir());
         fields.put(PidFile.STEERED, "0");
+        fields.put(PidFile.WORKTREE, run.worktree());
+        fields.put(PidFile.BRANCH, run.branch());
         return new RunRecorder(pids, registry, run, log, pids.create(run.task(), fields));
+    }
+
+    /** The run waits for a slot with this ticket: {@code tasks} shows its place (issue 19). */
+    void queued(long ticket) {
+        updatePidFile(PidFile.QUEUED, Long.toString(ticket));
+    }
+
+    /** Whether the run is (still) waiting in the queue. */
+    synchronized boolean queued() {
+        return pidFile.queueTicket() != null;
+    }
+
+    /**
+     * The run left the queue with a slot. The PID file says so with the next write ({@code claude_pid}), so that
+     * Claude's start does not wait for a disk write. A runner killed while it held that slot may have left its Claude
+     * running: reconciliation stops it, a little later, beside this run's start.
+     */
+    synchronized void dequeued() {
+        pidFile = pidFile.with(Collections.singletonMap(PidFile.QUEUED, null));
+        Reconciler r = reconciler;
+        if (r != null) {
+            reconciling = CompletableFuture.runAsync(() -> {
+                try {
+                    r.reconcile();
+                } catch (IOException | RuntimeException e) {
+                    log.accept(LogLines.reconciliationFailed(Messages.errorText(e)));
+                }
+            }, CompletableFuture.delayedExecutor(RECONCILE_DELAY.toMillis(), TimeUnit.MILLISECONDS,
+                    Threads.starting("run-task-reconcile")));
+        }
+    }
+
+    /** The PID files of the other runs whose runner is alive. */
+    List<PidFile> others() {
+        try {
+            return pids.list().stream().filter(f -> !f.path().equals(pidFile.path()) && PidFiles.isAlive(f)).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     void claudeStarted(long pid) {
@@ -128,9 +184,14 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** Removes the PID file; later updates are dropped (a late stream line must not write it again). */
+    /** Waits for a reconciliation under way, then removes the PID file. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        reconciling.join(); // it catches what it throws
+        removePidFile();
+    }
+
+    private synchronized void removePidFile() {
         closed = true;
         try {
             pids.delete(pidFile);
@@ -153,14 +214,13 @@ final class RunRecorder implements AutoCloseable {
             return;
         }
         try {
-            pidFile = pids.update(pidFile, Map.of(key, value));
+            pidFile = pids.update(pidFile, Collections.singletonMap(key, value));
         } catch (IOException | RuntimeException e) {
             log.accept(LogLines.pidFileUpdateFailed(pidFile.path(), Messages.errorText(e)));
         }
     }
 
     private Registration registration(String id) {
-        return new Registration(id, run.label(), run.task(), run.projectDir(), run.openclawSession(), run.outputFile(),
-                run.runId(), run.runnerPid());
+        return run.withSessionId(id);
     }
 }

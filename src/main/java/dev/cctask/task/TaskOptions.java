@@ -10,6 +10,9 @@ import java.util.List;
  * @param output           --output, or null for the default {@code /tmp/cc-<ts>.txt}
  * @param pidDir           --pid-dir, or null for the default
  * @param attach           --attach: when the full output goes to the chat as a document (issue 20)
+ * @param worktree         --worktree: null without it, "" without a NAME (issue 19)
+ * @param base             --base REF, or null for the project's HEAD
+ * @param maxParallel      --max-parallel, else CCTASK_MAX_PARALLEL, else 4; 0 = no limit
  */
 public record TaskOptions(
         String task,
@@ -33,7 +36,10 @@ public record TaskOptions(
         int deliveryDeadlineSeconds,
         String gatewayUrl,
         String tokenEnv,
-        AttachMode attach) {
+        AttachMode attach,
+        String worktree,
+        String base,
+        int maxParallel) {
 
     public static final String DEFAULT_PROJECT = "/tmp/cc-scratch";
 
@@ -63,6 +69,7 @@ public record TaskOptions(
     public TaskOptions withResume(String sessionId, String projectDir, String sessionLabel) {
         return new TaskOptions(task, projectDir, projectExplicit, sessionKey, output, timeoutSeconds, sessionId,
                 resumeLabel, sessionLabel, notifyChannel, notifyTarget, notifyThreadId, wake, heartbeatIntervalSeconds,
-                claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv, attach);
+                claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv, attach, worktree, base,
+                maxParallel);
     }
 }

@@ -15,10 +15,8 @@ import dev.cctask.control.RunControl;
 import dev.cctask.delivery.Event;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
-import dev.cctask.registry.SessionRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -54,7 +52,8 @@ public final class TaskRun {
     private final RunLoop loop = new RunLoop();
     private final RunTotals totals = new RunTotals();
 
-    private volatile Notifications notifications;
+    private final Notifications notifications;
+    private final Workspace workspace;
     /** The exit status after a signal: 1, or {@link #UNDELIVERED}. */
     private volatile int signalledExit = 1;
     private RunRecorder recorder;
@@ -72,6 +71,8 @@ public final class TaskRun {
         this.claude = claude;
         this.env = env;
         this.err = err;
+        this.notifications = new Notifications(plan, runId, env, this::log);
+        this.workspace = new Workspace(plan, env, this::log);
     }
 
     public static int execute(TaskOptions options, Env env, PrintWriter out, PrintWriter err) {
@@ -79,8 +80,7 @@ public final class TaskRun {
         TaskOptions resolved = ResumeTarget.resolve(options, env, err);
         RunPlan plan = RunPlan.resolve(resolved, env);
         if (resolved.dryRun()) {
-            DryRun.print(plan, env, LocalDateTime.now(), out);
-            return 0;
+            return DryRun.print(plan, env, LocalDateTime.now(), out);
         }
         Path claude = ClaudeCommand.resolveForLaunch(resolved.claudeBin(), env);
         return new TaskRun(plan, claude, env, err).run();
@@ -98,7 +98,7 @@ public final class TaskRun {
         } catch (Throwable t) {
             code = crash(t);
         } finally {
-            if (notifications != null && notifications.lostSome()) {
+            if (notifications.lostSome()) {
                 code = signalledExit = UNDELIVERED;
             }
             cleanUp();
@@ -108,37 +108,31 @@ public final class TaskRun {
         return code;
     }
 
-    /** Files, reconciliation, PID file, git, banner, launch message, relay: everything before Claude starts. */
-    private void prepare() throws IOException {
-        notifications = new Notifications(plan, runId, env, this::log);
-        Path project = Path.of(o.project());
-        Files.createDirectories(project);
+    /** Folder, files, reconciliation, PID file, banner, relay, the turn in the queue, launch message: before Claude. */
+    private void prepare() throws Exception {
+        workspace.prepare(runId);
         output = OutputFile.create(o.output(), start, this::log);
-        recorder = RunRecorder.open(env, o.pidDir(), new SessionRegistry.Registration(null, o.label(), o.summary(),
-                project.toAbsolutePath().toString(), o.sessionKey(), output.path().toString(), runId, runnerPid),
-                this::log);
+        recorder = RunRecorder.open(env, o.pidDir(), workspace.registration(o, output.path(), runId, runnerPid), this::log);
         notifications.flushOlderInBackground();
-        String gitWarning = GitInit.run(project);
-        if (gitWarning != null) {
-            log(gitWarning);
-        }
         LogLines.banner(new LogLines.Banner(o.summary(), o.project(), output.path().toString(), o.timeoutSeconds(),
                 o.resume(), o.label(), runnerPid, plan.route(), runId)).forEach(this::log);
         notifications.warnIfNothingConfigured(output.path());
-        notifications.launchAsync(Messages.launch(
-                new Messages.Launch(o.summary(), o.project(), o.timeoutSeconds(), runnerPid, o.label(), o.resume())));
+        Messages.Launch launch = workspace.launch(o, runnerPid, recorder.others());
         relay = RunControl.start(notifications::progress, new Steering(() -> attempt, output, recorder, notifications,
                 this::log), recorder.controlFile(), this::log);
+        if (workspace.awaitTurn(launch, recorder, notifications, loop.stopped())) {
+            notifications.launchAsync(Messages.launch(launch));
+        }
     }
 
     /** Claude with the prompt on stdin; its exit, the timeout and the heartbeats from now on. */
     private void startAttempt() throws IOException {
         spawnNanos = System.nanoTime();
         var launch = new Attempt.Launch(ClaudeCommand.argv(claude.toString(), o.resume(), o.claudeArgs()),
-                Path.of(o.project()), new ClaudeProcess.ChildEnv(relay.childEnv(), plan.secretVariables(env), runId),
+                workspace.cwd(), new ClaudeProcess.ChildEnv(relay.childEnv(), plan.secretVariables(env), runId),
                 o.task());
         attempt = Attempt.start(launch, totals, StreamParser.Listener.of(recorder::sessionStarted, output::append,
-                recorder::backgroundTasks), () -> loop.post(Stop.EXITED));
+                recorder::backgroundTasks), workspace.onClaudeExit(() -> loop.post(Stop.EXITED)));
         recorder.claudeStarted(attempt.pid());
         if (!attempt.ownSession()) {
             log(LogLines.noSetsid());
@@ -161,8 +155,8 @@ public final class TaskRun {
                 how == Stop.CANCELLED, o.resume());
         Duration deadline = how == Stop.CANCELLED && CANCEL_DELIVERY.compareTo(deadline()) < 0 ? CANCEL_DELIVERY
                 : deadline();
-        return new FinalReport(o, output, recorder, notifications, this::log).tell(outcome, totals, elapsedSeconds(),
-                deadline);
+        return new FinalReport(o, workspace, output, recorder, notifications, this::log).tell(outcome, totals,
+                elapsedSeconds(), deadline);
     }
 
     /** Stops the attempt (its leftovers too) and collects how it ended, with the log lines that explain the stop. */
@@ -193,9 +187,6 @@ public final class TaskRun {
             }
             if (recorder != null) {
                 recorder.crashed(totals.tokens());
-            }
-            if (notifications == null) {
-                notifications = new Notifications(plan, runId, env, this::log);
             }
             notifications.finalMessage(Event.CRASH, Messages.crash(o.summary(), Messages.errorText(t)), deadline());
         } catch (Throwable nested) {
@@ -231,15 +222,14 @@ public final class TaskRun {
     private void cleanUp() {
         stopClocks();
         sweep.handle((done, failed) -> null).join();
+        workspace.close();
         if (output != null) {
             output.close();
         }
         if (recorder != null) {
             recorder.close();
         }
-        if (notifications != null) {
-            notifications.close();
-        }
+        notifications.close();
     }
 
     /**
@@ -247,9 +237,8 @@ public final class TaskRun {
      * ended is only delivering its result: that stops at once, the items stay in the outbox.
      */
     private void cancel() {
-        Notifications n = notifications;
-        if (!loop.post(Stop.CANCELLED) && n != null) {
-            n.stopDelivery();
+        if (!loop.post(Stop.CANCELLED)) {
+            notifications.stopDelivery();
         }
     }
 

@@ -51,6 +51,14 @@ public final class Tasks {
         }
     }
 
+    /**
+     * How many waiting runs are ahead of this one in the queue for a slot (issue 19), or null when it is not
+     * waiting.
+     */
+    public Integer queuedAhead(PidFile f) {
+        return f.queueTicket() == null ? null : Slots.ahead(env, f.queueTicket());
+    }
+
     /** Crash reconciliation (SPEC §8.6): dead runners' sessions become {@code lost} and their notices are queued. */
     public void reconcile() {
         try {

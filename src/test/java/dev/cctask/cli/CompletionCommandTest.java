@@ -53,6 +53,9 @@ class CompletionCommandTest {
         "run-task --task-f       | --task-file",
         "run-task notify --b     | --bg",
         "run-task completion z   | zsh",
+        "run-task --workt        | --worktree",
+        "run-task --max-p        | --max-parallel",
+        "run-task sessions cleanup --w | --worktrees",
     })
     void sourcedScriptCompletesSubcommandsAndTheirOwnOptions(String typed, String offered) throws Exception {
         assertEquals(offered, complete(script(), typed.split(" ")));

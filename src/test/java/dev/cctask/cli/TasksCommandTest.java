@@ -43,7 +43,10 @@ class TasksCommandTest {
         List<String> keys = new ArrayList<>();
         a.fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("runner_pid", "claude_pid", "alive", "started", "elapsed_seconds", "session_id",
-                "session_key", "label", "task", "output", "run_id", "steered", "pid_file", "background_tasks"), keys);
+                "session_key", "label", "task", "output", "run_id", "steered", "pid_file", "background_tasks", "state", "queued_ahead", "worktree",
+                "branch"), keys);
+        assertEquals("running", a.get("state").textValue());
+        assertTrue(a.get("queued_ahead").isNull());
         assertEquals(ProcessHandle.current().pid(), a.get("runner_pid").longValue());
         assertEquals(4321, a.get("claude_pid").intValue());
         assertTrue(a.get("alive").booleanValue());
@@ -85,9 +88,9 @@ class TasksCommandTest {
         assertEquals(0, r.exitCode(), r::toString);
         List<String> lines = r.out().lines().toList();
         assertEquals(2, lines.size(), r::toString);
-        assertTrue(lines.get(0).matches("RUNNER_PID +ALIVE +STARTED +ELAPSED +SESSION_ID +LABEL +TASK"), lines.get(0));
+        assertTrue(lines.get(0).matches("RUNNER_PID +ALIVE +STATE +STARTED +ELAPSED +SESSION_ID +LABEL +TASK"), lines.get(0));
         String pid = String.valueOf(ProcessHandle.current().pid());
-        assertTrue(lines.get(1).matches(pid + " +yes +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\d+s +- +build +Build the thing"),
+        assertTrue(lines.get(1).matches(pid + " +yes +running +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\d+s +- +build +Build the thing"),
                 lines.get(1));
     }
 

@@ -245,7 +245,7 @@ class MessagesTest {
     @Test
     void incompleteNamesEveryUnfinishedTaskThenTheResultLikeTheCompletedMessage() {
         Finished f = new Finished("Run echo hi with Bash", "/home/dev/project", OUT, "Done: the command printed hi.",
-                0, 185, 7200, 3, new ResultStats(0.103788, 2, 84), "nightly", List.of(KILLED, RUNNING));
+                0, 185, 7200, 3, new ResultStats(0.103788, 2, 84), "nightly", List.of(KILLED, RUNNING), null);
         assertEquals("⚠️ Claude Code finished, but 2 background tasks did not complete\n\n"
                 + "Label: nightly\n"
                 + "Task: Run echo hi with Bash\n"
@@ -261,7 +261,7 @@ class MessagesTest {
     @Test
     void incompleteWithOneTaskSaysTaskAndListsAtMostTenCutToOneLine() {
         Finished one = new Finished("t", "/p", OUT, "r", 0, 1, 7200, 1, null, null,
-                List.of(new BackgroundTask(null, null, "stopped")));
+                List.of(new BackgroundTask(null, null, "stopped")), null);
         assertEquals("⚠️ Claude Code finished, but 1 background task did not complete\n\nTask: t\nProject: /p\n"
                 + "Not completed: task (stopped)\nResult (1 chars):\n\nr\n\nFull output: " + OUT, Messages.incomplete(one));
 
@@ -269,7 +269,7 @@ class MessagesTest {
         for (int i = 0; i < 12; i++) {
             many.add(new BackgroundTask("local_agent", "line one\nline two " + "x".repeat(100), "killed"));
         }
-        String text = Messages.incomplete(new Finished("t", "/p", OUT, "r", 0, 1, 7200, 1, null, null, many));
+        String text = Messages.incomplete(new Finished("t", "/p", OUT, "r", 0, 1, 7200, 1, null, null, many, null));
         assertTrue(text.startsWith("⚠️ Claude Code finished, but 12 background tasks did not complete\n"), text);
         String line = "Not completed: subagent \"line one line two " + "x".repeat(82) + "\" (killed)\n";
         assertTrue(text.contains("Project: /p\n" + line.repeat(10) + "Not completed: … and 2 more\nResult (1 chars)"),
@@ -279,7 +279,7 @@ class MessagesTest {
     @Test
     void timeoutAndCancelledListTheBackgroundTasksStillRunning() {
         List<BackgroundTask> tasks = List.of(KILLED, new BackgroundTask("local_agent", "Run echo", "running"));
-        Finished f = new Finished("task", "/p", OUT, "half done", 143, 20, 20, 2, null, null, tasks);
+        Finished f = new Finished("task", "/p", OUT, "half done", 143, 20, 20, 2, null, null, tasks, null);
         assertEquals("⏰ Claude Code timed out after 20s (limit: 20s)\n\n"
                 + "Task: task\nProject: /p\nTool calls: 2\nStill running: subagent \"Run echo\"\n\n"
                 + "Partial result (9 chars):\n\nhalf done\n\n"

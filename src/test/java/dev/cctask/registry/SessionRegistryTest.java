@@ -244,9 +244,9 @@ class SessionRegistryTest {
                 + "\"bad\": {\"status\": \"lost\", \"last_accessed\": \"?\"},"
                 + "\"missing\": {\"status\": \"completed\"}}}");
         SessionRegistry r = registry(tmp);
-        assertEquals(3, r.cleanup(30));
+        assertEquals(3, r.cleanup(30).size());
         assertEquals(List.of("oldRunning", "fresh"), ids(r.all()));
-        assertEquals(0, r.cleanup(30));
+        assertEquals(0, r.cleanup(30).size());
     }
 
     @Test
