@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One Claude process with its stream: started with the prompt on its stdin, its stdout parsed into a fresh
- * {@link RunState} over the run's {@link RunTotals}, and ended into an {@link Ended} value. A run holds one attempt
- * today; a resume after a usage limit starts another over the same totals.
+ * {@link RunState} over the run's {@link RunTotals}, and ended into an {@link Ended} value. A resume after a plan
+ * usage limit starts another attempt over the same totals.
  */
 public final class Attempt {
     /** What stopped an attempt. EXITED: Claude exited; DONE: it printed its final result but lingered too long. */
@@ -116,6 +116,7 @@ public final class Attempt {
         if (stop == Stop.DONE) { // the exit status Claude gives its result, not our kill's
             exitCode = state.lastResult().orElseThrow().isError() ? 1 : 0;
         }
+        state.ended();
         return new Ended(stop, exitCode, process.stderr(), state.sessionId(), leftovers);
     }
 

@@ -7,7 +7,7 @@ import java.util.Optional;
  * How a run ended (SPEC §8.1, §10; D7, P2, P3, P5), decided once at the end from the parsed stream and the child's
  * exit.
  *
- * @param status timeout, cancelled, completed or failed
+ * @param status timeout, cancelled, completed, failed, or limited (stopped at the plan's usage limit, issue 15)
  * @param success exit code 0, at least one {@code result}, and the last one not {@code is_error}
  * @param exitCode the child's exit code as the JVM reports it (143 SIGTERM, 137 SIGKILL; −1 unknown)
  * @param finalText the text reported to the user (never empty)
@@ -24,7 +24,7 @@ public record RunOutcome(
 
     /** The registry status words of SPEC §8.1/§8.3. */
     public enum Status {
-        TIMEOUT("timeout"), CANCELLED("cancelled"), COMPLETED("completed"), FAILED("failed");
+        TIMEOUT("timeout"), CANCELLED("cancelled"), COMPLETED("completed"), FAILED("failed"), LIMITED("limited");
 
         private final String word;
 
@@ -58,6 +58,11 @@ public record RunOutcome(
                 && (mentionsMissingSession(stderr)
                     || last.map(r -> r.errors().stream().anyMatch(RunOutcome::mentionsMissingSession)).orElse(false));
         return new RunOutcome(status, success, exitCode, finalText(last, assistantText, stderr), resumeFailed, last);
+    }
+
+    /** This end, as a run that stopped at its plan's usage limit instead of waiting for the reset. */
+    public RunOutcome limited() {
+        return new RunOutcome(Status.LIMITED, false, exitCode, finalText, false, lastResult);
     }
 
     /** The first non-empty of: result text, errors (+ assistant text), assistant text, stderr, a placeholder. */

@@ -3,6 +3,7 @@ package dev.cctask.cli;
 import dev.cctask.UserException;
 import dev.cctask.gateway.Routes;
 import dev.cctask.task.NotStarted;
+import dev.cctask.task.OnLimit;
 import dev.cctask.task.OutputFile;
 import dev.cctask.task.TaskOptions;
 import dev.cctask.task.TaskRun;
@@ -13,9 +14,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -94,6 +98,15 @@ public final class RunTaskCommand implements Callable<Integer> {
     @Option(names = "--pid-dir", paramLabel = "DIR", description = "Directory for PID files (default: pids/ beside the jar).")
     String pidDir;
 
+    @Option(names = "--on-limit", paramLabel = "MODE", defaultValue = "wait", converter = OnLimitConverter.class,
+            completionCandidates = OnLimitConverter.class,
+            description = "At the plan's usage limit: wait for the reset and resume the same session, or stop (default: ${DEFAULT-VALUE}).")
+    OnLimit onLimit;
+
+    @Option(names = "--max-pause", paramLabel = "DURATION", defaultValue = "12h", converter = DurationConverter.class,
+            description = "Stop instead of waiting when the usage limit resets later than this, e.g. 90m, 12h, 2d (default: ${DEFAULT-VALUE}).")
+    Duration maxPause;
+
     @Option(names = "--delivery-deadline", paramLabel = "SECONDS", defaultValue = "900", description = "How long to retry delivering the result (default: ${DEFAULT-VALUE}).")
     int deliveryDeadline;
 
@@ -164,7 +177,7 @@ public final class RunTaskCommand implements Callable<Integer> {
         return new TaskOptions(prompt, project != null ? project : TaskOptions.DEFAULT_PROJECT, project != null,
                 session, output, timeout, resume, resumeLabel, sessionLabel, notifyChannel, notifyTarget,
                 notifyThreadId, wake, heartbeatInterval, claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadline,
-                gateway.url, gateway.tokenEnv);
+                gateway.url, gateway.tokenEnv, onLimit, maxPause);
     }
 
     /** Regular files or stdin only (a device or FIFO could hang or never end), at most the prompt limit. */
@@ -214,6 +227,48 @@ public final class RunTaskCommand implements Callable<Integer> {
 
     private static UserException usage(String message) {
         return UserException.usage(message);
+    }
+
+    static final class OnLimitConverter implements ITypeConverter<OnLimit>, Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(OnLimit.values()).map(OnLimit::word).iterator();
+        }
+
+        @Override
+        public OnLimit convert(String value) {
+            try {
+                return OnLimit.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code 90m}, {@code 12h}, {@code 1h30m}, {@code 2d}, {@code 45s}; a bare number is seconds. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        private static final Pattern WHOLE = Pattern.compile("(?:\\d{1,9}[dhms])+|\\d{1,9}");
+        private static final Pattern PART = Pattern.compile("(\\d+)([dhms]?)");
+
+        @Override
+        public Duration convert(String value) {
+            if (!WHOLE.matcher(value).matches()) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "expected a duration such as 90m, 12h, 1h30m or 2d (a bare number is seconds) but was '" + value + "'");
+            }
+            Duration d = Duration.ZERO;
+            Matcher m = PART.matcher(value);
+            while (m.find()) {
+                long n = Long.parseLong(m.group(1));
+                d = d.plus(switch (m.group(2)) {
+                    case "d" -> Duration.ofDays(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofSeconds(n);
+                });
+            }
+            return d;
+        }
     }
 
     static final class WakeConverter implements ITypeConverter<WakeMode> {

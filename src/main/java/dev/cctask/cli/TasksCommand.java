@@ -6,6 +6,7 @@ import dev.cctask.PythonJson;
 import dev.cctask.delivery.Messages;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
+import dev.cctask.registry.SessionRegistry;
 import dev.cctask.task.Tasks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,7 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tasks}: the runs that have a PID file (SPEC §1.4, §8.4). */
+/**
+ * {@code tasks}: the runs that have a PID file (SPEC §1.4, §8.4); a run that waits for its plan's usage limit to reset
+ * shows as paused, with the time it resumes.
+ */
 @Command(name = "tasks", mixinStandardHelpOptions = true, description = "List running tasks (their PID files).")
 public final class TasksCommand implements Callable<Integer> {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -49,10 +53,12 @@ public final class TasksCommand implements Callable<Integer> {
         } else if (files.isEmpty()) {
             out.println("No running tasks");
         } else {
-            TextTable t = new TextTable("RUNNER_PID", "ALIVE", "STARTED", "ELAPSED", "SESSION_ID", "LABEL", "TASK");
+            TextTable t = new TextTable("RUNNER_PID", "ALIVE", "STATUS", "STARTED", "ELAPSED", "SESSION_ID", "LABEL",
+                    "TASK");
             for (PidFile f : files) {
                 Long elapsed = elapsedSeconds(f, now);
-                t.row(f.runnerPid(), PidFiles.isAlive(f) ? "yes" : "no",
+                t.row(f.runnerPid(), PidFiles.isAlive(f) ? "yes" : "no", f.pausedUntil()
+                        .map(until -> "paused until " + SECONDS.format(until)).orElse(SessionRegistry.STATUS_RUNNING),
                         f.startedAt().map(SECONDS::format).orElse(f.started()),
                         elapsed == null ? null : Messages.fmt(elapsed), f.sessionId(), f.label(), f.task());
             }
@@ -67,6 +73,8 @@ public final class TasksCommand implements Callable<Integer> {
         o.put("runner_pid", f.runnerPid());
         o.put("claude_pid", f.claudePid());
         o.put("alive", PidFiles.isAlive(f));
+        o.put("status", f.pausedUntil().isPresent() ? SessionRegistry.STATUS_PAUSED : SessionRegistry.STATUS_RUNNING);
+        o.put("paused_until", f.field(PidFile.PAUSED_UNTIL));
         o.put("started", f.started());
         o.put("elapsed_seconds", elapsedSeconds(f, now));
         o.put("session_id", f.sessionId());

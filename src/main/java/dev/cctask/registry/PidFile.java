@@ -24,8 +24,10 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
     public static final String SESSION_ID = "session_id";
     public static final String PROJECT = "project";
     public static final String RUNNER_STARTED = "runner_started";
+    /** While the run waits for its plan's usage limit to reset: when it resumes (ISO local, like line 3). */
+    public static final String PAUSED_UNTIL = "paused_until";
     private static final List<String> KEY_ORDER =
-            List.of(CLAUDE_PID, SESSION_KEY, OUTPUT, LABEL, RUN_ID, SESSION_ID, PROJECT, RUNNER_STARTED);
+            List.of(CLAUDE_PID, SESSION_KEY, OUTPUT, LABEL, RUN_ID, SESSION_ID, PROJECT, RUNNER_STARTED, PAUSED_UNTIL);
 
     public PidFile {
         fields = Collections.unmodifiableMap(ordered(fields));
@@ -72,6 +74,11 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /** When a paused run resumes; empty while it runs (or when unparseable). */
+    public Optional<LocalDateTime> pausedUntil() {
+        return IsoLocal.parse(field(PAUSED_UNTIL));
     }
 
     /** Line 3 parsed; empty when unparseable. */

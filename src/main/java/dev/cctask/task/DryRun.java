@@ -27,6 +27,8 @@ final class DryRun {
         out.println("  cwd:      " + Path.of(o.project()).toAbsolutePath().normalize());
         out.println("  output:   " + OutputFile.firstChoice(o.output(), start).toAbsolutePath());
         out.println("  timeout:  " + o.timeoutSeconds() + "s");
+        out.println("  on limit: " + (o.onLimit() == OnLimit.STOP ? "stop"
+                : "wait for the reset (at most " + Messages.span(o.maxPause()) + "), then resume the session"));
         out.flush();
     }
 

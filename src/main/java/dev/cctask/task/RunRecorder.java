@@ -2,15 +2,19 @@ package dev.cctask.task;
 
 import dev.cctask.Env;
 import dev.cctask.claude.RunOutcome;
+import dev.cctask.claude.RunTotals;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
 import dev.cctask.delivery.Outbox;
 import dev.cctask.registry.PidFile;
+import dev.cctask.registry.IsoLocal;
 import dev.cctask.registry.PidFiles;
 import dev.cctask.registry.SessionRegistry;
 import dev.cctask.registry.SessionRegistry.Registration;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -62,16 +66,20 @@ final class RunRecorder implements AutoCloseable {
     }
 
     void claudeStarted(long pid) {
-        updatePidFile(PidFile.CLAUDE_PID, Long.toString(pid));
+        updatePidFile(Map.of(PidFile.CLAUDE_PID, Long.toString(pid)));
     }
 
     /**
      * The PID file learns the session id before the registry does: a runner killed in between then still leaves
-     * what reconciliation needs to mark the entry lost (SPEC §8.6).
+     * what reconciliation needs to mark the entry lost (SPEC §8.6). A resumed attempt's init names the same session:
+     * it is registered already.
      */
     void sessionStarted(String id) {
+        if (id.equals(sessionId)) {
+            return;
+        }
         sessionId = id;
-        updatePidFile(PidFile.SESSION_ID, id);
+        updatePidFile(Map.of(PidFile.SESSION_ID, id));
         try {
             registry.register(registration(id));
             log.accept(LogLines.sessionRegistered(id));
@@ -80,16 +88,38 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** The entry's end: under the registered id, else the result's; nothing when Claude named no session. */
-    void finished(RunOutcome outcome, long tokens) {
+    /**
+     * The run waits for its plan's usage limit to reset (issue 15): registry {@code paused}; the PID file says until
+     * when, and no longer names a Claude (it exited).
+     */
+    void paused(LocalDateTime resumeAt) {
+        Map<String, String> changes = new HashMap<>();
+        changes.put(PidFile.PAUSED_UNTIL, IsoLocal.format(resumeAt));
+        changes.put(PidFile.CLAUDE_PID, null);
+        updatePidFile(changes);
+        status(SessionRegistry.STATUS_PAUSED);
+    }
+
+    /** The pause is over: registry {@code running} again, the PID file without its resume time. */
+    void resumed() {
+        Map<String, String> changes = new HashMap<>();
+        changes.put(PidFile.PAUSED_UNTIL, null);
+        updatePidFile(changes);
+        status(SessionRegistry.STATUS_RUNNING);
+    }
+
+    /**
+     * The entry's end: under the registered id, else the result's; nothing when Claude named no session. The figures
+     * are the whole run's: turns and duration of every attempt, the last cost (the session's so far).
+     */
+    void finished(RunOutcome outcome, RunTotals totals) {
         String resultId = outcome.lastResult().map(r -> r.sessionId()).orElse(null);
         if (sessionId == null && resultId == null) {
             return;
         }
-        var r = outcome.lastResult();
         finish(sessionId != null ? sessionId : resultId, new SessionRegistry.Completion(outcome.status().word(),
-                resultId, r.map(x -> x.totalCostUsd()).orElse(null), outcome.exitCode(),
-                r.map(x -> x.numTurns()).orElse(null), r.map(x -> x.durationMs()).orElse(null), tokens));
+                resultId, totals.lastResult().map(x -> x.totalCostUsd()).orElse(null), outcome.exitCode(),
+                totals.turns(), totals.durationMs(), totals.tokens()));
     }
 
     /** SPEC §9.3: a registered entry becomes {@code failed}. */
@@ -117,10 +147,20 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** Called from the main and the stream threads: one rewrite at a time. */
-    private synchronized void updatePidFile(String key, String value) {
+    private void status(String status) {
+        if (sessionId != null) {
+            try {
+                registry.update(sessionId, Map.of("status", status));
+            } catch (IOException | RuntimeException e) {
+                log.accept(LogLines.registerFailed(Messages.errorText(e)));
+            }
+        }
+    }
+
+    /** Called from the main and the stream threads: one rewrite at a time. A null value removes the key. */
+    private synchronized void updatePidFile(Map<String, String> changes) {
         try {
-            pidFile = pids.update(pidFile, Map.of(key, value));
+            pidFile = pids.update(pidFile, changes);
         } catch (IOException | RuntimeException e) {
             log.accept(LogLines.pidFileUpdateFailed(pidFile.path(), Messages.errorText(e)));
         }

@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -9,6 +10,8 @@ import java.util.List;
  * @param projectExplicit  whether -p was given (resume by label may use the registered dir otherwise)
  * @param output           --output, or null for the default {@code /tmp/cc-<ts>.txt}
  * @param pidDir           --pid-dir, or null for the default
+ * @param onLimit          --on-limit: wait for the plan's usage limit to reset, or stop
+ * @param maxPause         --max-pause: a reset further away than this ends the run as {@code stop} does
  */
 public record TaskOptions(
         String task,
@@ -31,7 +34,9 @@ public record TaskOptions(
         String pidDir,
         int deliveryDeadlineSeconds,
         String gatewayUrl,
-        String tokenEnv) {
+        String tokenEnv,
+        OnLimit onLimit,
+        Duration maxPause) {
 
     public static final String DEFAULT_PROJECT = "/tmp/cc-scratch";
 
@@ -61,6 +66,6 @@ public record TaskOptions(
     public TaskOptions withResume(String sessionId, String projectDir, String sessionLabel) {
         return new TaskOptions(task, projectDir, projectExplicit, sessionKey, output, timeoutSeconds, sessionId,
                 resumeLabel, sessionLabel, notifyChannel, notifyTarget, notifyThreadId, wake, heartbeatIntervalSeconds,
-                claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv);
+                claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv, onLimit, maxPause);
     }
 }

@@ -6,11 +6,11 @@ import dev.cctask.claude.Attempt.Stop;
 import dev.cctask.claude.ClaudeCommand;
 import dev.cctask.claude.ClaudeProcess;
 import dev.cctask.claude.ProcessTree;
-import dev.cctask.claude.Progress;
 import dev.cctask.claude.RunOutcome;
 import dev.cctask.claude.RunState;
 import dev.cctask.claude.RunTotals;
 import dev.cctask.claude.StreamParser;
+import dev.cctask.claude.UsageLimit;
 import dev.cctask.control.NotifyRelay;
 import dev.cctask.delivery.Event;
 import dev.cctask.delivery.LogLines;
@@ -20,17 +20,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One supervised Claude Code run, start to end (SPEC §2.1). It prepares (output file, PID file, launch message, notify
  * relay), starts an {@link Attempt} (one Claude process), waits on its {@link RunLoop} for what stops it (exit, result
- * grace, timeout, cancel), then reports: output file, registry, final message. Whatever happens, the run ends through
- * {@link #finish} or {@link #crash}: the result is written, recorded and queued for delivery, and the PID file removed.
+ * grace, timeout, cancel), then reports: output file, registry, final message. An attempt that ends on the plan's usage
+ * limit pauses the run until the reset ({@link Pause}); then the same session resumes in a new attempt. Whatever
+ * happens, the run ends through {@link #finish} or {@link #crash}: the result is recorded and queued for delivery.
  */
 public final class TaskRun {
     static final Duration KILL_GRACE = ProcessTree.TERM_GRACE;
@@ -50,7 +50,6 @@ public final class TaskRun {
     private final PrintWriter err;
     private final String runId = UUID.randomUUID().toString();
     private final long runnerPid = ProcessHandle.current().pid();
-    private final LocalDateTime start = LocalDateTime.now();
     private final RunLoop loop = new RunLoop();
     private final RunTotals totals = new RunTotals();
 
@@ -60,11 +59,9 @@ public final class TaskRun {
     private RunRecorder recorder;
     private OutputFile output;
     private NotifyRelay relay;
-    private Heartbeat heartbeat;
+    private Pause pause;
+    private final Stopper stopper = new Stopper(this::log);
     private volatile Attempt attempt;
-    private volatile long spawnNanos;
-    /** What Claude left running is stopped beside the reporting; the run waits for it before it ends. */
-    private CompletableFuture<Void> sweep = CompletableFuture.completedFuture(null);
 
     private TaskRun(RunPlan plan, Path claude, Env env, PrintWriter err) {
         this.plan = plan;
@@ -82,8 +79,7 @@ public final class TaskRun {
             DryRun.print(plan, env, LocalDateTime.now(), out);
             return 0;
         }
-        Path claude = ClaudeCommand.resolveForLaunch(resolved.claudeBin(), env);
-        return new TaskRun(plan, claude, env, err).run();
+        return new TaskRun(plan, ClaudeCommand.resolveForLaunch(resolved.claudeBin(), env), env, err).run();
     }
 
     private int run() {
@@ -91,10 +87,7 @@ public final class TaskRun {
         int code;
         try {
             prepare();
-            if (!loop.stopping()) {
-                startAttempt();
-            }
-            code = finish();
+            code = work();
         } catch (Throwable t) {
             code = crash(t);
         } finally {
@@ -113,73 +106,73 @@ public final class TaskRun {
         notifications = new Notifications(plan, runId, env, this::log);
         Path project = Path.of(o.project());
         Files.createDirectories(project);
-        output = OutputFile.create(o.output(), start, this::log);
+        output = OutputFile.create(o.output(), LocalDateTime.now(), this::log);
         recorder = RunRecorder.open(env, o.pidDir(), new SessionRegistry.Registration(null, o.label(), o.summary(),
                 project.toAbsolutePath().toString(), o.sessionKey(), output.path().toString(), runId, runnerPid),
                 this::log);
         notifications.flushOlderInBackground();
-        String gitWarning = GitInit.run(project);
-        if (gitWarning != null) {
-            log(gitWarning);
-        }
+        GitInit.run(project, this::log);
         LogLines.banner(new LogLines.Banner(o.summary(), o.project(), output.path().toString(), o.timeoutSeconds(),
                 o.resume(), o.label(), runnerPid, plan.route(), runId)).forEach(this::log);
         notifications.warnIfNothingConfigured(output.path());
         notifications.launchAsync(Messages.launch(
                 new Messages.Launch(o.summary(), o.project(), o.timeoutSeconds(), runnerPid, o.label(), o.resume())));
         relay = NotifyRelay.start(notifications::progress);
+        pause = new Pause(o, runnerPid, loop, recorder, notifications, output, totals, this::log, Clock.systemDefaultZone());
     }
 
-    /** Claude with the prompt on stdin; its exit, the timeout and the heartbeats from now on. */
-    private void startAttempt() throws IOException {
-        spawnNanos = System.nanoTime();
-        var launch = new Attempt.Launch(ClaudeCommand.argv(claude.toString(), o.resume(), o.claudeArgs()),
+    /** Attempts until one ends the run; one that ends on the plan's usage limit pauses it until the reset, or ends it. */
+    private int work() throws Exception {
+        String resume = o.resume();
+        String prompt = o.task();
+        Attempt.Ended ended = Attempt.Ended.notStarted(Stop.CANCELLED);
+        while (!loop.stopping()) {
+            stopper.awaitSweep();
+            startAttempt(resume, prompt);
+            Stop how = loop.awaitStop(attempt.state()::doneForNanos, RESULT_GRACE);
+            idle();
+            ended = stopper.end(attempt, how, o.timeoutSeconds());
+            UsageLimit limit = how == Stop.EXITED ? UsageLimit.of(attempt.state(), ended.exitCode()).orElse(null) : null;
+            FinalReport.LimitStop stop = limit == null ? null : pause.refusal(limit, ended.sessionId());
+            if (limit == null || stop != null) {
+                return finish(how, ended, stop);
+            }
+            resume = ended.sessionId();
+            prompt = Messages.CONTINUE_PROMPT;
+            pause.await(limit, resume); // until the reset, or a cancel that stops the loop
+        }
+        return finish(Stop.CANCELLED, ended, null);
+    }
+
+    /** Claude with the prompt on stdin; its exit, the working-time clock and the heartbeats from now on. */
+    private void startAttempt(String resume, String prompt) throws IOException {
+        var launch = new Attempt.Launch(ClaudeCommand.argv(claude.toString(), resume, o.claudeArgs()),
                 Path.of(o.project()), new ClaudeProcess.ChildEnv(relay.childEnv(), plan.secretVariables(env), runId),
-                o.task());
+                prompt);
+        long spawnNanos = System.nanoTime();
         attempt = Attempt.start(launch, totals, StreamParser.Listener.of(recorder::sessionStarted, output::append),
                 () -> loop.post(Stop.EXITED));
         recorder.claudeStarted(attempt.pid());
         if (!attempt.ownSession()) {
             log(LogLines.noSetsid());
         }
-        loop.timeoutAfter(o.timeoutSeconds());
-        if (notifications.chat()) {
-            heartbeat = Heartbeat.sinceSpawn(spawnNanos, o.heartbeatIntervalSeconds(), notifications.launched(),
-                    this::heartbeatLine, notifications::heartbeat);
-        }
+        loop.work(Duration.ofSeconds(o.timeoutSeconds()));
+        notifications.beatSince(spawnNanos, attempt.state(), loop::workedSeconds);
     }
 
-    /** Waits for the stop (exit, result grace, timeout or cancel), then reports it: the one end path of every run. */
-    private int finish() throws Exception {
-        Attempt a = attempt;
-        Stop how = loop.awaitStop(a == null ? () -> -1 : a.state()::doneForNanos, RESULT_GRACE);
+    /** Reports how the run stopped: the one end path of every run. */
+    private int finish(Stop how, Attempt.Ended ended, FinalReport.LimitStop limited) {
         stopClocks();
-        Attempt.Ended ended = a == null ? Attempt.Ended.notStarted(how) : end(a, how);
-        RunState state = a == null ? new RunState(totals, System::nanoTime) : a.state();
+        if (loop.finishing()) {
+            notifications.stopDelivery(); // a signal after the stop: its result goes to the outbox at once
+        }
+        RunState state = attempt == null ? new RunState(totals, System::nanoTime) : attempt.state();
         RunOutcome outcome = RunOutcome.of(state, ended.exitCode(), ended.stderr(), how == Stop.TIMEOUT,
                 how == Stop.CANCELLED, o.resume());
         Duration deadline = how == Stop.CANCELLED && CANCEL_DELIVERY.compareTo(deadline()) < 0 ? CANCEL_DELIVERY
                 : deadline();
-        return new FinalReport(o, output, recorder, notifications, this::log).tell(outcome, totals, elapsedSeconds(),
-                deadline);
-    }
-
-    /** Stops the attempt (its leftovers too) and collects how it ended, with the log lines that explain the stop. */
-    private Attempt.Ended end(Attempt a, Stop how) throws Exception {
-        if (how == Stop.TIMEOUT) {
-            log(LogLines.timeoutReached(o.timeoutSeconds()));
-        } else if (how == Stop.DONE) {
-            log(LogLines.stoppedAfterResult(RESULT_GRACE.toSeconds()));
-        }
-        Attempt.Ended ended = a.end(how, KILL_GRACE, DRAIN);
-        if (how == Stop.EXITED || how == Stop.DONE) {
-            sweep = ended.leftovers().thenAccept(n -> {
-                if (n > 0) {
-                    log(LogLines.leftoversStopped(n));
-                }
-            });
-        }
-        return ended;
+        return new FinalReport(o, output, recorder, notifications, this::log).tell(outcome, limited, totals,
+                loop.workedSeconds(), deadline);
     }
 
     /** SPEC §9.3: anything unexpected still ends with a message, a registry entry and exit 1. One log line. */
@@ -203,24 +196,20 @@ public final class TaskRun {
         return 1;
     }
 
-    private String heartbeatLine() {
-        Progress p = attempt.state().heartbeatSnapshot();
-        return Messages.heartbeat(new Messages.Heartbeat(elapsedSeconds(), p.idleSeconds(), p.tokens(), p.toolCalls(),
-                p.activity(), p.chunksSinceHeartbeat()));
-    }
-
-    private long elapsedSeconds() {
-        return spawnNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - spawnNanos);
-    }
-
     private Duration deadline() {
         return Duration.ofSeconds(o.deliveryDeadlineSeconds());
     }
 
-    private void stopClocks() {
-        if (heartbeat != null) {
-            heartbeat.close();
+    /** Nothing works now: no heartbeat, the working-time clock stands still. */
+    private void idle() {
+        if (notifications != null) {
+            notifications.stopBeats();
         }
+        loop.idle();
+    }
+
+    private void stopClocks() {
+        idle();
         loop.close();
         if (relay != null) {
             relay.close();
@@ -229,7 +218,7 @@ public final class TaskRun {
 
     private void cleanUp() {
         stopClocks();
-        sweep.handle((done, failed) -> null).join();
+        stopper.awaitSweep();
         if (output != null) {
             output.close();
         }

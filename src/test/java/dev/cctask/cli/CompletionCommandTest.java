@@ -49,6 +49,9 @@ class CompletionCommandTest {
         "run-task sessions l     | list",
         "run-task --wa           | --wake",
         "run-task --task-f       | --task-file",
+        "run-task --on           | --on-limit",
+        "run-task --max-p        | --max-pause",
+        "run-task --on-limit s   | stop",
         "run-task notify --b     | --bg",
         "run-task completion z   | zsh",
     })

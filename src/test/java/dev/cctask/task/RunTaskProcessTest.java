@@ -454,6 +454,10 @@ class RunTaskProcessTest {
         bad.put(List.of("--task-file", missing.toString()), "Cannot read the task file " + missing + ": no such file");
         bad.put(List.of("-t", "x", "--wake", "foo"), "Invalid value for option '--wake': expected one of sessions_send, hooks,"
                 + " none but was 'foo'");
+        bad.put(List.of("-t", "x", "--on-limit", "pause"), "Invalid value for option '--on-limit': expected one of wait,"
+                + " stop but was 'pause'");
+        bad.put(List.of("-t", "x", "--max-pause", "12 hours"), "Invalid value for option '--max-pause': expected a"
+                + " duration such as 90m, 12h, 1h30m or 2d (a bare number is seconds) but was '12 hours'");
         bad.put(List.of("-t", "x", "--validate-only"), "Unknown option: '--validate-only'");
         for (var input : bad.entrySet()) {
             List<String> a = new java.util.ArrayList<>(List.of("-s", KEY)); // read before the bad option
@@ -485,7 +489,8 @@ class RunTaskProcessTest {
                 + "  claude:   " + RunTaskProcess.FAKE_CLAUDE + " -p --dangerously-skip-permissions --verbose --output-format stream-json --include-partial-messages\n"
                 + "  prompt:   1234 chars on stdin\n"
                 + "  cwd:      " + project + "\n", r.stdout().substring(0, r.stdout().indexOf("  output:")));
-        assertTrue(r.stdout().endsWith("  timeout:  7200s\n"), r.stdout());
+        assertTrue(r.stdout().endsWith("  timeout:  7200s\n  on limit: wait for the reset (at most 12h), then resume the session\n"),
+                r.stdout());
         assertFalse(Files.exists(project));
         assertEquals(List.of(), gateway.calls());
         assertFalse(r.stdout().contains(FakeGateway.TOKEN));
