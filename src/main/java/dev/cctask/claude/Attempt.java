@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -118,6 +119,15 @@ public final class Attempt {
         }
         state.ended();
         return new Ended(stop, exitCode, process.stderr(), state.sessionId(), leftovers);
+    }
+
+    /**
+     * The plan usage limit this attempt ended on, if it ended by itself (exited, or lingered after its result); an
+     * attempt stopped by the timeout or a cancel ended on neither.
+     */
+    public Optional<UsageLimit> usageLimit(Ended ended) {
+        return ended.stop() == Stop.EXITED || ended.stop() == Stop.DONE ? UsageLimit.of(state, ended.exitCode())
+                : Optional.empty();
     }
 
     /** The crash path's stop: kills the tree if Claude still runs, collects nothing. */

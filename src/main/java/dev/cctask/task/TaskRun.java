@@ -132,7 +132,7 @@ public final class TaskRun {
             Stop how = loop.awaitStop(attempt.state()::doneForNanos, RESULT_GRACE);
             idle();
             ended = stopper.end(attempt, how, o.timeoutSeconds());
-            UsageLimit limit = how == Stop.EXITED ? UsageLimit.of(attempt.state(), ended.exitCode()).orElse(null) : null;
+            UsageLimit limit = attempt.usageLimit(ended).orElse(null);
             FinalReport.LimitStop stop = limit == null ? null : pause.refusal(limit, ended.sessionId());
             if (limit == null || stop != null) {
                 return finish(how, ended, stop);
