@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -14,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One Claude process with its stream: started with the prompt as the first message on its stdin, which stays open
  * for steered messages until the closing rule ends it ({@link ClosingInput}), its stdout parsed into a fresh
- * {@link RunState} over the run's {@link RunTotals}, and ended into an {@link Ended} value. A run holds one attempt
- * today; a resume after a usage limit starts another over the same totals.
+ * {@link RunState} over the run's {@link RunTotals}, and ended into an {@link Ended} value. A resume after a plan
+ * usage limit starts another attempt over the same totals.
  */
 public final class Attempt {
     /** What stopped an attempt. EXITED: Claude exited; DONE: it printed its final result but lingered too long. */
@@ -127,7 +128,17 @@ public final class Attempt {
         if (stop == Stop.DONE) { // the exit status Claude gives its result, not our kill's
             exitCode = state.lastResult().orElseThrow().isError() ? 1 : 0;
         }
+        state.ended();
         return new Ended(stop, exitCode, process.stderr(), state.sessionId(), leftovers);
+    }
+
+    /**
+     * The plan usage limit this attempt ended on, if it ended by itself (exited, or lingered after its result); an
+     * attempt stopped by the timeout or a cancel ended on neither.
+     */
+    public Optional<UsageLimit> usageLimit(Ended ended) {
+        return ended.stop() == Stop.EXITED || ended.stop() == Stop.DONE ? UsageLimit.of(state, ended.exitCode())
+                : Optional.empty();
     }
 
     /** The crash path's stop: kills the tree if Claude still runs, collects nothing. */

@@ -10,6 +10,7 @@ import java.util.List;
  * @param result the result text; absent for error subtypes
  * @param usage the {@code usage} object as sent (this invocation, main agent loop); treat as read-only
  * @param sessionId the session id the result reports (may differ from init's, CLAUDE-STREAM.md §6)
+ * @param apiErrorStatus the HTTP status of the API error that ended the turn ({@code api_error_status}), or null
  */
 public record ResultEvent(
         String result,
@@ -20,7 +21,8 @@ public record ResultEvent(
         Integer numTurns,
         Long durationMs,
         JsonNode usage,
-        String sessionId) {
+        String sessionId,
+        Integer apiErrorStatus) {
 
     public ResultEvent {
         errors = List.copyOf(errors);

@@ -7,7 +7,8 @@ import java.util.Optional;
  * How a run ended (SPEC §8.1, §10; D7, P2, P3, P5), decided once at the end from the parsed stream and the child's
  * exit.
  *
- * @param status timeout, cancelled, completed, incomplete or failed
+ * @param status timeout, cancelled, completed, incomplete, failed, or limited (stopped at the plan's usage limit,
+ *               issue 15)
  * @param success completed: exit code 0, at least one {@code result}, the last one not {@code is_error}, and every
  *                background task completed
  * @param exitCode the child's exit code as the JVM reports it (143 SIGTERM, 137 SIGKILL; −1 unknown)
@@ -41,7 +42,8 @@ public record RunOutcome(
      * not complete (stopped at its own wait ceiling, or still running when it exited).
      */
     public enum Status {
-        TIMEOUT("timeout"), CANCELLED("cancelled"), COMPLETED("completed"), INCOMPLETE("incomplete"), FAILED("failed");
+        TIMEOUT("timeout"), CANCELLED("cancelled"), COMPLETED("completed"), INCOMPLETE("incomplete"), FAILED("failed"),
+        LIMITED("limited");
 
         private final String word;
 
@@ -78,6 +80,11 @@ public record RunOutcome(
                     || last.map(r -> r.errors().stream().anyMatch(RunOutcome::mentionsMissingSession)).orElse(false));
         return new RunOutcome(status, status == Status.COMPLETED, exitCode, finalText(last, assistantText, stderr),
                 resumeFailed, last, unfinished);
+    }
+
+    /** This end, as a run that stopped at its plan's usage limit instead of waiting for the reset. */
+    public RunOutcome limited() {
+        return new RunOutcome(Status.LIMITED, false, exitCode, finalText, false, lastResult, unfinished);
     }
 
     /** The first non-empty of: result text, errors (+ assistant text), assistant text, stderr, a placeholder. */

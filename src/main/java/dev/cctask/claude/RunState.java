@@ -52,6 +52,10 @@ public final class RunState {
     /** Since when the run has been done (see {@link #doneForNanos()}), or −1. */
     private long doneSinceNanos = -1;
     private long badLines;
+    /** The last {@code rate_limit_event} with status {@code rejected}: a plan usage limit refused a request. */
+    private boolean limitRejected;
+    private Long limitResetsAt;
+    private String limitType;
 
     /** A first attempt: fresh totals. */
     public RunState() {
@@ -239,6 +243,7 @@ public final class RunState {
     /** Rule 9: a {@code result} event with the output tokens it accounts for. */
     synchronized void result(ResultEvent result, long outputTokens, long queuedTurns) {
         lastResult = result;
+        totals.result(result);
         resultCount++;
         totals.resultTokens(outputTokens);
         activity = Activity.FINISHING;
@@ -258,6 +263,18 @@ public final class RunState {
 
     synchronized void badLine() {
         badLines++;
+    }
+
+    /** A {@code rate_limit_event} with status {@code rejected} (CLAUDE-STREAM.md §8.1); either value may be null. */
+    synchronized void rateLimitRejected(Long resetsAtEpochSeconds, String rateLimitType) {
+        limitRejected = true;
+        limitResetsAt = resetsAtEpochSeconds;
+        limitType = rateLimitType;
+    }
+
+    /** The attempt is over: its last result's turns and duration join the run's totals. */
+    synchronized void ended() {
+        totals.attemptEnded(lastResult);
     }
 
     private static String streamKey(String parentToolUseId) {
@@ -367,6 +384,21 @@ public final class RunState {
      */
     public synchronized long doneForNanos() {
         return doneSinceNanos < 0 ? -1 : nanoTime.getAsLong() - doneSinceNanos;
+    }
+
+    /** Whether a {@code rate_limit_event} said {@code rejected}: a plan usage limit refused a request. */
+    public synchronized boolean limitRejected() {
+        return limitRejected;
+    }
+
+    /** That event's {@code resetsAt} (Unix seconds), or null. */
+    public synchronized Long limitResetsAt() {
+        return limitResetsAt;
+    }
+
+    /** That event's {@code rateLimitType} ({@code five_hour}, {@code seven_day}, …), or null. */
+    public synchronized String limitType() {
+        return limitType;
     }
 
     /** Lines that were not a JSON object. */

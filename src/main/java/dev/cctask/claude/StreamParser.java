@@ -76,7 +76,7 @@ public final class StreamParser {
 
     /**
      * What the rules read of each type of line (§3.1); the rest is skipped unparsed, and a line of any other type
-     * ({@code user} with its tool results, {@code rate_limit_event}, …) is only checked to be JSON (liveness).
+     * ({@code user} with its tool results, …) is only checked to be JSON (liveness).
      */
     private static final Projection READ;
 
@@ -108,7 +108,10 @@ public final class StreamParser {
                 "event", Projection.of(event), "parent_tool_use_id", Projection.ALL)));
         byType.put("assistant", Projection.of(Map.of("message", message)));
         byType.put("result", Projection.of("subtype", "session_id", "result", "is_error", "errors", "total_cost_usd",
-                "num_turns", "duration_ms", "usage", "model_usage_since_last_result", "queued_turn_count"));
+                "num_turns", "duration_ms", "usage", "model_usage_since_last_result", "queued_turn_count",
+                "api_error_status"));
+        byType.put("rate_limit_event", Projection.of(Map.of(
+                "rate_limit_info", Projection.of("status", "resetsAt", "rateLimitType"))));
         for (String raw : List.of("content_block_start", "content_block_delta", "message_start", "message_delta")) {
             byType.put(raw, Projection.of(rawEvent));
         }
@@ -208,6 +211,8 @@ public final class StreamParser {
             applyAssistant(o.get("message"));
         } else if ("result".equals(type)) {
             applyResult(o);
+        } else if ("rate_limit_event".equals(type)) {
+            applyRateLimit(o.get("rate_limit_info"));
         }
     }
 
@@ -351,10 +356,22 @@ public final class StreamParser {
                 o.path("duration_ms").isIntegralNumber() && o.get("duration_ms").canConvertToLong()
                         ? o.get("duration_ms").longValue() : null,
                 usage != null && usage.isObject() ? usage : null,
-                text(o, "session_id"));
+                text(o, "session_id"),
+                o.path("api_error_status").canConvertToInt() && o.get("api_error_status").isIntegralNumber()
+                        ? o.get("api_error_status").intValue() : null);
         Long queued = integral(o.get("queued_turn_count"));
         state.result(result, resultOutputTokens(o.get("model_usage_since_last_result"), usage), queued == null ? 0 : queued);
         listener.onResult();
+    }
+
+    /**
+     * A plan usage limit refused a request (CLAUDE-STREAM.md §8.1): {@code status:"rejected"}, the reset in Unix
+     * seconds and the limit's kind. {@code allowed} and the other statuses are information only.
+     */
+    private void applyRateLimit(JsonNode info) {
+        if ("rejected".equals(text(info, "status"))) {
+            state.rateLimitRejected(integral(info.get("resetsAt")), text(info, "rateLimitType"));
+        }
     }
 
     /**

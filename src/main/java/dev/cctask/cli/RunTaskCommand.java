@@ -4,6 +4,7 @@ import dev.cctask.UserException;
 import dev.cctask.gateway.Routes;
 import dev.cctask.task.AttachMode;
 import dev.cctask.task.NotStarted;
+import dev.cctask.task.OnLimit;
 import dev.cctask.task.OutputFile;
 import dev.cctask.task.Slots;
 import dev.cctask.task.TaskOptions;
@@ -12,11 +13,14 @@ import dev.cctask.task.WakeMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -100,6 +104,15 @@ public final class RunTaskCommand implements Callable<Integer> {
 
     @Option(names = "--pid-dir", paramLabel = "DIR", description = "Directory for PID files (default: pids/ beside the jar).")
     String pidDir;
+
+    @Option(names = "--on-limit", paramLabel = "MODE", defaultValue = "wait", converter = OnLimitConverter.class,
+            completionCandidates = OnLimitConverter.class,
+            description = "At the plan's usage limit: wait for the reset and resume the same session, or stop (default: ${DEFAULT-VALUE}).")
+    OnLimit onLimit;
+
+    @Option(names = "--max-pause", paramLabel = "DURATION", defaultValue = "12h", converter = DurationConverter.class,
+            description = "Stop instead of waiting when the usage limit resets later than this, e.g. 90m, 12h, 2d (default: ${DEFAULT-VALUE}).")
+    Duration maxPause;
 
     @Option(names = "--delivery-deadline", paramLabel = "SECONDS", defaultValue = "900", description = "How long to retry delivering the result (default: ${DEFAULT-VALUE}).")
     int deliveryDeadline;
@@ -185,7 +198,7 @@ public final class RunTaskCommand implements Callable<Integer> {
                 session, output, timeout, resume, resumeLabel, sessionLabel, notifyChannel, notifyTarget,
                 notifyThreadId, wake, heartbeatInterval, claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadline,
                 gateway.url, gateway.tokenEnv, attach, worktree, base,
-                Slots.limit(maxParallel, CliEnv.get()));
+                Slots.limit(maxParallel, CliEnv.get()), onLimit, maxPause);
     }
 
     /** Regular files or stdin only, at most the prompt limit ({@link TextFile}). */
@@ -217,6 +230,48 @@ public final class RunTaskCommand implements Callable<Integer> {
         @Override
         public Iterator<String> iterator() {
             return Arrays.stream(AttachMode.values()).map(AttachMode::word).iterator();
+        }
+    }
+
+    /** {@code --on-limit}: the word, and the words for shell completion. */
+    static final class OnLimitConverter implements ITypeConverter<OnLimit>, Iterable<String> {
+        @Override
+        public OnLimit convert(String value) {
+            try {
+                return OnLimit.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(OnLimit.values()).map(OnLimit::word).iterator();
+        }
+    }
+    /** {@code 90m}, {@code 12h}, {@code 1h30m}, {@code 2d}, {@code 45s}; a bare number is seconds. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        private static final Pattern WHOLE = Pattern.compile("(?:\\d{1,9}[dhms])+|\\d{1,9}");
+        private static final Pattern PART = Pattern.compile("(\\d+)([dhms]?)");
+
+        @Override
+        public Duration convert(String value) {
+            if (!WHOLE.matcher(value).matches()) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "expected a duration such as 90m, 12h, 1h30m or 2d (a bare number is seconds) but was '" + value + "'");
+            }
+            Duration d = Duration.ZERO;
+            Matcher m = PART.matcher(value);
+            while (m.find()) {
+                long n = Long.parseLong(m.group(1));
+                d = d.plus(switch (m.group(2)) {
+                    case "d" -> Duration.ofDays(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofSeconds(n);
+                });
+            }
+            return d;
         }
     }
 

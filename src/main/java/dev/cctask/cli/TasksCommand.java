@@ -8,6 +8,7 @@ import dev.cctask.PythonJson;
 import dev.cctask.delivery.Messages;
 import dev.cctask.registry.PidFile;
 import dev.cctask.registry.PidFiles;
+import dev.cctask.registry.SessionRegistry;
 import dev.cctask.task.Tasks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,7 +22,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tasks}: the runs that have a PID file (SPEC §1.4, §8.4). */
+/**
+ * {@code tasks}: the runs that have a PID file (SPEC §1.4, §8.4); a run that waits for its plan's usage limit to reset
+ * shows as paused, with the time it resumes.
+ */
 @Command(name = "tasks", mixinStandardHelpOptions = true, description = "List running tasks (their PID files).")
 public final class TasksCommand implements Callable<Integer> {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -51,13 +55,14 @@ public final class TasksCommand implements Callable<Integer> {
         } else if (files.isEmpty()) {
             out.println("No running tasks");
         } else {
-            TextTable t = new TextTable("RUNNER_PID", "ALIVE", "STATE", "STARTED", "ELAPSED", "SESSION_ID", "LABEL",
+            TextTable t = new TextTable("RUNNER_PID", "ALIVE", "STATUS", "STARTED", "ELAPSED", "SESSION_ID", "LABEL",
                     "TASK");
             for (PidFile f : files) {
                 Long elapsed = elapsedSeconds(f, now);
                 Integer ahead = tasks.queuedAhead(f);
-                t.row(f.runnerPid(), PidFiles.isAlive(f) ? "yes" : "no",
-                        ahead == null ? "running" : "queued (" + ahead + " ahead)",
+                t.row(f.runnerPid(), PidFiles.isAlive(f) ? "yes" : "no", ahead != null ? "queued (" + ahead + " ahead)"
+                        : f.pausedUntil().map(until -> "paused until " + SECONDS.format(until))
+                                .orElse(SessionRegistry.STATUS_RUNNING),
                         f.startedAt().map(SECONDS::format).orElse(f.started()),
                         elapsed == null ? null : Messages.fmt(elapsed), f.sessionId(), f.label(), f.task());
             }
@@ -72,6 +77,9 @@ public final class TasksCommand implements Callable<Integer> {
         o.put("runner_pid", f.runnerPid());
         o.put("claude_pid", f.claudePid());
         o.put("alive", PidFiles.isAlive(f));
+        o.put("status", queuedAhead != null ? "queued" // issue 19: waiting for a slot
+                : f.pausedUntil().isPresent() ? SessionRegistry.STATUS_PAUSED : SessionRegistry.STATUS_RUNNING);
+        o.put("paused_until", f.field(PidFile.PAUSED_UNTIL));
         o.put("started", f.started());
         o.put("elapsed_seconds", elapsedSeconds(f, now));
         o.put("session_id", f.sessionId());
@@ -83,7 +91,6 @@ public final class TasksCommand implements Callable<Integer> {
         o.put("steered", f.steered());
         o.put("pid_file", f.path().toString());
         o.set("background_tasks", backgroundTasks(f));
-        o.put("state", queuedAhead == null ? "running" : "queued"); // issue 19
         o.put("queued_ahead", queuedAhead);
         o.put("worktree", f.worktree());
         o.put("branch", f.branch());

@@ -12,7 +12,11 @@ public enum Event {
     CANCELLED,
     CRASH,
     RESUME_FAILED,
-    LOST;
+    LOST,
+    /** The ⏸ message of a run that waits for its plan's usage limit to reset (a chat message, no wake). */
+    PAUSED,
+    /** A run that stopped at its plan's usage limit instead of waiting ({@code --on-limit stop}, {@code --max-pause}). */
+    LIMITED;
 
     /** The word in outbox files: {@code completed}, {@code resume_failed}, … */
     public String wireName() {

@@ -90,7 +90,7 @@ public final class LogLines {
     /**
      * SPEC §8.1, one shape for every end: {@code ✅ COMPLETED Done (exit 0, 123 chars, 3min)}.
      *
-     * @param event     completed, incomplete, failed, timeout or cancelled
+     * @param event     completed, incomplete, failed, timeout, cancelled or limited
      * @param finalText the final text (its code points are counted)
      */
     public static String done(Event event, int exitCode, String finalText, long elapsedSeconds) {
@@ -100,10 +100,31 @@ public final class LogLines {
             case FAILED -> "❌ FAILED";
             case TIMEOUT -> "⏰ TIMEOUT";
             case CANCELLED -> "🛑 CANCELLED";
+            case LIMITED -> "⛔ LIMITED";
             default -> throw new IllegalArgumentException("no Done line for " + event);
         };
         return status + " Done (exit " + exitCode + ", " + Text.length(finalText) + " chars, "
                 + elapsedSeconds / 60 + "min)";
+    }
+
+    // ---------------------------------------------------------------- the plan's usage limit (issue 15)
+
+    /**
+     * @param limit    the limit as the chat names it ({@code 5-hour}, {@code weekly}, …)
+     * @param resumeAt when the same session is resumed, local time to the second
+     */
+    public static String paused(String limit, String resumeAt, int pause, int maxPauses) {
+        return "⏸ PAUSED usage limit (" + limit + "): resuming at " + resumeAt + " (pause " + pause + " of at most "
+                + maxPauses + ")";
+    }
+
+    public static String resuming(String sessionId) {
+        return "▶️ Resuming session " + sessionId + " after the usage limit";
+    }
+
+    /** @param reason why the run does not wait ({@link Messages#onLimitStop()}, …) */
+    public static String notWaiting(String limit, String reason) {
+        return "⛔ Not waiting for the usage limit (" + limit + ") to reset: " + reason;
     }
 
     public static String sessionRegistered(String sessionId) {

@@ -4,10 +4,16 @@ import dev.cctask.Text;
 import dev.cctask.gateway.Route;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Every exact chat text of SPEC §5 (and the small formatters they share), as pure functions of plain inputs.
@@ -33,6 +39,19 @@ public final class Messages {
             "discord", "Discord",
             "slack", "Slack",
             "signal", "Signal");
+
+    /** What Claude is told when its session resumes after the plan's usage limit (CLAUDE-STREAM.md §8.1). */
+    public static final String CONTINUE_PROMPT = "The usage limit has reset. Continue the task from where you stopped.";
+
+    private static final Map<String, String> LIMIT_NAMES = Map.of(
+            "five_hour", "5-hour",
+            "seven_day", "weekly",
+            "seven_day_opus", "weekly Opus",
+            "seven_day_sonnet", "weekly Sonnet");
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
+    private static final DateTimeFormatter DAY_AND_CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    /** Arguments a shell takes as they are. */
+    private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
     private Messages() {}
 
@@ -153,6 +172,23 @@ public final class Messages {
 
     /** Another live run working in the same folder (its label, else its task). */
     public record Neighbour(String name, long pid) {}
+
+    /**
+     * A plan usage limit as the chat shows it.
+     *
+     * @param type Claude's {@code rateLimitType} ({@code five_hour}, {@code seven_day}, …), or null
+     * @param at   when the run resumes (pause) or the limit resets (stop), or null when unknown
+     * @param now  when the message is built
+     * @param zone this machine's time zone
+     */
+    public record Limit(String type, Instant at, Instant now, ZoneId zone) {}
+
+    /**
+     * The run so far, for the pause and usage-limit messages.
+     *
+     * @param label the run's label, or null
+     */
+    public record SoFar(String task, String project, String label, long toolCalls, long tokens) {}
 
     /**
      * A run whose runner died without reporting (SPEC §5.3 "lost", §8.6).
@@ -309,6 +345,114 @@ public final class Messages {
         String prompt = Text.cut(l.task(), LAUNCH_TASK_LIMIT);
         lines.add("Prompt: " + prompt + (Text.length(l.task()) > LAUNCH_TASK_LIMIT ? "…" : ""));
         return String.join("\n", lines);
+    }
+
+    /** Best effort, when the same session goes on after the plan's usage limit reset. */
+    public static String resumed() {
+        return "📡 ▶️ Claude Code resumed after the usage limit";
+    }
+
+    // ---------------------------------------------------------------- the plan's usage limit (durable, no prefix)
+
+    /** {@code 5-hour}, {@code weekly}, …: the limit as users know it; {@code plan} when Claude did not say. */
+    public static String limitName(String type) {
+        return type == null || type.isEmpty() ? "plan" : LIMIT_NAMES.getOrDefault(type, type.replace('_', ' '));
+    }
+
+    /** {@code 14:05 (in 2h13m)}; with the date when it is another day here; {@code an unknown time} for null. */
+    public static String when(Limit l) {
+        if (l.at() == null) {
+            return "an unknown time";
+        }
+        ZonedDateTime at = l.at().atZone(l.zone());
+        boolean today = at.toLocalDate().equals(l.now().atZone(l.zone()).toLocalDate());
+        return (today ? CLOCK : DAY_AND_CLOCK).format(at) + " (in " + span(Duration.between(l.now(), l.at())) + ")";
+    }
+
+    /** {@code 45s}, {@code 13m}, {@code 2h13m}, {@code 2h05m}, {@code 12h}, {@code 4d19h}: whole units, zeros left out. */
+    public static String span(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s < 60) {
+            return s + "s";
+        }
+        long days = s / 86400;
+        long hours = s % 86400 / 3600;
+        long minutes = s % 3600 / 60;
+        if (days > 0) {
+            return days + "d" + (hours > 0 ? hours + "h" : "");
+        }
+        if (hours > 0) {
+            return hours + "h" + (minutes > 0 ? String.format("%02dm", minutes) : "");
+        }
+        return minutes + "m";
+    }
+
+    /**
+     * The durable pause message (no wake): which limit, when the run resumes, the work so far and how to cancel.
+     * {@code ⏸ Claude Code paused: usage limit (5-hour) · resumes at 14:05 (in 2h13m)}.
+     */
+    public static String paused(Limit l, SoFar s, String cancelCommand) {
+        return "⏸ Claude Code paused: usage limit (" + limitName(l.type()) + ") · resumes at " + when(l) + "\n\n"
+                + soFar(s) + "\nCancel: " + cancelCommand;
+    }
+
+    /**
+     * The final message of a run that stopped at the usage limit instead of waiting: when it resets, why the run did
+     * not wait, and the command that resumes the session after the reset.
+     *
+     * @param resumeCommand {@link #resumeCommand}, or null when the session is unknown
+     */
+    public static String limitStopped(Limit l, SoFar s, String reason, String resumeCommand, String outputFile) {
+        return "⛔ Claude Code stopped: usage limit (" + limitName(l.type()) + ") · resets at " + when(l) + "\n\n"
+                + soFar(s) + "\nNot waiting: " + reason
+                + (resumeCommand == null ? "" : "\nResume after the reset: " + resumeCommand)
+                + "\nFull output: " + outputFile;
+    }
+
+    public static String onLimitStop() {
+        return "--on-limit stop";
+    }
+
+    public static String beyondMaxPause(Duration maxPause) {
+        return "the reset is more than --max-pause " + span(maxPause) + " away";
+    }
+
+    public static String pausedTooOften(int pauses) {
+        return "the run already paused " + pauses + " times";
+    }
+
+    /** {@code run-task cancel "<label>"}, or by the runner's PID without a label; with the run's {@code --pid-dir}. */
+    public static String cancelCommand(String label, long runnerPid, String pidDir) {
+        return "run-task cancel " + (present(label) ? quote(label, true) : Long.toString(runnerPid))
+                + (pidDir == null ? "" : " --pid-dir " + quote(pidDir, false));
+    }
+
+    /** The launch that resumes the session after the reset, in its project, on the same chat. */
+    public static String resumeCommand(String sessionId, String project, String sessionKey) {
+        return "run-task --resume " + quote(sessionId, false) + " -p " + quote(project, false)
+                + (present(sessionKey) ? " -s " + quote(sessionKey, true) : "") + " -t " + quote(CONTINUE_PROMPT, true);
+    }
+
+    /** The line between two attempts in the output file. */
+    public static String outputSeparator(String limitType, String resumedAt) {
+        return "\n--- ▶️ resumed after the usage limit (" + limitName(limitType) + ") at " + resumedAt + " ---\n";
+    }
+
+    /** A shell word: as it is when plain (unless {@code always}), else in double quotes, else in single quotes. */
+    static String quote(String s, boolean always) {
+        if (!always && PLAIN_WORD.matcher(s).matches()) {
+            return s;
+        }
+        if (s.chars().noneMatch(c -> "\"$`\\!".indexOf(c) >= 0)) {
+            return "\"" + s + "\"";
+        }
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static String soFar(SoFar s) {
+        return (present(s.label()) ? "Label: " + s.label() + "\n" : "") + taskAndProject(s.task(), s.project())
+                + "\nSo far: " + s.toolCalls() + (s.toolCalls() == 1 ? " tool call" : " tool calls") + " · "
+                + formatTokens(s.tokens()) + " tok";
     }
 
     // ---------------------------------------------------------------- final messages (no prefix)

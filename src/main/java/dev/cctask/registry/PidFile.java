@@ -33,8 +33,10 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
     public static final String BACKGROUND_TASKS = "background_tasks";
     /** How many messages were steered into the run (issue 17). */
     public static final String STEERED = "steered";
+    /** While the run waits for its plan's usage limit to reset: when it resumes (ISO local, like line 3). */
+    public static final String PAUSED_UNTIL = "paused_until";
     private static final List<String> KEY_ORDER = List.of(CLAUDE_PID, SESSION_KEY, OUTPUT, LABEL, RUN_ID, SESSION_ID,
-            PROJECT, WORKTREE, BRANCH, QUEUED, RUNNER_STARTED, BACKGROUND_TASKS, STEERED);
+            PROJECT, WORKTREE, BRANCH, QUEUED, RUNNER_STARTED, PAUSED_UNTIL, BACKGROUND_TASKS, STEERED);
 
     public PidFile {
         fields = Collections.unmodifiableMap(ordered(fields));
@@ -108,6 +110,11 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /** When a paused run resumes; empty while it runs (or when unparseable). */
+    public Optional<LocalDateTime> pausedUntil() {
+        return IsoLocal.parse(field(PAUSED_UNTIL));
     }
 
     /** Line 3 parsed; empty when unparseable. */

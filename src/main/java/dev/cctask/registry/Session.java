@@ -55,7 +55,8 @@ public record Session(String id, ObjectNode json) {
         return "  " + id + "  " + at + "  " + status() + "  " + label() + "  " + projectDir();
     }
 
-    public boolean isRunning() {
-        return SessionRegistry.STATUS_RUNNING.equals(status());
+    /** {@code running} or {@code paused}: its runner lives (or died unreported). */
+    public boolean isActive() {
+        return SessionRegistry.STATUS_RUNNING.equals(status()) || SessionRegistry.STATUS_PAUSED.equals(status());
     }
 }

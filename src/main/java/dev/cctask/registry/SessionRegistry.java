@@ -38,6 +38,8 @@ import java.util.function.Consumer;
 public final class SessionRegistry {
     public static final String FILE_NAME = "claude_sessions.json";
     public static final String STATUS_RUNNING = "running";
+    /** A run that waits for its plan's usage limit to reset; its runner lives and resumes it (issue 15). */
+    public static final String STATUS_PAUSED = "paused";
     public static final String STATUS_LOST = "lost";
 
     /**
@@ -184,13 +186,13 @@ public final class SessionRegistry {
     }
 
     /**
-     * {@code running} → {@code lost} (+ {@code last_accessed}) for a run whose runner died (SPEC §8.6). True only
-     * for the caller that performed the transition, so exactly one reconciler sends the lost notice.
+     * {@code running} or {@code paused} → {@code lost} (+ {@code last_accessed}) for a run whose runner died (SPEC
+     * §8.6). True only for the caller that performed the transition, so exactly one reconciler sends the lost notice.
      */
     public boolean markLost(String id) throws IOException {
         return edit(sessions -> {
             ObjectNode e = entry(sessions, id);
-            if (e == null || !STATUS_RUNNING.equals(e.path("status").textValue())) {
+            if (e == null || !new Session(id, e).isActive()) {
                 return false;
             }
             e.put("status", STATUS_LOST);
@@ -220,8 +222,8 @@ public final class SessionRegistry {
     }
 
     /**
-     * Removes entries last accessed more than {@code days} ago or with a missing/unparseable timestamp; running
-     * entries are kept whatever their age. Returns the entries removed (a value that is no entry as an empty one).
+     * Removes entries last accessed more than {@code days} ago or with a missing/unparseable timestamp; running and
+     * paused entries are kept whatever their age. Returns the entries removed (a value that is no entry as an empty one).
      */
     public List<Session> cleanup(long days) throws IOException {
         LocalDateTime cutoff = LocalDateTime.now(clock).minusDays(days);
@@ -231,7 +233,7 @@ public final class SessionRegistry {
                 Session s = new Session(kv.getKey(), kv.getValue() instanceof ObjectNode e ? e.deepCopy()
                         : PythonJson.mapper().createObjectNode());
                 if (!(kv.getValue() instanceof ObjectNode)
-                        || (!s.isRunning() && s.lastAccessed().map(t -> t.isBefore(cutoff)).orElse(true))) {
+                        || (!s.isActive() && s.lastAccessed().map(t -> t.isBefore(cutoff)).orElse(true))) {
                     old.add(s);
                 }
             }

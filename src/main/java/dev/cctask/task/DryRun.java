@@ -37,6 +37,8 @@ final class DryRun {
         out.println("  output:   " + OutputFile.firstChoice(o.output(), start).toAbsolutePath());
         out.println("  attach:   " + attach(plan));
         out.println("  timeout:  " + o.timeoutSeconds() + "s");
+        out.println("  on limit: " + (o.onLimit() == OnLimit.STOP ? "stop"
+                : "wait for the reset (at most " + Messages.span(o.maxPause()) + "), then resume the session"));
         out.flush();
         return 0;
     }

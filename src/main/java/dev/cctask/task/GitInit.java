@@ -4,8 +4,9 @@ import dev.cctask.Subprocess;
 import dev.cctask.delivery.LogLines;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * {@code git init -q} in the project as the original did, but not inside an existing work tree
@@ -16,19 +17,16 @@ final class GitInit {
 
     private GitInit() {}
 
-    /** Returns a warning line for the log, or null when all went well. */
-    static String run(Path project) {
+    /** Gives {@code log} a warning line when git is missing. */
+    static void run(Path project, Consumer<String> log) {
         try {
-            if (exec(project, "git", "rev-parse", "--is-inside-work-tree") == 0) {
-                return null;
+            if (exec(project, "git", "rev-parse", "--is-inside-work-tree") != 0) {
+                exec(project, "git", "init", "-q");
             }
-            exec(project, "git", "init", "-q");
-            return null;
         } catch (IOException e) {
-            return LogLines.gitNotFound();
+            log.accept(LogLines.gitNotFound());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
         }
     }
 

@@ -2,6 +2,8 @@ package dev.cctask.task;
 
 import dev.cctask.Threads;
 import dev.cctask.Env;
+import dev.cctask.claude.Progress;
+import dev.cctask.claude.RunState;
 import dev.cctask.delivery.Deliverer;
 import dev.cctask.delivery.Event;
 import dev.cctask.delivery.ItemStore;
@@ -17,15 +19,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * Everything a run says to the chat and the agent (SPEC §4, §5, §7, §8.5): best-effort launch, heartbeat and
- * progress messages, and the durable final message + wake through the outbox.
+ * Everything a run says to the chat and the agent (SPEC §4, §5, §7, §8.5): best-effort launch, heartbeat, progress
+ * and resume messages, the durable pause message (no wake), and the durable final message + wake through the outbox.
  */
 final class Notifications implements AutoCloseable {
     /** A little over the 15 s call timeout of a {@code message} send. */
@@ -37,8 +41,12 @@ final class Notifications implements AutoCloseable {
     private final GatewayClient client;
     private final Outbox outbox;
     private volatile CompletableFuture<?> launch = CompletableFuture.completedFuture(null);
+    private volatile Heartbeat heartbeat;
     /** The final delivery under way, and whether a signal asked to end it (guarded by {@code this}). */
     private Deliverer delivering;
+    /** The pause message under way and its items (guarded by {@code this}). */
+    private Deliverer pausing;
+    private List<Outbox.Item> pauseItems = List.of();
     private volatile boolean stopping;
     private volatile boolean lost;
 
@@ -64,7 +72,8 @@ final class Notifications implements AutoCloseable {
         }
     }
 
-    /** A start message (or, first, the queued one: issue 19), posted after the one before it. */
+    /** A start message (or, first, the queued one: issue 19; or the resume message after a pause), posted after the
+     * one before it; the first heartbeat waits for it. */
     void launchAsync(String text) {
         if (chat()) {
             launch = launch.handle((done, failed) -> null)
@@ -77,8 +86,102 @@ final class Notifications implements AutoCloseable {
         return launch;
     }
 
-    void heartbeat(String line) {
-        bestEffort(line, true);
+    /**
+     * The pause message (issue 15): durable like a final message, but without a wake. It is queued and tried once at
+     * once (the chat shows it before the run resumes, however short the pause), then retried in the background while
+     * the run waits. Without a writable outbox it is sent once, best effort.
+     */
+    void pauseNotice(String text) {
+        if (plan.route() == null) {
+            return;
+        }
+        awaitLaunch();
+        List<Outbox.Item> mine;
+        try {
+            mine = outbox.enqueue(runId, Event.PAUSED, Drafts.of(text, plan.route(), WakeMode.NONE, null, runId));
+        } catch (OutboxException e) {
+            if (chat()) {
+                bestEffort(text, false);
+            }
+            return;
+        }
+        synchronized (this) {
+            pauseItems = mine;
+        }
+        if (client == null || deliverMine(new Deliverer(outbox, client::post), mine, Duration.ZERO)) {
+            return;
+        }
+        Deliverer retries = new Deliverer(outbox, client::post);
+        synchronized (this) {
+            pausing = retries;
+        }
+        Threads.daemon(() -> deliverMine(retries, mine, Duration.ofSeconds(plan.options().deliveryDeadlineSeconds())),
+                "run-task-pause").start();
+    }
+
+    /** Delivers (and logs) {@code mine} until the deadline; true when all of them were delivered. */
+    private boolean deliverMine(Deliverer deliverer, List<Outbox.Item> mine, Duration deadline) {
+        try {
+            Deliverer.Report report = deliverer.flush(mine, deadline);
+            logMine(report, mine);
+            return report.allDelivered(mine);
+        } catch (IOException | RuntimeException e) {
+            log.accept(LogLines.outboxFlushFailed(Messages.errorText(e)));
+            return false;
+        }
+    }
+
+    /**
+     * The pause ended (the run resumes, or ends): a pause message the gateway has not taken yet is withdrawn from the
+     * outbox, as it would now arrive after what followed.
+     */
+    void endPause() {
+        Deliverer deliverer;
+        List<Outbox.Item> items;
+        synchronized (this) {
+            deliverer = pausing;
+            items = pauseItems;
+            pausing = null;
+            pauseItems = List.of();
+        }
+        if (deliverer != null) {
+            deliverer.stop();
+        }
+        for (Outbox.Item item : items) {
+            try {
+                Optional<Outbox.Claim> claim = outbox.claim(item);
+                if (claim.isPresent()) {
+                    try (Outbox.Claim c = claim.get()) {
+                        c.remove();
+                    }
+                }
+            } catch (IOException e) {
+                log.accept(LogLines.outboxFlushFailed(Messages.errorText(e)));
+            }
+        }
+    }
+
+    /**
+     * Heartbeats from now on (none without a chat), at k·interval after {@code spawnNanos}: the progress of
+     * {@code attempt}, the run's working time ({@code workedSeconds}).
+     */
+    void beatSince(long spawnNanos, RunState attempt, LongSupplier workedSeconds) {
+        if (chat()) {
+            heartbeat = Heartbeat.sinceSpawn(spawnNanos, plan.options().heartbeatIntervalSeconds(), launched(), () -> {
+                Progress p = attempt.heartbeatSnapshot();
+                return Messages.heartbeat(new Messages.Heartbeat(workedSeconds.getAsLong(), p.idleSeconds(),
+                        p.tokens(), p.toolCalls(), p.activity(), p.chunksSinceHeartbeat(), p.background(),
+                        p.onlyBackground()));
+            }, text -> bestEffort(text, true));
+        }
+    }
+
+    /** No more heartbeats, until the next {@link #beatSince}. */
+    void stopBeats() {
+        Heartbeat h = heartbeat;
+        if (h != null) {
+            h.close();
+        }
     }
 
     /** A progress message from Claude through the notify relay (SPEC §14). */
@@ -175,8 +278,7 @@ final class Notifications implements AutoCloseable {
         }
         try {
             Deliverer.Report report = deliverer.flush(mine, deadline);
-            report.items().stream().filter(r -> mine.stream().anyMatch(i -> i.id().equals(r.id())))
-                    .forEach(this::logItem);
+            logMine(report, mine);
             return report;
         } catch (IOException | RuntimeException e) {
             log.accept(LogLines.deliveryPending(mine.size(), outbox.dir()) + " (" + Messages.errorText(e) + ")");
@@ -218,6 +320,10 @@ final class Notifications implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             // best effort: a failed or slow launch message does not hold the result back any longer
         }
+    }
+
+    private void logMine(Deliverer.Report report, List<Outbox.Item> mine) {
+        report.items().stream().filter(r -> mine.stream().anyMatch(i -> i.id().equals(r.id()))).forEach(this::logItem);
     }
 
     private void logItem(Deliverer.ItemReport r) {

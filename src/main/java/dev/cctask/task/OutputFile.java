@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * ({@link #refusal}); a symlink, device, FIFO, socket or directory is refused. Everything goes through the one
  * descriptor opened at start, so a path swapped meanwhile cannot redirect a write, and nothing is ever renamed over
  * the path or chmodded: an existing file keeps its inode, links and mode. The final text replaces the streamed text in
- * place (truncate, write, fsync).
+ * place (truncate, write, fsync). A run that resumed after a usage limit keeps what the earlier attempts wrote, each
+ * followed by a separator line ({@link #separate}): the final text replaces only the last attempt's text.
  *
  * <p>A failing write never costs the result: it is recorded ({@link #problem()}) instead of thrown, and the run
  * reports the file as incomplete.
@@ -43,6 +44,8 @@ public final class OutputFile implements AutoCloseable {
     private final FileChannel channel;
     private final Consumer<String> log;
     private long size;
+    /** Bytes that the final text does not replace: the earlier attempts' text and separators. */
+    private long kept;
     private String problem;
 
     private OutputFile(Path path, FileChannel channel, Consumer<String> log) {
@@ -158,15 +161,34 @@ public final class OutputFile implements AutoCloseable {
         }
     }
 
+    /** An attempt ended and another begins: what is there stays, followed by {@code separator}. */
+    public synchronized void separate(String separator) {
+        if (problem == null) {
+            write(separator);
+            kept = size;
+        }
+    }
+
     /**
-     * Replaces the content with the final text, in place, and syncs it to disk. When this succeeds the file is
+     * The streamed text is the result (a run stopped at the usage limit): all of it stays, synced to disk; after a
+     * failed write the file stays reported incomplete.
+     */
+    public synchronized void keepAll() {
+        if (problem == null) {
+            kept = size;
+            writeFinal("");
+        }
+    }
+
+    /**
+     * Replaces the content after the earlier attempts with the final text, in place, and syncs it to disk. When this succeeds the file is
      * complete, whatever failed before; a failure is logged and kept as the {@link #problem()}.
      */
     public synchronized void writeFinal(String finalText) {
         problem = null;
         try {
-            channel.truncate(0);
-            size = 0;
+            channel.truncate(kept);
+            size = kept;
             write(finalText);
             if (problem == null) {
                 channel.force(true);

@@ -6,17 +6,21 @@ import dev.cctask.PythonJson;
 import dev.cctask.claude.BackgroundTask;
 import dev.cctask.Threads;
 import dev.cctask.claude.RunOutcome;
+import dev.cctask.claude.RunTotals;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
 import dev.cctask.delivery.Outbox;
 import dev.cctask.registry.PidFile;
+import dev.cctask.registry.IsoLocal;
 import dev.cctask.registry.PidFiles;
 import dev.cctask.registry.SessionRegistry;
 import dev.cctask.registry.SessionRegistry.Registration;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +90,7 @@ final class RunRecorder implements AutoCloseable {
 
     /** The run waits for a slot with this ticket: {@code tasks} shows its place (issue 19). */
     void queued(long ticket) {
-        updatePidFile(PidFile.QUEUED, Long.toString(ticket));
+        updatePidFile(Collections.singletonMap(PidFile.QUEUED, Long.toString(ticket)));
     }
 
     /** Whether the run is (still) waiting in the queue. */
@@ -124,7 +128,7 @@ final class RunRecorder implements AutoCloseable {
     }
 
     void claudeStarted(long pid) {
-        updatePidFile(PidFile.CLAUDE_PID, Long.toString(pid));
+        updatePidFile(Map.of(PidFile.CLAUDE_PID, Long.toString(pid)));
     }
 
     /** Where the run's control file goes: beside the PID file. */
@@ -134,16 +138,20 @@ final class RunRecorder implements AutoCloseable {
 
     /** {@code tasks --json} shows how many messages were steered in. */
     void steered(int count) {
-        updatePidFile(PidFile.STEERED, Integer.toString(count));
+        updatePidFile(Map.of(PidFile.STEERED, Integer.toString(count)));
     }
 
     /**
      * The PID file learns the session id before the registry does: a runner killed in between then still leaves
-     * what reconciliation needs to mark the entry lost (SPEC §8.6).
+     * what reconciliation needs to mark the entry lost (SPEC §8.6). A resumed attempt's init names the same session:
+     * it is registered already.
      */
     void sessionStarted(String id) {
+        if (id.equals(sessionId)) {
+            return;
+        }
         sessionId = id;
-        updatePidFile(PidFile.SESSION_ID, id);
+        updatePidFile(Map.of(PidFile.SESSION_ID, id));
         try {
             registry.register(registration(id));
             log.accept(LogLines.sessionRegistered(id));
@@ -162,19 +170,41 @@ final class RunRecorder implements AutoCloseable {
             array.addObject().put("task_id", t.id()).put("type", t.type()).put("description", t.description())
                     .put("subagent_type", t.subagentType()).put("status", t.status());
         }
-        updatePidFile(PidFile.BACKGROUND_TASKS, array.toString());
+        updatePidFile(Map.of(PidFile.BACKGROUND_TASKS, array.toString()));
     }
 
-    /** The entry's end: under the registered id, else the result's; nothing when Claude named no session. */
-    void finished(RunOutcome outcome, long tokens) {
+    /**
+     * The run waits for its plan's usage limit to reset (issue 15): registry {@code paused}; the PID file says until
+     * when, and no longer names a Claude (it exited).
+     */
+    void paused(LocalDateTime resumeAt) {
+        Map<String, String> changes = new HashMap<>();
+        changes.put(PidFile.PAUSED_UNTIL, IsoLocal.format(resumeAt));
+        changes.put(PidFile.CLAUDE_PID, null);
+        updatePidFile(changes);
+        status(SessionRegistry.STATUS_PAUSED);
+    }
+
+    /** The pause is over: registry {@code running} again, the PID file without its resume time. */
+    void resumed() {
+        Map<String, String> changes = new HashMap<>();
+        changes.put(PidFile.PAUSED_UNTIL, null);
+        updatePidFile(changes);
+        status(SessionRegistry.STATUS_RUNNING);
+    }
+
+    /**
+     * The entry's end: under the registered id, else the result's; nothing when Claude named no session. The figures
+     * are the whole run's: turns and duration of every attempt, the last cost (the session's so far).
+     */
+    void finished(RunOutcome outcome, RunTotals totals) {
         String resultId = outcome.lastResult().map(r -> r.sessionId()).orElse(null);
         if (sessionId == null && resultId == null) {
             return;
         }
-        var r = outcome.lastResult();
         finish(sessionId != null ? sessionId : resultId, new SessionRegistry.Completion(outcome.status().word(),
-                resultId, r.map(x -> x.totalCostUsd()).orElse(null), outcome.exitCode(),
-                r.map(x -> x.numTurns()).orElse(null), r.map(x -> x.durationMs()).orElse(null), tokens));
+                resultId, totals.lastResult().map(x -> x.totalCostUsd()).orElse(null), outcome.exitCode(),
+                totals.turns(), totals.durationMs(), totals.tokens()));
     }
 
     /** SPEC §9.3: a registered entry becomes {@code failed}. */
@@ -208,13 +238,23 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** Called from the main and the stream threads: one rewrite at a time. */
-    private synchronized void updatePidFile(String key, String value) {
+    private void status(String status) {
+        if (sessionId != null) {
+            try {
+                registry.update(sessionId, Map.of("status", status));
+            } catch (IOException | RuntimeException e) {
+                log.accept(LogLines.registerFailed(Messages.errorText(e)));
+            }
+        }
+    }
+
+    /** Called from the main and the stream threads: one rewrite at a time. A null value removes the key. */
+    private synchronized void updatePidFile(Map<String, String> changes) {
         if (closed) {
             return;
         }
         try {
-            pidFile = pids.update(pidFile, Collections.singletonMap(key, value));
+            pidFile = pids.update(pidFile, changes);
         } catch (IOException | RuntimeException e) {
             log.accept(LogLines.pidFileUpdateFailed(pidFile.path(), Messages.errorText(e)));
         }

@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,6 +14,8 @@ import java.util.List;
  * @param worktree         --worktree: null without it, "" without a NAME (issue 19)
  * @param base             --base REF, or null for the project's HEAD
  * @param maxParallel      --max-parallel, else CCTASK_MAX_PARALLEL, else 4; 0 = no limit
+ * @param onLimit          --on-limit: wait for the plan's usage limit to reset, or stop
+ * @param maxPause         --max-pause: a reset further away than this ends the run as {@code stop} does
  */
 public record TaskOptions(
         String task,
@@ -39,7 +42,9 @@ public record TaskOptions(
         AttachMode attach,
         String worktree,
         String base,
-        int maxParallel) {
+        int maxParallel,
+        OnLimit onLimit,
+        Duration maxPause) {
 
     public static final String DEFAULT_PROJECT = "/tmp/cc-scratch";
 
@@ -70,6 +75,6 @@ public record TaskOptions(
         return new TaskOptions(task, projectDir, projectExplicit, sessionKey, output, timeoutSeconds, sessionId,
                 resumeLabel, sessionLabel, notifyChannel, notifyTarget, notifyThreadId, wake, heartbeatIntervalSeconds,
                 claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv, attach, worktree, base,
-                maxParallel);
+                maxParallel, onLimit, maxPause);
     }
 }

@@ -1,34 +1,36 @@
 package dev.cctask.task;
 
 import dev.cctask.Env;
-import dev.cctask.claude.Attempt;
 import dev.cctask.claude.Attempt.Stop;
+import dev.cctask.claude.Attempt;
 import dev.cctask.claude.ClaudeCommand;
 import dev.cctask.claude.ClaudeProcess;
 import dev.cctask.claude.ProcessTree;
-import dev.cctask.claude.Progress;
 import dev.cctask.claude.RunOutcome;
 import dev.cctask.claude.RunState;
 import dev.cctask.claude.RunTotals;
 import dev.cctask.claude.StreamParser;
+import dev.cctask.claude.UsageLimit;
 import dev.cctask.control.RunControl;
 import dev.cctask.delivery.Event;
 import dev.cctask.delivery.LogLines;
 import dev.cctask.delivery.Messages;
+import dev.cctask.registry.SessionRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One supervised Claude Code run, start to end (SPEC §2.1). It prepares (output file, PID file, launch message, notify
  * relay), starts an {@link Attempt} (one Claude process), waits on its {@link RunLoop} for what stops it (exit, result
- * grace, timeout, cancel), then reports: output file, registry, final message. Whatever happens, the run ends through
- * {@link #finish} or {@link #crash}: the result is written, recorded and queued for delivery, and the PID file removed.
+ * grace, timeout, cancel), then reports: output file, registry, final message. An attempt that ends on the plan's usage
+ * limit pauses the run until the reset ({@link Pause}); then the same session resumes in a new attempt. Whatever
+ * happens, the run ends through {@link #finish} or {@link #crash}: the result is recorded and queued for delivery.
  */
 public final class TaskRun {
     static final Duration KILL_GRACE = ProcessTree.TERM_GRACE;
@@ -48,7 +50,6 @@ public final class TaskRun {
     private final PrintWriter err;
     private final String runId = UUID.randomUUID().toString();
     private final long runnerPid = ProcessHandle.current().pid();
-    private final LocalDateTime start = LocalDateTime.now();
     private final RunLoop loop = new RunLoop();
     private final RunTotals totals = new RunTotals();
 
@@ -59,11 +60,9 @@ public final class TaskRun {
     private RunRecorder recorder;
     private OutputFile output;
     private RunControl relay;
-    private Heartbeat heartbeat;
+    private Pause pause;
+    private final Stopper stopper = new Stopper(this::log);
     private volatile Attempt attempt;
-    private volatile long spawnNanos;
-    /** What Claude left running is stopped beside the reporting; the run waits for it before it ends. */
-    private CompletableFuture<Void> sweep = CompletableFuture.completedFuture(null);
 
     private TaskRun(RunPlan plan, Path claude, Env env, PrintWriter err) {
         this.plan = plan;
@@ -91,10 +90,7 @@ public final class TaskRun {
         int code;
         try {
             prepare();
-            if (!loop.stopping()) {
-                startAttempt();
-            }
-            code = finish();
+            code = work();
         } catch (Throwable t) {
             code = crash(t);
         } finally {
@@ -111,7 +107,7 @@ public final class TaskRun {
     /** Folder, files, reconciliation, PID file, banner, relay, the turn in the queue, launch message: before Claude. */
     private void prepare() throws Exception {
         workspace.prepare(runId);
-        output = OutputFile.create(o.output(), start, this::log);
+        output = OutputFile.create(o.output(), LocalDateTime.now(), this::log);
         recorder = RunRecorder.open(env, o.pidDir(), workspace.registration(o, output.path(), runId, runnerPid), this::log);
         notifications.flushOlderInBackground();
         LogLines.banner(new LogLines.Banner(o.summary(), o.project(), output.path().toString(), o.timeoutSeconds(),
@@ -123,58 +119,60 @@ public final class TaskRun {
         if (workspace.awaitTurn(launch, recorder, notifications, loop.stopped())) {
             notifications.launchAsync(Messages.launch(launch));
         }
+        pause = new Pause(o, runnerPid, loop, recorder, notifications, output, totals, this::log, Clock.systemDefaultZone());
     }
 
-    /** Claude with the prompt on stdin; its exit, the timeout and the heartbeats from now on. */
-    private void startAttempt() throws IOException {
-        spawnNanos = System.nanoTime();
-        var launch = new Attempt.Launch(ClaudeCommand.argv(claude.toString(), o.resume(), o.claudeArgs()),
-                workspace.cwd(), new ClaudeProcess.ChildEnv(relay.childEnv(), plan.secretVariables(env), runId),
-                o.task());
+    /** Attempts until one ends the run; one that ends on the plan's usage limit pauses it until the reset, or ends it. */
+    private int work() throws Exception {
+        String resume = o.resume();
+        String prompt = o.task();
+        Attempt.Ended ended = Attempt.Ended.notStarted(Stop.CANCELLED);
+        while (!loop.stopping()) {
+            stopper.awaitSweep();
+            startAttempt(resume, prompt);
+            Stop how = loop.awaitStop(attempt.state()::doneForNanos, RESULT_GRACE);
+            idle();
+            ended = stopper.end(attempt, how, o.timeoutSeconds());
+            UsageLimit limit = attempt.usageLimit(ended).orElse(null);
+            FinalReport.LimitStop stop = limit == null ? null : pause.refusal(limit, ended.sessionId());
+            if (limit == null || stop != null) {
+                return finish(how, ended, stop);
+            }
+            resume = ended.sessionId();
+            prompt = Messages.CONTINUE_PROMPT;
+            pause.await(limit, resume); // until the reset, or a cancel that stops the loop
+        }
+        return finish(Stop.CANCELLED, ended, null);
+    }
+
+    /** Claude with the prompt on stdin; its exit, the working-time clock and the heartbeats from now on. */
+    private void startAttempt(String resume, String prompt) throws IOException {
+        var launch = new Attempt.Launch(ClaudeCommand.argv(claude.toString(), resume, o.claudeArgs()),
+                workspace.cwd(), new ClaudeProcess.ChildEnv(relay.childEnv(), plan.secretVariables(env), runId), prompt);
+        long spawnNanos = System.nanoTime();
         attempt = Attempt.start(launch, totals, StreamParser.Listener.of(recorder::sessionStarted, output::append,
                 recorder::backgroundTasks), workspace.onClaudeExit(() -> loop.post(Stop.EXITED)));
         recorder.claudeStarted(attempt.pid());
         if (!attempt.ownSession()) {
             log(LogLines.noSetsid());
         }
-        loop.timeoutAfter(o.timeoutSeconds());
-        if (notifications.chat()) {
-            heartbeat = Heartbeat.sinceSpawn(spawnNanos, o.heartbeatIntervalSeconds(), notifications.launched(),
-                    this::heartbeatLine, notifications::heartbeat);
-        }
+        loop.work(Duration.ofSeconds(o.timeoutSeconds()));
+        notifications.beatSince(spawnNanos, attempt.state(), loop::workedSeconds);
     }
 
-    /** Waits for the stop (exit, result grace, timeout or cancel), then reports it: the one end path of every run. */
-    private int finish() throws Exception {
-        Attempt a = attempt;
-        Stop how = loop.awaitStop(a == null ? () -> -1 : a.state()::doneForNanos, RESULT_GRACE);
+    /** Reports how the run stopped: the one end path of every run. */
+    private int finish(Stop how, Attempt.Ended ended, FinalReport.LimitStop limited) {
         stopClocks();
-        Attempt.Ended ended = a == null ? Attempt.Ended.notStarted(how) : end(a, how);
-        RunState state = a == null ? new RunState(totals, System::nanoTime) : a.state();
+        if (loop.finishing()) {
+            notifications.stopDelivery(); // a signal after the stop: its result goes to the outbox at once
+        }
+        RunState state = attempt == null ? new RunState(totals, System::nanoTime) : attempt.state();
         RunOutcome outcome = RunOutcome.of(state, ended.exitCode(), ended.stderr(), how == Stop.TIMEOUT,
                 how == Stop.CANCELLED, o.resume());
         Duration deadline = how == Stop.CANCELLED && CANCEL_DELIVERY.compareTo(deadline()) < 0 ? CANCEL_DELIVERY
                 : deadline();
-        return new FinalReport(o, workspace, output, recorder, notifications, this::log).tell(outcome, totals,
-                elapsedSeconds(), deadline);
-    }
-
-    /** Stops the attempt (its leftovers too) and collects how it ended, with the log lines that explain the stop. */
-    private Attempt.Ended end(Attempt a, Stop how) throws Exception {
-        if (how == Stop.TIMEOUT) {
-            log(LogLines.timeoutReached(o.timeoutSeconds()));
-        } else if (how == Stop.DONE) {
-            log(LogLines.stoppedAfterResult(RESULT_GRACE.toSeconds()));
-        }
-        Attempt.Ended ended = a.end(how, KILL_GRACE, DRAIN);
-        if (how == Stop.EXITED || how == Stop.DONE) {
-            sweep = ended.leftovers().thenAccept(n -> {
-                if (n > 0) {
-                    log(LogLines.leftoversStopped(n));
-                }
-            });
-        }
-        return ended;
+        return new FinalReport(o, workspace, output, recorder, notifications, this::log).tell(outcome, limited, totals,
+                loop.workedSeconds(), deadline);
     }
 
     /** SPEC §9.3: anything unexpected still ends with a message, a registry entry and exit 1. One log line. */
@@ -195,24 +193,18 @@ public final class TaskRun {
         return 1;
     }
 
-    private String heartbeatLine() {
-        Progress p = attempt.state().heartbeatSnapshot();
-        return Messages.heartbeat(new Messages.Heartbeat(elapsedSeconds(), p.idleSeconds(), p.tokens(), p.toolCalls(),
-                p.activity(), p.chunksSinceHeartbeat(), p.background(), p.onlyBackground()));
-    }
-
-    private long elapsedSeconds() {
-        return spawnNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - spawnNanos);
-    }
-
     private Duration deadline() {
         return Duration.ofSeconds(o.deliveryDeadlineSeconds());
     }
 
+    /** Nothing works now: no heartbeat, the working-time clock stands still. */
+    private void idle() {
+        notifications.stopBeats();
+        loop.idle();
+    }
+
     private void stopClocks() {
-        if (heartbeat != null) {
-            heartbeat.close();
-        }
+        idle();
         loop.close();
         if (relay != null) {
             relay.close();
@@ -221,8 +213,7 @@ public final class TaskRun {
 
     private void cleanUp() {
         stopClocks();
-        sweep.handle((done, failed) -> null).join();
-        workspace.close();
+        stopper.awaitSweep();
         if (output != null) {
             output.close();
         }

@@ -44,10 +44,7 @@ final class Workspace implements AutoCloseable {
             return;
         }
         Files.createDirectories(project);
-        String gitWarning = GitInit.run(project);
-        if (gitWarning != null) {
-            log.accept(gitWarning);
-        }
+        GitInit.run(project, log);
     }
 
     /** Claude's working directory. */

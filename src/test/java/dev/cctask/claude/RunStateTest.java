@@ -53,9 +53,9 @@ class RunStateTest {
         assertEquals(2, state.tokens());
         state.messageTokens("m1", 42);
         assertEquals(43, state.liveTokens());
-        state.result(new ResultEvent("ok", false, "success", List.of(), null, null, null, null, null), 30, 0);
+        state.result(new ResultEvent("ok", false, "success", List.of(), null, null, null, null, null, null), 30, 0);
         assertEquals(43, state.tokens());
-        state.result(new ResultEvent("ok", false, "success", List.of(), null, null, null, null, null), 30, 0);
+        state.result(new ResultEvent("ok", false, "success", List.of(), null, null, null, null, null, null), 30, 0);
         assertEquals(60, state.tokens());
     }
 

@@ -102,6 +102,16 @@ class RunTaskUsageTest {
     }
 
     @Test
+    void theDryRunShowsWhatTheRunDoesAtThePlansUsageLimit() {
+        CliRun wait = run("-t", "x", "--dry-run", "--max-pause", "1h30m");
+        assertEquals(0, wait.exitCode(), wait.toString());
+        assertTrue(wait.out().endsWith("  on limit: wait for the reset (at most 1h30m), then resume the session\n"),
+                wait.out());
+        CliRun stop = run("-t", "x", "--dry-run", "--on-limit", "stop", "--max-pause", "2d");
+        assertTrue(stop.out().endsWith("  on limit: stop\n"), stop.out());
+    }
+
+    @Test
     void anOutOfRangeGatewayPortIsAUsageErrorNotTheDefaultPort() throws Exception {
         Path config = state.resolve("openclaw.json");
         Files.writeString(config, "{gateway: {port: 70000, auth: {token: '" + FakeGateway.TOKEN + "'}}}");

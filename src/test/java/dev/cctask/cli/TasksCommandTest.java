@@ -42,10 +42,11 @@ class TasksCommandTest {
         JsonNode g = a == array.get(0) ? array.get(1) : array.get(0);
         List<String> keys = new ArrayList<>();
         a.fieldNames().forEachRemaining(keys::add);
-        assertEquals(List.of("runner_pid", "claude_pid", "alive", "started", "elapsed_seconds", "session_id",
-                "session_key", "label", "task", "output", "run_id", "steered", "pid_file", "background_tasks", "state", "queued_ahead", "worktree",
-                "branch"), keys);
-        assertEquals("running", a.get("state").textValue());
+        assertEquals(List.of("runner_pid", "claude_pid", "alive", "status", "paused_until", "started",
+                "elapsed_seconds", "session_id", "session_key", "label", "task", "output", "run_id", "steered", "pid_file",
+                "background_tasks", "queued_ahead", "worktree", "branch"), keys);
+        assertEquals("running", a.get("status").textValue());
+        assertTrue(a.get("paused_until").isNull());
         assertTrue(a.get("queued_ahead").isNull());
         assertEquals(ProcessHandle.current().pid(), a.get("runner_pid").longValue());
         assertEquals(4321, a.get("claude_pid").intValue());
@@ -88,10 +89,25 @@ class TasksCommandTest {
         assertEquals(0, r.exitCode(), r::toString);
         List<String> lines = r.out().lines().toList();
         assertEquals(2, lines.size(), r::toString);
-        assertTrue(lines.get(0).matches("RUNNER_PID +ALIVE +STATE +STARTED +ELAPSED +SESSION_ID +LABEL +TASK"), lines.get(0));
+        assertTrue(lines.get(0).matches("RUNNER_PID +ALIVE +STATUS +STARTED +ELAPSED +SESSION_ID +LABEL +TASK"),
+                lines.get(0));
         String pid = String.valueOf(ProcessHandle.current().pid());
-        assertTrue(lines.get(1).matches(pid + " +yes +running +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\d+s +- +build +Build the thing"),
+        assertTrue(lines.get(1).matches(pid + " +yes +running +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\d+s +- +build"
+                + " +Build the thing"), lines.get(1));
+    }
+
+    @Test
+    void aRunPausedAtTheUsageLimitShowsAsPausedWithItsResumeTime() throws Exception {
+        Path dir = state.resolve("pids");
+        new PidFiles(dir).create("Long work", Map.of(PidFile.LABEL, "long", PidFile.PAUSED_UNTIL, "2026-12-03T14:05:30"));
+
+        List<String> lines = CliRun.run(state, "tasks", "--pid-dir", dir.toString()).out().lines().toList();
+        assertTrue(lines.get(1).matches("\\d+ +yes +paused until 2026-12-03 14:05:30 +\\d{4}-.* +long +Long work"),
                 lines.get(1));
+        JsonNode task = PythonJson.mapper().readTree(CliRun.run(state, "tasks", "--json", "--pid-dir", dir.toString())
+                .out()).get(0);
+        assertEquals("paused", task.get("status").textValue());
+        assertEquals("2026-12-03T14:05:30", task.get("paused_until").textValue());
     }
 
     @Test

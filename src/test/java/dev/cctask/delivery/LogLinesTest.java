@@ -53,7 +53,18 @@ class LogLinesTest {
         assertEquals("🛑 CANCELLED Done (exit 143, 1 chars, 1min)", LogLines.done(Event.CANCELLED, 143, "a", 60));
         assertEquals("⚠️ INCOMPLETE Done (exit 0, 29 chars, 0min)",
                 LogLines.done(Event.INCOMPLETE, 0, "Done: the command printed hi.", 9));
+        assertEquals("⛔ LIMITED Done (exit 1, 43 chars, 2min)", LogLines.done(Event.LIMITED, 1,
+                "You've hit your limit · resets 8:15am (UTC)", 150));
         assertThrows(IllegalArgumentException.class, () -> LogLines.done(Event.LOST, 0, "", 0));
+    }
+
+    @Test
+    void usageLimitLines() {
+        assertEquals("⏸ PAUSED usage limit (5-hour): resuming at 2026-12-03 14:05:30 (pause 1 of at most 10)",
+                LogLines.paused("5-hour", "2026-12-03 14:05:30", 1, 10));
+        assertEquals("▶️ Resuming session s-1 after the usage limit", LogLines.resuming("s-1"));
+        assertEquals("⛔ Not waiting for the usage limit (weekly) to reset: --on-limit stop",
+                LogLines.notWaiting("weekly", Messages.onLimitStop()));
     }
 
     @Test

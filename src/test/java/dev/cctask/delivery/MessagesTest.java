@@ -14,6 +14,9 @@ import dev.cctask.gateway.Route;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -382,5 +385,74 @@ class MessagesTest {
         assertEquals("✅ done\n\n📎 The full output is attached to the chat as cc-report-result.md, cut at 1.5 MB of"
                 + " 16.0 MB (the whole file: " + OUT + "): the user has it, do not paste it.",
                 Messages.documentAttached("✅ done", "cc-report-result.md", new Messages.Cut(1_499_750, 16_000_000, OUT)));
+    }
+
+    // ---------------------------------------------------------------- the plan's usage limit (issue 15)
+
+    private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+    private static final Instant NOW = Instant.parse("2026-12-03T10:52:00Z"); // 11:52 in Berlin
+    private static final Messages.SoFar SO_FAR = new Messages.SoFar("Refactor auth", "/home/dev//app/", "auth refactor",
+            12, 8400);
+
+    @ParameterizedTest(name = "span({0}) = {1}")
+    @CsvSource({"PT0S,0s", "PT-5S,0s", "PT45S,45s", "PT13M,13m", "PT13M59S,13m", "PT2H13M,2h13m", "PT2H5M,2h05m",
+        "PT12H,12h", "PT36H,1d12h", "PT96H30M,4d"})
+    void spansAreWholeUnitsWithoutZeros(Duration d, String expected) {
+        assertEquals(expected, Messages.span(d));
+    }
+
+    @Test
+    void limitsAreNamedAsUsersKnowThem() {
+        assertEquals("5-hour", Messages.limitName("five_hour"));
+        assertEquals("weekly", Messages.limitName("seven_day"));
+        assertEquals("weekly Opus", Messages.limitName("seven_day_opus"));
+        assertEquals("some new", Messages.limitName("some_new"));
+        assertEquals("plan", Messages.limitName(null));
+    }
+
+    @Test
+    void thePauseSaysWhichLimitWhenInLocalTimeTheWorkSoFarAndHowToCancel() {
+        Messages.Limit limit = new Messages.Limit("five_hour", Instant.parse("2026-12-03T13:05:30Z"), NOW, BERLIN);
+        assertEquals("⏸ Claude Code paused: usage limit (5-hour) · resumes at 14:05 (in 2h13m)\n\n"
+                + "Label: auth refactor\nTask: Refactor auth\nProject: /home/dev/app\nSo far: 12 tool calls · 8.4K tok\n"
+                + "Cancel: run-task cancel \"auth refactor\"", Messages.paused(limit, SO_FAR,
+                Messages.cancelCommand("auth refactor", 48213, null)));
+    }
+
+    @Test
+    void aResetOnAnotherDayIsShownWithItsDate() {
+        assertEquals("2026-12-07 09:00 (in 3d21h)", Messages.when(new Messages.Limit("seven_day",
+                Instant.parse("2026-12-07T08:00:00Z"), NOW, BERLIN)));
+        assertEquals("an unknown time", Messages.when(new Messages.Limit(null, null, NOW, BERLIN)));
+    }
+
+    @Test
+    void theStopAtTheLimitNamesTheResetWhyAndTheCommandThatResumesLater() {
+        Messages.Limit limit = new Messages.Limit("seven_day", Instant.parse("2026-12-07T08:00:00Z"), NOW, BERLIN);
+        String resume = Messages.resumeCommand("78fa22a3-ef34-46fe-b46e-36fe36db94c1", "/home/dev/my app",
+                "agent:main:telegram:group:-1001234567890");
+        assertEquals("run-task --resume 78fa22a3-ef34-46fe-b46e-36fe36db94c1 -p \"/home/dev/my app\""
+                + " -s \"agent:main:telegram:group:-1001234567890\""
+                + " -t \"The usage limit has reset. Continue the task from where you stopped.\"", resume);
+        assertEquals("⛔ Claude Code stopped: usage limit (weekly) · resets at 2026-12-07 09:00 (in 3d21h)\n\n"
+                + "Label: auth refactor\nTask: Refactor auth\nProject: /home/dev/app\nSo far: 12 tool calls · 8.4K tok\n"
+                + "Not waiting: the reset is more than --max-pause 12h away\nResume after the reset: " + resume
+                + "\nFull output: " + OUT, Messages.limitStopped(limit, SO_FAR,
+                Messages.beyondMaxPause(Duration.ofHours(12)), resume, OUT));
+    }
+
+    @Test
+    void theCancelCommandNamesTheRunByLabelOrPidAndQuotesForTheShell() {
+        assertEquals("run-task cancel 48213", Messages.cancelCommand(null, 48213, null));
+        assertEquals("run-task cancel \"nightly\" --pid-dir /srv/pids", Messages.cancelCommand("nightly", 1, "/srv/pids"));
+        assertEquals("run-task cancel 'say \"hi\" for $5'\\''s sake' --pid-dir \"/srv/my pids\"",
+                Messages.cancelCommand("say \"hi\" for $5's sake", 1, "/srv/my pids"));
+    }
+
+    @Test
+    void theResumeLineAndTheOutputSeparator() {
+        assertEquals("📡 ▶️ Claude Code resumed after the usage limit", Messages.resumed());
+        assertEquals("\n--- ▶️ resumed after the usage limit (5-hour) at 2026-12-03 14:05:31 ---\n",
+                Messages.outputSeparator("five_hour", "2026-12-03 14:05:31"));
     }
 }

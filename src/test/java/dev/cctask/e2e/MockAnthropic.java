@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +32,7 @@ import java.util.UUID;
  *   <li>{@value #WRITE_FILE} in the last user message: a {@code Write} tool_use of {@link #writePath};</li>
  *   <li>otherwise: thinking + text {@value #FIRST_TEXT} + a {@code Bash} tool_use of {@link #toolCommand}.</li>
  * </ul>
- * Every request is recorded (method, path, lower-case headers, body). Error and stall modes below.
+ * Every request is recorded (method, path, lower-case headers, body). Error, stall and usage-limit modes below.
  */
 final class MockAnthropic extends LoopbackServer {
     static final String FINAL_TEXT = "Done: the command printed hi.";
@@ -127,6 +128,8 @@ final class MockAnthropic extends LoopbackServer {
     private volatile boolean stallFinalReply;
     private volatile Duration pauseBeforeFinalReply = Duration.ZERO;
     private volatile String finalText = FINAL_TEXT;
+    private volatile Instant limitUntil;
+    private volatile String limitType;
 
     MockAnthropic() {
         super("mock-anthropic");
@@ -175,6 +178,28 @@ final class MockAnthropic extends LoopbackServer {
     MockAnthropic pauseBeforeFinalReply(Duration pause) {
         this.pauseBeforeFinalReply = pause;
         return this;
+    }
+
+    /**
+     * A subscription's usage limit (CLAUDE-STREAM.md §8.1), as {@code mock_anthropic.py --limit-until}: until
+     * {@code until} every messages request gets 429 with the {@code anthropic-ratelimit-unified-*} headers (status
+     * rejected, the reset, {@code type} as the representative claim); from then on the usual replies. The CLI reads
+     * them as the plan's limit only when logged in as a subscriber: start it with {@link #subscriberEnv}.
+     *
+     * @param type {@code five_hour} or {@code seven_day}
+     */
+    MockAnthropic limitUntil(Instant until, String type) {
+        this.limitType = type;
+        this.limitUntil = until;
+        return this;
+    }
+
+    /** {@link #claudeEnv} logged in as a Pro/Max subscriber: {@code CLAUDE_CODE_OAUTH_TOKEN}, no API key. */
+    Map<String, String> subscriberEnv(Path home, Path tmp) {
+        Map<String, String> env = claudeEnv(home, tmp);
+        env.remove("ANTHROPIC_API_KEY");
+        env.put("CLAUDE_CODE_OAUTH_TOKEN", "sk-ant-oat01-test");
+        return env;
     }
 
     /**
@@ -230,6 +255,11 @@ final class MockAnthropic extends LoopbackServer {
         }
         if (!call.isMessages()) {
             sendError(ex, 404, "not_found_error", "mock: unknown path " + path);
+            return;
+        }
+        Instant until = limitUntil;
+        if (until != null && Instant.now().isBefore(until)) {
+            sendLimit(ex, until);
             return;
         }
         if (hang) {
@@ -362,6 +392,20 @@ final class MockAnthropic extends LoopbackServer {
     private static List<String> halves(String s) {
         int cut = s.offsetByCodePoints(0, s.codePointCount(0, s.length()) / 2);
         return List.of(s.substring(0, cut), s.substring(cut));
+    }
+
+    private void sendLimit(HttpExchange ex, Instant until) throws IOException {
+        String reset = Long.toString(until.getEpochSecond());
+        String claim = "five_hour".equals(limitType) ? "5h" : "7d";
+        var h = ex.getResponseHeaders();
+        h.set("anthropic-ratelimit-unified-status", "rejected");
+        h.set("anthropic-ratelimit-unified-reset", reset);
+        h.set("anthropic-ratelimit-unified-representative-claim", limitType);
+        h.set("anthropic-ratelimit-unified-" + claim + "-status", "rejected");
+        h.set("anthropic-ratelimit-unified-" + claim + "-reset", reset);
+        h.set("anthropic-ratelimit-unified-overage-status", "rejected");
+        h.set("retry-after", Long.toString(Math.max(1, until.getEpochSecond() - Instant.now().getEpochSecond())));
+        sendError(ex, 429, "rate_limit_error", "This request would exceed your account's rate limit. Please try again later.");
     }
 
     private static void sendError(HttpExchange ex, int status, String type, String message) throws IOException {

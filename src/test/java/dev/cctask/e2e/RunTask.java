@@ -32,6 +32,22 @@ final class RunTask {
         return Proc.start(cmd, env, dir, dir.resolve("logs"), name, new byte[0]);
     }
 
+    /** Polls {@code condition} every 100 ms; fails after {@code limit}, saying what it waited for. */
+    static void await(String what, java.util.function.BooleanSupplier condition, java.time.Duration limit) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                fail("waited " + limit.toSeconds() + " s for " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted while waiting for " + what);
+            }
+        }
+    }
+
     /** {@code <stateDir>/claude_sessions.json}, parsed; fails when absent. */
     static JsonNode registry(Path stateDir) {
         Path file = stateDir.resolve("claude_sessions.json");

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,6 +56,8 @@ class RunTaskGatewayIT {
     Path dir;
 
     private MockAnthropic mock;
+    /** Claude logs in as a Pro/Max subscriber (its usage limits are the plan's), not with an API key. */
+    private boolean subscriber;
     private final List<Proc> procs = new ArrayList<>();
 
     @BeforeAll
@@ -290,6 +295,67 @@ class RunTaskGatewayIT {
         assertTrue(document.document().bytes().length > 1_499_000, document.toString());
     }
 
+    @Test
+    @Order(6)
+    void aRunAtThePlansLimitPausesTellsTheGroupAndResumesTheSameSessionToOneResultAndOneWake() throws Exception {
+        gateway.allowTools(List.of("sessions_send"));
+        subscriber = true;
+        Instant reset = Instant.now().plusSeconds(20);
+        mock.limitUntil(reset, "five_hour");
+        String task = "E2E-LIMIT: run echo hi with Bash";
+        Path project = dir.resolve("project");
+        Path out = dir.resolve("out.txt");
+        Path state = dir.resolve("state");
+
+        Proc run = runTask("usage-limit", gateway.configPath(), "-t", task, "-p", project.toString(), "-s", KEY,
+                "-o", out.toString(), "--session-label", "e2e-limit", "--delivery-deadline", "30");
+
+        // the run pauses
+        RunTask.await("the registry to say paused", () -> Files.exists(state.resolve("claude_sessions.json"))
+                && "paused".equals(RunTask.registry(state).path("sessions").elements().next().path("status").asText()),
+                WAIT);
+        String sid = RunTask.registry(state).path("sessions").fieldNames().next();
+        // the pause message reaches the group through the real gateway; the agent is not woken for it
+        String paused = "⏸ Claude Code paused: usage limit (5-hour) · resumes at ";
+        FakeTelegram.Call pause = telegram.awaitSent("the pause", c -> c.text().startsWith(paused), WAIT).stream()
+                .filter(c -> c.text().startsWith(paused)).findFirst().orElseThrow();
+        assertEquals(FakeTelegram.GROUP, pause.chatId());
+        assertTrue(pause.text().contains("\nLabel: e2e-limit\nTask: " + task + "\nProject: " + project
+                + "\nSo far: 0 tool calls · 0 tok\nCancel: run-task cancel "), pause.text());
+        // tasks --json shows it paused, with the resume time
+        Proc tasks = start("tasks", gateway.configPath(), "tasks", "--json", "--pid-dir", dir.resolve("pids").toString());
+        assertEquals(0, tasks.waitFor(RUN_LIMIT), tasks.stderr());
+        JsonNode listed = Json.parse(tasks.stdout()).get(0);
+        assertEquals("paused", listed.path("status").asText(), tasks.stdout());
+        assertEquals(LocalDateTime.ofInstant(Instant.ofEpochSecond(reset.getEpochSecond()).plusSeconds(30),
+                ZoneId.systemDefault()).toString(), listed.path("paused_until").asText());
+        int refused = mock.messages().size();
+
+        // after the reset it resumes the same session and completes
+        int exit = run.waitFor(RUN_LIMIT);
+        assertEquals(0, exit, run.stderr());
+        List<MockAnthropic.Call> after = mock.messages().subList(refused, mock.messages().size());
+        assertTrue(!after.isEmpty() && after.stream().allMatch(c -> sid.equals(c.headers().get("x-claude-code-session-id"))),
+                "the resumed requests belong to the same session");
+        assertEquals("The usage limit has reset. Continue the task from where you stopped.", after.get(0).lastUserText());
+        assertTrue(Json.write(after.get(0).messages()).contains(task), "with the history of the first attempt");
+        // exactly one ✅ in the group and one wake
+        String completion = "✅ Claude Code task complete!\n\nLabel: e2e-limit\nTask: " + task;
+        telegram.awaitSent("the completion", c -> c.text().startsWith(completion), WAIT);
+        model.awaitCompletion("the agent woken with the result",
+                b -> Json.write(b).contains("[CLAUDE_CODE_RESULT]") && Json.write(b).contains("E2E-LIMIT"), WAIT);
+        assertEquals(1, telegram.sent().stream().filter(c -> c.text() != null && c.text().startsWith(completion)).count());
+        assertEquals(1, telegram.sent().stream().filter(c -> c.text() != null && c.text().startsWith(paused)).count());
+        assertEquals(1, model.completions().stream().filter(b -> Json.write(b).contains("E2E-LIMIT")).count(),
+                "one wake, one agent turn");
+        assertEquals(1, run.stderr().split("✓ Agent notified via sessions_send", -1).length - 1, run.stderr());
+        // registry completed, exit 0 (above)
+        JsonNode entry = RunTask.registry(state).path("sessions").path(sid);
+        assertEquals("completed", entry.path("status").asText(), entry.toString());
+        assertEquals(MockAnthropic.FINAL_TEXT, Files.readString(out, StandardCharsets.UTF_8).lines()
+                .reduce((a, b) -> b).orElse(""));
+    }
+
     private Proc runTask(String name, Path config, String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.addAll(List.of("--claude-bin", peers.claudeBin().toString(), "--pid-dir", dir.resolve("pids").toString()));
@@ -301,7 +367,8 @@ class RunTaskGatewayIT {
     }
 
     private Proc start(String name, Path config, Map<String, String> extraEnv, String... args) {
-        Map<String, String> env = new TreeMap<>(mock.claudeEnv(dir.resolve("home"), dir.resolve("tmp")));
+        Map<String, String> env = new TreeMap<>(subscriber ? mock.subscriberEnv(dir.resolve("home"), dir.resolve("tmp"))
+                : mock.claudeEnv(dir.resolve("home"), dir.resolve("tmp")));
         env.putAll(extraEnv);
         env.put("OPENCLAW_CONFIG_PATH", config.toString());
         env.put("OPENCLAW_STATE_DIR", dir.resolve("state").toString());

@@ -91,6 +91,19 @@ class PythonCompatTest {
     }
 
     @Test
+    void theOriginalFunctionsReadPausedAndLimitedRuns() throws Exception {
+        SessionRegistry r = new SessionRegistry(stateDir, warnings::add);
+        r.register(reg("waiting", "Nightly"));
+        r.update("waiting", java.util.Map.of("status", SessionRegistry.STATUS_PAUSED));
+        r.register(reg("stopped", "Weekly"));
+        r.finish(reg("stopped", "Weekly"), new Completion("limited", "stopped", 0.02, 1, 3, 900L, 40L));
+        assertEquals("\"waiting\"", python("find", "NIGHTLY"));
+        assertEquals("paused", PythonJson.mapper().readTree(python("get", "waiting")).get("status").textValue());
+        assertEquals("limited", PythonJson.mapper().readTree(python("get", "stopped")).get("status").textValue());
+        assertEquals(2, PythonJson.mapper().readTree(python("list", "72")).size());
+    }
+
+    @Test
     void pythonCleanupAndOurNullLabelsCoexist() throws Exception {
         SessionRegistryTest.MutableClock clock = new SessionRegistryTest.MutableClock(LocalDateTime.now().minusDays(40));
         SessionRegistry r = new SessionRegistry(stateDir, warnings::add, clock);

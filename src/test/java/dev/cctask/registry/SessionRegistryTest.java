@@ -183,6 +183,18 @@ class SessionRegistryTest {
     }
 
     @Test
+    void aPausedRunWhoseRunnerDiedIsLostToo() throws Exception {
+        SessionRegistry r = registry(tmp);
+        r.register(reg("sid", null));
+        assertTrue(r.update("sid", java.util.Map.of("status", SessionRegistry.STATUS_PAUSED)));
+        assertTrue(r.markLost("sid"));
+        assertEquals("lost", r.get("sid").orElseThrow().status());
+        r.register(reg("limited", null));
+        r.finish(reg("limited", null), new SessionRegistry.Completion("limited", null, null, 1, null, null, null));
+        assertFalse(r.markLost("limited"), "a run that stopped at the limit has ended");
+    }
+
+    @Test
     void recentIsNewestFirstAndSkipsUnparseableTimestamps() throws Exception {
         Files.writeString(tmp.resolve(SessionRegistry.FILE_NAME), "{\"sessions\": {"
                 + "\"a\": {\"last_accessed\": \"2026-11-23T10:00:00\"},"
@@ -236,16 +248,17 @@ class SessionRegistryTest {
     }
 
     @Test
-    void cleanupRemovesOldAndUnparseableEntriesButKeepsRunningOnes() throws Exception {
+    void cleanupRemovesOldAndUnparseableEntriesButKeepsRunningAndPausedOnes() throws Exception {
         Files.writeString(tmp.resolve(SessionRegistry.FILE_NAME), "{\"sessions\": {"
                 + "\"old\": {\"status\": \"completed\", \"last_accessed\": \"2026-10-01T00:00:00\"},"
                 + "\"oldRunning\": {\"status\": \"running\", \"last_accessed\": \"2026-10-01T00:00:00\"},"
+                + "\"oldPaused\": {\"status\": \"paused\", \"last_accessed\": \"2026-10-01T00:00:00\"},"
                 + "\"fresh\": {\"status\": \"failed\", \"last_accessed\": \"2026-11-20T00:00:00\"},"
                 + "\"bad\": {\"status\": \"lost\", \"last_accessed\": \"?\"},"
                 + "\"missing\": {\"status\": \"completed\"}}}");
         SessionRegistry r = registry(tmp);
         assertEquals(3, r.cleanup(30).size());
-        assertEquals(List.of("oldRunning", "fresh"), ids(r.all()));
+        assertEquals(List.of("oldRunning", "oldPaused", "fresh"), ids(r.all()));
         assertEquals(0, r.cleanup(30).size());
     }
 

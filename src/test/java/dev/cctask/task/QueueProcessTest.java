@@ -125,7 +125,7 @@ class QueueProcessTest {
                 runTask.pidDir().toString());
         List<String> states = new ArrayList<>();
         for (JsonNode t : JSON.readTree(tasks.stdout())) {
-            states.add(t.path("task").asText() + ": " + t.path("state").asText() + " " + t.path("queued_ahead"));
+            states.add(t.path("task").asText() + ": " + t.path("status").asText() + " " + t.path("queued_ahead"));
         }
         assertEquals(List.of("task 1: running null", "task 2: running null", "task 3: queued 0", "task 4: queued 1",
                 "task 5: queued 2", "task 6: queued 3"), states.stream().sorted().toList(), tasks.stdout());

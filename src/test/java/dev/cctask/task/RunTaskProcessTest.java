@@ -456,6 +456,10 @@ class RunTaskProcessTest {
                 + " none but was 'foo'");
         bad.put(List.of("-t", "x", "--attach", "sometimes"), "Invalid value for option '--attach': expected one of"
                 + " auto, always, never but was 'sometimes'");
+        bad.put(List.of("-t", "x", "--on-limit", "pause"), "Invalid value for option '--on-limit': expected one of wait,"
+                + " stop but was 'pause'");
+        bad.put(List.of("-t", "x", "--max-pause", "12 hours"), "Invalid value for option '--max-pause': expected a"
+                + " duration such as 90m, 12h, 1h30m or 2d (a bare number is seconds) but was '12 hours'");
         bad.put(List.of("-t", "x", "--validate-only"), "Unknown option: '--validate-only'");
         for (var input : bad.entrySet()) {
             List<String> a = new java.util.ArrayList<>(List.of("-s", KEY)); // read before the bad option
@@ -489,7 +493,8 @@ class RunTaskProcessTest {
                 + "  prompt:   1234 chars on stdin, the first stream-json user message (stdin stays open for steer)\n"
                 + "  cwd:      " + project + "\n", r.stdout().substring(0, r.stdout().indexOf("  output:")));
         assertTrue(r.stdout().endsWith("\n  attach:   auto (the full output as a document when longer than 2000 chars,"
-                + " at most 1.5 MB)\n  timeout:  7200s\n"), r.stdout());
+                + " at most 1.5 MB)\n  timeout:  7200s\n  on limit: wait for the reset (at most 12h), then resume the"
+                + " session\n"), r.stdout());
         assertFalse(Files.exists(project));
         assertEquals(List.of(), gateway.calls());
         assertFalse(r.stdout().contains(FakeGateway.TOKEN));
