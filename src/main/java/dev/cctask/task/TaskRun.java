@@ -141,6 +141,9 @@ public final class TaskRun {
             resume = ended.sessionId();
             prompt = Messages.CONTINUE_PROMPT;
             pause.await(limit, resume); // until the reset, or a cancel that stops the loop
+            if (!loop.stopping() && !workspace.awaitSlotAgain(loop.stopped())) {
+                break; // cancelled while waiting for a slot
+            }
         }
         return finish(Stop.CANCELLED, ended, null);
     }

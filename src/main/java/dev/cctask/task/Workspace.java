@@ -94,18 +94,11 @@ final class Workspace implements AutoCloseable {
     boolean awaitTurn(Messages.Launch launch, RunRecorder recorder, Notifications notifications,
             CompletableFuture<?> cancelled) throws IOException, InterruptedException {
         long from = System.nanoTime();
-        try {
-            slot = slots.take((ticket, ahead) -> {
-                log.accept(LogLines.queued(ahead, limit));
-                recorder.queued(ticket);
-                notifications.launchAsync(Messages.queued(launch, ahead));
-            }, cancelled);
-        } catch (IOException e) { // e.g. a read-only state dir: the run goes on, as its outbox does
-            log.accept(LogLines.queueUnusable(Messages.errorText(e)));
-            slot = Slots.Slot.NONE;
-        }
-        if (slot == null || cancelled.isDone()) {
-            freeSlot();
+        if (!takeSlot((ticket, ahead) -> {
+            log.accept(LogLines.queued(ahead, limit));
+            recorder.queued(ticket);
+            notifications.launchAsync(Messages.queued(launch, ahead));
+        }, cancelled)) {
             return false;
         }
         if (recorder.queued()) {
@@ -115,6 +108,28 @@ final class Workspace implements AutoCloseable {
         if (worktree != null) {
             worktree.open(log);
             opened = true;
+        }
+        return true;
+    }
+
+    /**
+     * Before a resumed attempt (after a pause at the usage limit, whose Claude exit freed the slot): a slot again,
+     * waiting in line with only a log line. False when the run was cancelled first.
+     */
+    boolean awaitSlotAgain(CompletableFuture<?> cancelled) throws InterruptedException {
+        return takeSlot((ticket, ahead) -> log.accept(LogLines.queued(ahead, limit)), cancelled);
+    }
+
+    private boolean takeSlot(Slots.Waiting waiting, CompletableFuture<?> cancelled) throws InterruptedException {
+        try {
+            slot = slots.take(waiting, cancelled);
+        } catch (IOException e) { // e.g. a read-only state dir: the run goes on, as its outbox does
+            log.accept(LogLines.queueUnusable(Messages.errorText(e)));
+            slot = Slots.Slot.NONE;
+        }
+        if (slot == null || cancelled.isDone()) {
+            freeSlot();
+            return false;
         }
         return true;
     }
