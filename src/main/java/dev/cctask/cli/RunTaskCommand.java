@@ -105,7 +105,7 @@ public final class RunTaskCommand implements Callable<Integer> {
     @Option(names = "--pid-dir", paramLabel = "DIR", description = "Directory for PID files (default: pids/ beside the jar).")
     String pidDir;
 
-    @Option(names = "--on-limit", paramLabel = "MODE", defaultValue = "wait", converter = OnLimitConverter.class,
+    @Option(names = "--on-limit", paramLabel = "ACTION", defaultValue = "wait", converter = OnLimitConverter.class,
             completionCandidates = OnLimitConverter.class,
             description = "At the plan's usage limit: wait for the reset and resume the same session, or stop (default: ${DEFAULT-VALUE}).")
     OnLimit onLimit;

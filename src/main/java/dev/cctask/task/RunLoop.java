@@ -33,6 +33,7 @@ final class RunLoop implements AutoCloseable {
 
     private final BlockingQueue<Stop> signals = new LinkedBlockingQueue<>();
     private final CompletableFuture<Stop> stopped = new CompletableFuture<>();
+    private final CompletableFuture<Stop> cancelRequested = new CompletableFuture<>();
     private Stop stop;
     private boolean cancelled;
     private boolean finishing;
@@ -51,6 +52,9 @@ final class RunLoop implements AutoCloseable {
             return false;
         }
         cancelled |= signal == Stop.CANCELLED;
+        if (signal == Stop.CANCELLED) {
+            cancelRequested.complete(signal);
+        }
         if (stop != null) {
             return signal == Stop.CANCELLED;
         }
@@ -63,6 +67,11 @@ final class RunLoop implements AutoCloseable {
     /** Completes with the first stop: for what waits before Claude starts (the queue, issue 19). */
     CompletableFuture<Stop> stopped() {
         return stopped;
+    }
+
+    /** Completes with a cancel: for what waits between attempts (a slot again after a pause, issues 15 and 19). */
+    CompletableFuture<Stop> cancelRequested() {
+        return cancelRequested;
     }
 
     synchronized boolean stopping() {

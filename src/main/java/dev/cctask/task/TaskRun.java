@@ -141,7 +141,7 @@ public final class TaskRun {
             resume = ended.sessionId();
             prompt = Messages.CONTINUE_PROMPT;
             pause.await(limit, resume); // until the reset, or a cancel that stops the loop
-            if (!loop.stopping() && !workspace.awaitSlotAgain(loop.stopped())) {
+            if (!loop.stopping() && !workspace.awaitSlotAgain(loop.cancelRequested())) {
                 break; // cancelled while waiting for a slot
             }
         }

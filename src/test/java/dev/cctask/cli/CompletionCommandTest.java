@@ -52,12 +52,12 @@ class CompletionCommandTest {
         "run-task --attach a     | auto always",
         "run-task --task-f       | --task-file",
         "run-task --on           | --on-limit",
-        "run-task --max-p        | --max-pause",
+        "run-task --max-pau      | --max-pause",
         "run-task --on-limit s   | stop",
         "run-task notify --b     | --bg",
         "run-task completion z   | zsh",
         "run-task --workt        | --worktree",
-        "run-task --max-p        | --max-parallel",
+        "run-task --max-par      | --max-parallel",
         "run-task sessions cleanup --w | --worktrees",
     })
     void sourcedScriptCompletesSubcommandsAndTheirOwnOptions(String typed, String offered) throws Exception {

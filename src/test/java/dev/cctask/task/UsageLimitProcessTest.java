@@ -141,9 +141,11 @@ class UsageLimitProcessTest {
         assertTrue(gateway.calls().get(gateway.calls().size() - 1).body().path("args").path("message").asText()
                 .startsWith("[CLAUDE_CODE_RESULT]\n✅ "));
 
-        assertEquals(List.of("-p", "--dangerously-skip-permissions", "--verbose", "--output-format", "stream-json",
-                "--include-partial-messages", "--resume", SID), Files.readAllLines(argv), "the same session resumed");
-        assertEquals("The usage limit has reset. Continue the task from where you stopped.", Files.readString(stdin));
+        assertEquals(List.of("-p", "--dangerously-skip-permissions", "--verbose", "--input-format", "stream-json",
+                "--output-format", "stream-json", "--include-partial-messages", "--resume", SID),
+                Files.readAllLines(argv), "the same session resumed");
+        assertEquals(List.of("The usage limit has reset. Continue the task from where you stopped."),
+                RunTaskProcess.messagesOnStdin(stdin));
         assertTrue(Pattern.matches("I'll run the command.\nYou've hit your limit · resets 12:34pm \\(UTC\\)\n"
                 + "\n--- ▶️ resumed after the usage limit \\(5-hour\\) at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d ---\n"
                 + Pattern.quote(DONE), Files.readString(output)), Files.readString(output));
