@@ -106,6 +106,14 @@ class UsageLimitIT {
         gateway.awaitInvokes("the pause message", l -> l.stream().anyMatch(b -> b.path("args").path("message")
                 .asText().startsWith("⏸ Claude Code paused: usage limit (5-hour) · resumes at ")), RUN_LIMIT);
         assertEquals("paused", status());
+        Path outbox = state.resolve("claude-code-task/outbox");
+        RunTask.await("the pause message out of the outbox (the gateway took it)", () -> {
+            try (var items = Files.list(outbox)) {
+                return items.noneMatch(f -> f.getFileName().toString().endsWith(".json"));
+            } catch (IOException e) {
+                return false;
+            }
+        }, RUN_LIMIT);
         return run;
     }
 

@@ -115,6 +115,12 @@ class UsageLimitProcessTest {
         Process runner = runTask.start(args());
         RunTaskProcess.await("the registry to say paused", () -> "paused".equals(runTask.registryEntry().path("status").asText()));
         gateway.await(c -> c.text() != null && c.text().startsWith("⏸ "), Duration.ofSeconds(30));
+        Path outbox = runTask.stateDir().resolve("claude-code-task/outbox");
+        RunTaskProcess.await("the pause message out of the outbox (the gateway took it)", () -> {
+            try (var items = Files.list(outbox)) {
+                return items.noneMatch(f -> f.getFileName().toString().endsWith(".json"));
+            }
+        });
         return runner;
     }
 
