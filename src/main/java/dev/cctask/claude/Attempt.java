@@ -77,7 +77,8 @@ public final class Attempt {
             throws IOException {
         RunState state = new RunState(totals, System::nanoTime);
         StreamParser parser = new StreamParser(PythonJson.mapper(), state, listener);
-        ClosingInput input = new ClosingInput(state);
+        ClosingInput input = new ClosingInput(state,
+                ClaudeCommand.stopsBackground(System.getenv(ClaudeCommand.BG_WAIT_CEILING)));
         ClaudeProcess process = ClaudeProcess.start(launch.argv(), launch.cwd(), launch.env(), (line, offset, length) -> {
             parser.accept(line, offset, length);
             input.closeIfDone();

@@ -32,6 +32,14 @@ public final class ClaudeCommand {
     }
 
     /**
+     * Whether Claude stops background tasks at a ceiling: the user set {@link #BG_WAIT_CEILING} to anything but
+     * {@code 0} (a value Claude cannot read leaves it its own default of 10 minutes).
+     */
+    public static boolean stopsBackground(String userValue) {
+        return !bgWaitCeiling(userValue).strip().equals(BG_WAIT_CEILING_DEFAULT);
+    }
+
+    /**
      * {@code <bin> -p --dangerously-skip-permissions --verbose --input-format stream-json --output-format
      * stream-json --include-partial-messages [--resume <id>] [extra…]}.
      *

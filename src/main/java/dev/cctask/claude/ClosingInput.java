@@ -11,11 +11,16 @@ import java.util.concurrent.CompletableFuture;
  *   <li>when nothing is queued: every message sent is written, and a result came after the last one was sent (a
  *       message sent after a result starts a new turn, whose own result then ends the work).
  * </ul>
+ * When the user set a background wait ceiling of their own ({@link ClaudeCommand#stopsBackground}), stdin closes
+ * as soon as the main turn's result ends the work, background tasks or not: Claude applies its ceiling only once its
+ * input has ended (with stdin open it waits for them forever; recorded in {@code stdin-close-at-ceiling.txt}).
  * Checked after each line Claude prints ({@link #closeIfDone}) and after each write. A message sent once stdin is
  * closed is refused ({@code false}): the run has finished.
  */
 final class ClosingInput implements ClaudeInput {
     private final RunState state;
+    /** Close without waiting for background tasks: Claude stops them at the user's ceiling. */
+    private final boolean ceiling;
     private ClaudeInput stdin;
     /** Messages sent and not yet written. */
     private int unwritten;
@@ -23,8 +28,10 @@ final class ClosingInput implements ClaudeInput {
     private int resultsAtLastSend;
     private volatile boolean closed;
 
-    ClosingInput(RunState state) {
+    /** @param ceiling whether Claude has a background wait ceiling of the user's, which stdin must end to start */
+    ClosingInput(RunState state, boolean ceiling) {
         this.state = state;
+        this.ceiling = ceiling;
     }
 
     /** Takes over Claude's stdin and sends the prompt, the first message. */
@@ -57,7 +64,7 @@ final class ClosingInput implements ClaudeInput {
         }
         synchronized (this) {
             if (stdin != null && unwritten == 0 && state.resultCount() > resultsAtLastSend
-                    && state.doneForNanos() >= 0) {
+                    && (ceiling ? state.turnEnded() : state.doneForNanos() >= 0)) {
                 close();
             }
         }

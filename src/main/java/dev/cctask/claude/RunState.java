@@ -253,7 +253,7 @@ public final class RunState {
     }
 
     private void updateDone() {
-        boolean done = !turnOpen && lastResult != null && tasks.values().stream().noneMatch(Task::running);
+        boolean done = turnEnded() && tasks.values().stream().noneMatch(Task::running);
         if (!done) {
             doneSinceNanos = -1;
         } else if (doneSinceNanos < 0) {
@@ -384,6 +384,11 @@ public final class RunState {
      */
     public synchronized long doneForNanos() {
         return doneSinceNanos < 0 ? -1 : nanoTime.getAsLong() - doneSinceNanos;
+    }
+
+    /** Whether Claude's turn has ended: a {@code result} announced no queued turn and no new turn began since. */
+    public synchronized boolean turnEnded() {
+        return !turnOpen && lastResult != null;
     }
 
     /** Whether a {@code rate_limit_event} said {@code rejected}: a plan usage limit refused a request. */

@@ -1,6 +1,7 @@
 package dev.cctask.claude;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +38,15 @@ class ClaudeCommandTest {
 
     private Env env(Map<String, String> vars) {
         return new Env(vars, tmp.resolve("home"));
+    }
+
+    @Test
+    void claudeStopsBackgroundTasksOnlyAtACeilingTheUserSetToOtherThanZero() {
+        assertFalse(ClaudeCommand.stopsBackground(null), "unset: run-task gives Claude 0, wait for them");
+        assertFalse(ClaudeCommand.stopsBackground("0"));
+        assertFalse(ClaudeCommand.stopsBackground(" 0 "));
+        assertTrue(ClaudeCommand.stopsBackground("5000"));
+        assertTrue(ClaudeCommand.stopsBackground("soon"), "a value Claude cannot read leaves its 10-minute default");
     }
 
     @Test

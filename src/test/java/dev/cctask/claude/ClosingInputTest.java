@@ -40,7 +40,7 @@ class ClosingInputTest {
     final RunState state = new RunState();
     final StreamParser parser = new StreamParser(new ObjectMapper(), state, new StreamParser.Listener() { });
     final Stdin stdin = new Stdin();
-    final ClosingInput input = new ClosingInput(state);
+    final ClosingInput input = new ClosingInput(state, false);
 
     /** Feeds Claude's output lines of a fixture (the {@code >> } stdin lines are skipped) up to the one that matches. */
     private List<String> replayUntil(List<String> lines, String mark) {
@@ -83,6 +83,24 @@ class ClosingInputTest {
         assertTrue(stdin.closed, "closed where the recording's host closed it (>> EOF), before the notification turn");
         replayUntil(rest, "\"result_index\":1");
         assertEquals(2, state.resultCount(), "Claude still ran its notification turn and ended with result 1");
+    }
+
+    @Test
+    void withTheUsersCeilingStdinClosesAtTheMainTurnsResultSoThatClaudeStopsTheSubagentAtIt() {
+        ClosingInput input = new ClosingInput(state, true);
+        input.open(stdin, "SPAWN_AGENT please");
+        stdin.writeAll();
+        List<String> rest = fixture("stdin-close-at-ceiling.txt");
+        while (!rest.get(0).startsWith(">> EOF")) {
+            String line = rest.remove(0);
+            if (!line.startsWith(">> ")) {
+                parse(line);
+                input.closeIfDone();
+                assertEquals(line.contains("\"type\":\"result\""), stdin.closed, "closed at the result: " + line);
+            }
+        }
+        replayUntil(rest, "\"status\":\"stopped\"");
+        assertEquals("killed", state.backgroundTasks().get(0).status(), "Claude stopped it at the ceiling once stdin ended");
     }
 
     @Test
