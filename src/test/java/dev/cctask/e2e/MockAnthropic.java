@@ -92,16 +92,20 @@ final class MockAnthropic extends LoopbackServer {
             return false;
         }
 
-        /** The texts of the {@code role:"system"} messages in the history (where Claude puts steered messages). */
-        List<String> systemTexts() {
+        /**
+         * The text blocks of the history's {@code system} and {@code user} messages: where Claude puts a message
+         * steered in during a turn (CLI 2.1.330 a {@code role:"system"} message, 2.1.332 a text block beside the
+         * tool_result; both begin {@link #STEERED}).
+         */
+        List<String> texts() {
             List<String> texts = new java.util.ArrayList<>();
             for (JsonNode m : messages()) {
-                if ("system".equals(m.path("role").asText())) {
-                    JsonNode content = m.path("content");
-                    if (content.isTextual()) {
-                        texts.add(content.asText());
-                    }
-                    for (JsonNode block : content) {
+                JsonNode content = m.path("content");
+                if (content.isTextual()) {
+                    texts.add(content.asText());
+                }
+                for (JsonNode block : content) {
+                    if ("text".equals(block.path("type").asText())) {
                         texts.add(block.path("text").asText());
                     }
                 }

@@ -86,8 +86,8 @@ class SteerClaudeIT {
         assertEquals(0, exit, run.stderr());
         MockAnthropic.Call sameTurn = mock.messages().stream().filter(MockAnthropic.Call::answersToolResult)
                 .findFirst().orElseThrow();
-        assertTrue(sameTurn.systemTexts().stream().anyMatch(t -> t.startsWith(MockAnthropic.STEERED + STEER)),
-                "the request that answers the tool call carries the message: " + sameTurn.systemTexts());
+        assertTrue(sameTurn.texts().stream().anyMatch(t -> t.startsWith(MockAnthropic.STEERED + STEER)),
+                "the request that answers the tool call carries the message: " + sameTurn.texts());
         List<String> messages = gateway.messages();
         assertEquals(1, messages.stream().filter(m -> m.startsWith("✅ ")).count(), messages.toString());
         assertEquals(List.of("📡 ↪️ Sent to Claude Code: " + STEER),
@@ -134,9 +134,9 @@ class SteerClaudeIT {
                 "Claude ran the turn of the subagent's notification before it ended");
         List<String> messages = gateway.messages();
         String last = messages.get(messages.size() - 1);
-        assertTrue(last.startsWith("✅ Claude Code task complete!") && last.contains(MockAnthropic.FINAL_TEXT), last);
+        assertTrue(last.startsWith("✅ Claude Code task complete!") && last.contains(MockAnthropic.AFTER_SUBAGENT), last);
         assertEquals(1, messages.stream().filter(m -> m.startsWith("✅ ")).count(), messages.toString());
-        assertEquals(MockAnthropic.FINAL_TEXT, Files.readString(dir.resolve("out.txt")));
+        assertEquals(MockAnthropic.AFTER_SUBAGENT, Files.readString(dir.resolve("out.txt")));
     }
 
     private Map<String, String> env() {
