@@ -218,7 +218,7 @@ final class OpenClawGateway implements AutoCloseable {
         }
     }
 
-    private String tail() {
+    String tail() {
         String log = log();
         return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
     }

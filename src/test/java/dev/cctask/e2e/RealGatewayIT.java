@@ -96,7 +96,7 @@ class RealGatewayIT {
 
         OpenClawGateway.Reply atLimit = gateway.invoke(body);
 
-        assertEquals(200, atLimit.status(), atLimit.body().toString());
+        assertEquals(200, atLimit.status(), atLimit.body() + "\n" + gateway.tail());
         FakeTelegram.Call sent = telegram.awaitCalls("the document of 2 MiB", c -> c.method().equals("sendDocument")
                 && c.document() != null && c.document().bytes().length == file.length, WAIT).stream()
                 .filter(c -> c.method().equals("sendDocument") && c.document().bytes().length == file.length)
