@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "steer", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Send a message to the Claude Code of a running task: it reads it while it works.",
-            "Exit 0 once the message is on Claude's input; 1 when the task has finished (the line names the command"
+            "Exit 0 once the message is on Claude's input (or held for it while the task is paused at its usage"
+                + " limit); 1 when the task has finished (the line names the command"
                 + " that continues its session) or cannot be found."})
 public final class SteerCommand implements Callable<Integer> {
     /** How long a run that is starting may take to open its control endpoint. */
@@ -89,6 +90,11 @@ public final class SteerCommand implements Callable<Integer> {
             case SENT:
                 out.println("Sent to Claude Code: runner " + f.runnerPid() + ", session "
                         + (f.sessionId() == null ? "unknown" : f.sessionId()));
+                out.flush();
+                return 0;
+            case HELD:
+                out.println("Held for Claude Code: runner " + f.runnerPid() + " is paused at its usage limit; the message"
+                        + " goes in when it resumes (run-task tasks says when)");
                 out.flush();
                 return 0;
             case FINISHED:

@@ -28,6 +28,8 @@ public final class SteerClient {
     public enum Outcome {
         /** Written to Claude's stdin. */
         SENT,
+        /** Held: the run is paused at the plan's usage limit, and the message goes in when it resumes. */
+        HELD,
         /** The run has finished: Claude's input is closed, or the run's control endpoint is gone. */
         FINISHED,
         /** Anything else; the reason says what. */
@@ -70,6 +72,8 @@ public final class SteerClient {
                 switch (a.status()) {
                     case 200:
                         return new Answer(Outcome.SENT, null);
+                    case 202:
+                        return new Answer(Outcome.HELD, null);
                     case 409:
                         return new Answer(Outcome.FINISHED, null);
                     case 429:

@@ -8,8 +8,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The steer route (issue 17): {@code run-task steer} POSTs a message with the control secret; it is written to
- * Claude's stdin as a {@code user} line at once, and the answer says whether it was: 200 written, 409 the run has
- * finished (Claude's input is closed), 503 Claude has not started yet (retry).
+ * Claude's stdin as a {@code user} line at once, and the answer says whether it was: 200 written, 202 held (the run
+ * is paused at the plan's usage limit: it goes in when the run resumes), 409 the run has finished (Claude's input is
+ * closed), 503 Claude has not started yet (retry).
  */
 public final class SteerRoute implements ControlServer.Route {
     /** The largest message, in bytes. */
@@ -18,15 +19,24 @@ public final class SteerRoute implements ControlServer.Route {
     static final Duration WRITE_WAIT = Duration.ofSeconds(10);
     static final String FINISHED = "finished: Claude's input is closed";
 
+    /** What became of a message. */
+    public enum Taken {
+        /** On Claude's stdin. */
+        WRITTEN,
+        /** Held while the run is paused; it goes to the next attempt. */
+        HELD,
+        /** Refused: Claude's input is closed, the run has finished. */
+        CLOSED
+    }
+
     /** Where steered messages go: the run's Claude. */
     public interface Claude {
         /**
          * Sends {@code text} to Claude's stdin.
          *
-         * @return completes true once written, false when Claude's input is closed; null while Claude has not
-         *     started
+         * @return completes with what became of it; null while Claude has not started
          */
-        CompletableFuture<Boolean> send(String text);
+        CompletableFuture<Taken> send(String text);
 
         /** What follows a written message (log, chat), run after the caller has its answer. */
         void sent(String text);
@@ -53,17 +63,22 @@ public final class SteerRoute implements ControlServer.Route {
         if (text.isBlank()) {
             return ControlServer.Reply.error(400, "empty message");
         }
-        CompletableFuture<Boolean> written = claude.send(text);
+        CompletableFuture<Taken> written = claude.send(text);
         if (written == null) {
             return new ControlServer.Reply(503, "Claude has not started yet", 1, null);
         }
         try {
-            return written.get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                    ? ControlServer.Reply.ok(() -> claude.sent(text))
-                    : ControlServer.Reply.error(409, FINISHED);
+            switch (written.get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                case WRITTEN:
+                    return ControlServer.Reply.ok(() -> claude.sent(text));
+                case HELD:
+                    return new ControlServer.Reply(202, null, 0, null);
+                default:
+                    return ControlServer.Reply.error(409, FINISHED);
+            }
         } catch (TimeoutException e) {
-            written.thenAccept(ok -> {
-                if (ok) {
+            written.thenAccept(taken -> {
+                if (taken == Taken.WRITTEN) {
                     claude.sent(text);
                 }
             });

@@ -375,4 +375,10 @@ public final class LogLines {
     public static String steered(int n, int chars) {
         return "↪️ Steered message " + n + " written to Claude's stdin (" + chars + " chars)";
     }
+
+    /** The run ended while paused: messages steered in meanwhile never reached Claude. */
+    public static String heldNotSent(int n) {
+        return "↪️ " + n + (n == 1 ? " message" : " messages") + " held during the pause never reached Claude: the run ended"
+                + " before it resumed";
+    }
 }

@@ -60,6 +60,7 @@ public final class TaskRun {
     private RunRecorder recorder;
     private OutputFile output;
     private RunControl relay;
+    private Steering steering;
     private Pause pause;
     private final Stopper stopper = new Stopper(this::log);
     private volatile Attempt attempt;
@@ -114,8 +115,8 @@ public final class TaskRun {
                 o.resume(), o.label(), runnerPid, plan.route(), runId)).forEach(this::log);
         notifications.warnIfNothingConfigured(output.path());
         Messages.Launch launch = workspace.launch(o, runnerPid, recorder.others());
-        relay = RunControl.start(notifications::progress, new Steering(() -> attempt, output, recorder, notifications,
-                this::log), recorder.controlFile(), this::log);
+        steering = new Steering(output, recorder, notifications, this::log);
+        relay = RunControl.start(notifications::progress, steering, recorder.controlFile(), this::log);
         if (workspace.awaitTurn(launch, recorder, notifications, loop.stopped())) {
             notifications.launchAsync(Messages.launch(launch));
         }
@@ -140,6 +141,7 @@ public final class TaskRun {
             }
             resume = ended.sessionId();
             prompt = Messages.CONTINUE_PROMPT;
+            steering.hold();
             pause.await(limit, resume); // until the reset, or a cancel that stops the loop
             if (!loop.stopping() && !workspace.awaitSlotAgain(loop.cancelRequested())) {
                 break; // cancelled while waiting for a slot
@@ -156,6 +158,7 @@ public final class TaskRun {
         attempt = Attempt.start(launch, totals, StreamParser.Listener.of(recorder::sessionStarted, output::append,
                 recorder::backgroundTasks), workspace.onClaudeExit(() -> loop.post(Stop.EXITED)));
         recorder.claudeStarted(attempt.pid());
+        steering.started(attempt);
         if (!attempt.ownSession()) {
             log(LogLines.noSetsid());
         }
@@ -166,6 +169,7 @@ public final class TaskRun {
     /** Reports how the run stopped: the one end path of every run. */
     private int finish(Stop how, Attempt.Ended ended, FinalReport.LimitStop limited) {
         stopClocks();
+        steering.finished();
         if (loop.finishing()) {
             notifications.stopDelivery(); // a signal after the stop: its result goes to the outbox at once
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cctask.delivery.Messages;
 import dev.cctask.support.FakeGateway;
 import dev.cctask.support.RunTaskProcess;
 import java.nio.charset.StandardCharsets;
@@ -171,6 +172,33 @@ class UsageLimitProcessTest {
     }
 
     @Test
+    void aMessageSteeredDuringThePauseIsHeldAndReachesTheResumedClaudeRightAfterTheResumePrompt() throws Exception {
+        long reset = Instant.now().getEpochSecond() - Pause.MARGIN.toSeconds() + 15; // resumes 15 s from now
+        Path stdin = sandbox.resolve("stdin.txt");
+        runTask.env("FAKE_CLAUDE_STDIN_FILE", stdin.toString());
+        claudeRuns(1, limit("usage-limit-after-work.jsonl", reset, "five_hour"),
+                0, fixture("usage-limit-after-work-resumed.jsonl"));
+        Process runner = runTask.start(args());
+        RunTaskProcess.await("the registry to say paused", () -> "paused".equals(runTask.registryEntry().path("status").asText()));
+
+        RunTaskProcess.Result steer = runTask.run(RUN, "steer", "limits", "-m", "Use the new API",
+                "--pid-dir", runTask.pidDir().toString());
+
+        assertEquals(new RunTaskProcess.Result(0, "Held for Claude Code: runner " + runner.pid() + " is paused at its"
+                + " usage limit; the message goes in when it resumes (run-task tasks says when)\n", ""), steer);
+        assertFalse(Files.readString(output).contains("Use the new API"), "not sent yet");
+        RunTaskProcess.Result r = runTask.finish(runner, RUN);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of(Messages.CONTINUE_PROMPT, "Use the new API"), RunTaskProcess.messagesOnStdin(stdin),
+                "the resumed Claude's input");
+        List<String> texts = gateway.messageTexts();
+        int resumed = texts.indexOf("📡 ▶️ Claude Code resumed after the usage limit");
+        int sent = texts.indexOf("📡 ↪️ Sent to Claude Code: Use the new API");
+        assertTrue(resumed >= 0 && sent > resumed, texts.toString());
+        assertTrue(r.stderr().contains("↪️ Steered message 1 written to Claude's stdin (15 chars)"), r.stderr());
+    }
+
+    @Test
     void aPausedRunShowsInTasksAndCancelEndsItAtOnceWithTheCancelledMessage() throws Exception {
         long reset = Instant.now().getEpochSecond() + 3600;
         Process runner = startPaused(reset);
@@ -189,10 +217,13 @@ class UsageLimitProcessTest {
         String row = runTask.run(RUN, "tasks", "--pid-dir", pidDir).stdout().lines().toList().get(1);
         assertTrue(row.matches(runner.pid() + " +yes +paused until " + until.replace('T', ' ') + " +.*"), row);
 
+        assertEquals(0, runTask.run(RUN, "steer", "limits", "-m", "Never mind", "--pid-dir", pidDir).exitCode());
         RunTaskProcess.Result cancel = runTask.run(RUN, "cancel", "limits", "--pid-dir", pidDir);
         assertEquals(0, cancel.exitCode(), cancel.toString());
         RunTaskProcess.Result r = runTask.finish(runner, RUN);
         assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("↪️ 1 message held during the pause never reached Claude: the run ended before it"
+                + " resumed"), r.stderr());
         String last = gateway.messageTexts().get(gateway.messageTexts().size() - 1);
         assertTrue(Pattern.matches("🛑 Claude Code task cancelled after \\ds\n\nLabel: limits\nTask: " + TASK
                 + "\nProject: " + Pattern.quote(project.toString()) + "\nTool calls: 1\n\nPartial result \\(44 chars\\):"
