@@ -191,6 +191,11 @@ public final class RunTaskProcess implements AutoCloseable {
                 Files.readString(Path.of(files + ".err"), StandardCharsets.UTF_8));
     }
 
+    /** What a process started here has written to stderr so far. */
+    public String stderrSoFar(Process p) throws IOException {
+        return Files.readString(Path.of(started.get(p) + ".err"), StandardCharsets.UTF_8);
+    }
+
     public Result run(Duration max, String... args) throws IOException, InterruptedException {
         return finish(start(args), max);
     }

@@ -199,6 +199,40 @@ class UsageLimitProcessTest {
     }
 
     @Test
+    void aResetThatFindsTheOnlySlotTakenWaitsInLineAndACancelThenEndsTheRunWithoutStartingClaude() throws Exception {
+        long reset = Instant.now().getEpochSecond() - Pause.MARGIN.toSeconds() + 8; // resumes 8 s from now
+        Path log = sandbox.resolve("claude.log");
+        Path go = sandbox.resolve("go");
+        runTask.env("FAKE_CLAUDE_LOG", log.toString());
+        claudeRuns(1, limit("usage-limit-after-work.jsonl", reset, "five_hour"),
+                0, fixture("usage-limit-after-work-resumed.jsonl"));
+        Process limited = runTask.start(args("--max-parallel", "1"));
+        RunTaskProcess.await("the registry to say paused", () -> "paused".equals(runTask.registryEntry().path("status").asText()));
+        runTask.env("FAKE_CLAUDE_TRANSCRIPTS", null).env("FAKE_CLAUDE_TRANSCRIPT", fixture("basic.jsonl"))
+                .env("FAKE_CLAUDE_RUN", "while [ ! -e " + go + " ]; do sleep 0.02; done");
+        Process other = runTask.start(runTask.args("-t", "Hold the slot", "-s", KEY, "--max-parallel", "1",
+                "-o", sandbox.resolve("other.txt").toString(), "-p", sandbox.resolve("other").toString()));
+
+        RunTaskProcess.await("the reset to find the slot taken", () -> runTask.stderrSoFar(limited)
+                .contains("⏳ Queued: 0 ahead; at most 1 Claude process(es) run at once (--max-parallel)"));
+        RunTaskProcess.Result cancel = runTask.run(RUN, "cancel", String.valueOf(limited.pid()),
+                "--pid-dir", runTask.pidDir().toString());
+        RunTaskProcess.Result r = runTask.finish(limited, RUN);
+
+        assertEquals(0, cancel.exitCode(), cancel.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(List.of("start " + TASK, "start Hold the slot"), Files.readAllLines(log).stream()
+                .filter(l -> l.startsWith("start ")).map(l -> l.replaceFirst(" \\S+ ", " ")).toList(), "the resumed Claude never started");
+        List<String> finals = gateway.messageTexts().stream().filter(t -> t.contains("\nTask: " + TASK + "\n")
+                && !t.startsWith("⏸ ")).toList();
+        assertEquals(1, finals.size(), finals.toString());
+        assertTrue(finals.get(0).startsWith("🛑 Claude Code task cancelled"), finals.get(0));
+        assertEquals("cancelled", runTask.registryEntry().path("status").asText());
+        Files.createFile(go);
+        assertEquals(0, runTask.finish(other, RUN).exitCode());
+    }
+
+    @Test
     void aPausedRunShowsInTasksAndCancelEndsItAtOnceWithTheCancelledMessage() throws Exception {
         long reset = Instant.now().getEpochSecond() + 3600;
         Process runner = startPaused(reset);
