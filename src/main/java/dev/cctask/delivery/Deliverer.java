@@ -3,6 +3,7 @@ package dev.cctask.delivery;
 import dev.cctask.delivery.ItemStore.Taken;
 import dev.cctask.delivery.Outbox.Item;
 import dev.cctask.delivery.Outbox.Kind;
+import dev.cctask.gateway.Bodies;
 import dev.cctask.gateway.Outcome;
 import java.io.IOException;
 import java.time.Clock;
@@ -258,6 +259,7 @@ public final class Deliverer {
      * @return when to look at this run again, or null when all its items are settled
      */
     private Instant deliverInOrder(List<Item> run, Round round) throws IOException {
+        String documentRefused = null;
         for (Item listed : run) {
             Instant now = clock.instant();
             if (stopped()) {
@@ -276,6 +278,11 @@ public final class Deliverer {
                 if (round.waits(item, now)) {
                     return item.nextAttemptAt(); // another sender tried it meanwhile
                 }
+                if (documentRefused != null && item.kind() == Kind.WAKE) { // its 📎 line no longer holds
+                    String reason = documentRefused;
+                    item = item.withBody(Bodies.withWakeText(item.body(), t -> Messages.documentRefused(t, reason)));
+                    claim.save(item);
+                }
                 round.tried.add(item.id());
                 Outcome outcome = send(item);
                 round.answers.put(item.id(), outcome);
@@ -286,6 +293,9 @@ public final class Deliverer {
                     Item failed = item.afterAttempt(now, outcome.describe());
                     claim.moveToFailed(failed);
                     round.settled.add(round.report(failed, State.FAILED, outcome.describe(), null));
+                    if (item.kind() == Kind.DOCUMENT) {
+                        documentRefused = outcome.describe();
+                    }
                 } else if (outcome instanceof Outcome.NeedsFix) {
                     // not retried in this flush: kept, due at once, for the next flush after the fix
                     claim.save(item.afterAttempt(now, outcome.describe()));

@@ -570,11 +570,29 @@ public final class Messages {
                 + " in " + cut.outputFile() + " on the machine that ran the task.\n";
     }
 
+    private static final String ATTACHED = "\n\n📎 The full output is attached to the chat as ";
+    private static final String ATTACHED_END = ": the user has it, do not paste it.";
+
     /** The final message as the wake gives it when the document was queued with it: the agent need not paste it. */
     public static String documentAttached(String message, String filename, Cut cut) {
-        return message + "\n\n📎 The full output is attached to the chat as " + filename
+        return message + ATTACHED + filename
                 + (cut == null ? "" : ", cut at " + cutAt(cut) + " (the whole file: " + cut.outputFile() + ")")
-                + ": the user has it, do not paste it.";
+                + ATTACHED_END;
+    }
+
+    /**
+     * A wake text of {@link #documentAttached} once the gateway refused the document: its 📎 line says so instead
+     * (the wake is queued before the document is sent). Any other text is returned as it is.
+     */
+    public static String documentRefused(String wakeText, String reason) {
+        int start = wakeText.indexOf(ATTACHED);
+        int end = start < 0 ? -1 : wakeText.indexOf(ATTACHED_END, start);
+        if (end < 0) {
+            return wakeText;
+        }
+        return wakeText.substring(0, start) + "\n\n📎 The chat did not take the full output as a file ("
+                + Text.oneLine(reason, 200) + "): the user has only the message above; the whole output is in its"
+                + " Full output file." + wakeText.substring(end + ATTACHED_END.length());
     }
 
     /** {@code 1.5 MB of 3.2 MB}. */

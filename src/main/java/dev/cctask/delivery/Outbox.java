@@ -92,6 +92,12 @@ public final class Outbox implements ItemStore {
                     next, error);
         }
 
+        /** A copy with another body. */
+        public Item withBody(JsonNode newBody) {
+            return new Item(id, runId, seq, createdAt, event, kind, transport, newBody, idempotencyKey, attempts,
+                    nextAttemptAt, lastError);
+        }
+
         /** A copy with a new {@code lastError}, the attempts unchanged. */
         public Item withError(String error) {
             return new Item(id, runId, seq, createdAt, event, kind, transport, body, idempotencyKey, attempts,

@@ -1,7 +1,9 @@
 package dev.cctask.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.UnaryOperator;
 
 /**
  * The exact request bodies of SPEC §7.3–§7.4, field order included. These are what the outbox stores and
@@ -63,6 +65,16 @@ public final class Bodies {
      * omitted (the agent runs, nothing is posted). A Telegram thread travels as {@code <chatId>:topic:<threadId>};
      * other channels cannot carry a thread here. {@code accountId} follows {@code to} when the route has one.
      */
+    /** A copy of a wake body ({@link #sessionsSend} or {@link #hooksAgent}) with its text mapped by {@code change}. */
+    public static JsonNode withWakeText(JsonNode body, UnaryOperator<String> change) {
+        ObjectNode copy = body.deepCopy();
+        ObjectNode holder = copy.path("args").isObject() ? (ObjectNode) copy.path("args") : copy;
+        if (holder.path("message").isTextual()) {
+            holder.put("message", change.apply(holder.path("message").asText()));
+        }
+        return copy;
+    }
+
     public static ObjectNode hooksAgent(String payload, String agentId, Route routeOrNull) {
         ObjectNode body = NODES.objectNode().put("message", payload).put("name", "claude-code-task");
         if (agentId != null) {

@@ -159,6 +159,25 @@ class DelivererTest {
     }
 
     @Test
+    void theWakeAfterARefusedDocumentNoLongerSaysItIsAttached() throws Exception {
+        String attached = Messages.documentAttached("done r", "cc-r-result.md", null);
+        outbox().enqueue("r", Event.COMPLETED, List.of(Drafts.message("done r"), Drafts.document("📎 r"),
+                Drafts.wake("[CLAUDE_CODE_RESULT]\n" + attached + "\n\n---\n⚠️ INSTRUCTION: …")));
+        Outcome refusal = new Outcome.Permanent(413, "HTTP 413: Payload too large", null);
+        ScriptedSender gateway = new ScriptedSender(time, ScriptedSender.OK, refusal, ScriptedSender.unavailable(502));
+
+        deliverer(gateway).flush(Duration.ofMillis(1));
+
+        String told = "sessions_send [CLAUDE_CODE_RESULT]\ndone r\n\n📎 The chat did not take the full output as a file"
+                + " (HTTP 413: Payload too large): the user has only the message above; the whole output is in its Full"
+                + " output file.\n\n---\n⚠️ INSTRUCTION: …";
+        assertEquals(List.of("message done r", "message 📎 r", told), gateway.sent());
+        assertEquals(told.substring("sessions_send ".length()),
+                outbox().pending().get(0).body().path("args").path("message").asText(),
+                "kept so for the retry, also by run-task deliver");
+    }
+
+    @Test
     void aWrongTokenIsNotRetriedButKeptForDeliverAfterTheFix() throws Exception {
         enqueue("r");
         Outcome wrongToken = new Outcome.NeedsFix(401, "HTTP 401: Unauthorized — wrong gateway token");
