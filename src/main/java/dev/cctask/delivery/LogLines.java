@@ -375,4 +375,16 @@ public final class LogLines {
     public static String steered(int n, int chars) {
         return "↪️ Steered message " + n + " written to Claude's stdin (" + chars + " chars)";
     }
+
+    // ---------------------------------------------------------------- approvals (issue 18)
+
+    /** {@code 🔐 Permission request #2: Bash (waiting for approve or deny)}. */
+    public static String approvalAsked(int n, String tool) {
+        return "🔐 Permission request #" + n + ": " + tool + " (waiting for approve or deny)";
+    }
+
+    /** {@code 🔐 #2 approved (always)}, {@code 🔐 #2 denied: not now}. */
+    public static String approvalAnswered(int n, boolean allow, boolean always, String reason) {
+        return "🔐 #" + n + (allow ? " approved" + (always ? " (always)" : "") : " denied: " + reason);
+    }
 }

@@ -18,14 +18,20 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Everything a run says to the chat and the agent (SPEC §4, §5, §7, §8.5): best-effort launch, heartbeat, progress
@@ -42,6 +48,11 @@ final class Notifications implements AutoCloseable {
     private final Outbox outbox;
     private volatile CompletableFuture<?> launch = CompletableFuture.completedFuture(null);
     private volatile Heartbeat heartbeat;
+    /** The heartbeat's 🔐 part while Claude waits for an answer, else null (issue 18). */
+    private volatile Supplier<String> approvalWaiting = () -> null;
+    /** Permission requests go out one after the other, in order (issue 18). */
+    private final ExecutorService approvals = Executors.newSingleThreadExecutor(
+            r -> Threads.daemon(r, "run-task-approvals"));
     /** The final delivery under way, and whether a signal asked to end it (guarded by {@code this}). */
     private Deliverer delivering;
     /** The pause message under way and its items (guarded by {@code this}). */
@@ -56,7 +67,33 @@ final class Notifications implements AutoCloseable {
         this.log = log;
         boolean canSend = plan.gateway() != null && plan.gateway().problem() == null;
         this.client = canSend ? new GatewayClient(plan.gateway()) : null;
-        this.outbox = Outbox.in(env.stateDir());
+        this.outbox = new Outbox(Outbox.in(env.stateDir()).dir(), new LaterClock());
+    }
+
+    /**
+     * The system clock, but each instant a millisecond after the one before at least: a run's items (its permission
+     * requests, then its final message) sort in the order they were queued, however close together.
+     */
+    private static final class LaterClock extends Clock {
+        private final Clock system = Clock.systemUTC();
+        private Instant last = Instant.EPOCH;
+
+        @Override
+        public synchronized Instant instant() {
+            Instant now = system.instant().truncatedTo(ChronoUnit.MILLIS);
+            last = now.isAfter(last) ? now : last.plusMillis(1);
+            return last;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return system.getZone();
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /** Whether chat messages (launch, heartbeats, progress) can be sent at all. */
@@ -171,7 +208,7 @@ final class Notifications implements AutoCloseable {
                 Progress p = attempt.heartbeatSnapshot();
                 return Messages.heartbeat(new Messages.Heartbeat(workedSeconds.getAsLong(), p.idleSeconds(),
                         p.tokens(), p.toolCalls(), p.activity(), p.chunksSinceHeartbeat(), p.background(),
-                        p.onlyBackground()));
+                        p.onlyBackground(), approvalWaiting.get()));
             }, text -> bestEffort(text, true));
         }
     }
@@ -195,6 +232,48 @@ final class Notifications implements AutoCloseable {
     void steered(String text) {
         if (chat()) {
             bestEffort(Messages.steered(text), false);
+        }
+    }
+
+    /** What the heartbeats show while Claude waits for an answer ({@link Messages#approvalWaiting}, or null). */
+    void approvalWaiting(Supplier<String> part) {
+        approvalWaiting = part;
+    }
+
+    /**
+     * A permission request (issue 18): the 🔐 message, then the wake, durable like a final message and in order
+     * with the run's other items. Queued and delivered on the run's approvals thread, one request after the other;
+     * without a writable outbox the message is sent once, best effort.
+     */
+    void approvalRequest(int n, String message, String wakePayload) {
+        List<Outbox.Draft> drafts = Drafts.approval(message, wakePayload, plan.route(), plan.options().wake(),
+                plan.options().sessionKey(), runId + ":approval:" + n);
+        if (drafts.isEmpty()) {
+            return;
+        }
+        approvals.execute(() -> {
+            awaitLaunch();
+            List<Outbox.Item> mine;
+            try {
+                mine = outbox.enqueue(runId, Event.APPROVAL, drafts);
+            } catch (OutboxException e) {
+                log.accept(LogLines.durabilityOff(e.getMessage()));
+                if (chat()) {
+                    bestEffort(message, false);
+                }
+                return;
+            }
+            if (client != null) {
+                deliverMine(new Deliverer(outbox, client::post), mine,
+                        Duration.ofSeconds(plan.options().deliveryDeadlineSeconds()));
+            }
+        });
+    }
+
+    /** A note about a permission request (answered, timed out), best effort (issue 18). */
+    void approvalNote(String text) {
+        if (chat()) {
+            bestEffort(text, false);
         }
     }
 
@@ -369,6 +448,7 @@ final class Notifications implements AutoCloseable {
 
     @Override
     public void close() {
+        approvals.shutdownNow();
         if (client != null) {
             client.close();
         }
