@@ -33,7 +33,7 @@ final class Answering {
             return 1;
         }
         SteerClient.Reply reply = SteerClient.call(HttpPost.oneShot(), f.controlFile(), ControlEnv.APPROVE_PATH,
-                "application/json", answer.body(), java.time.Duration.ofSeconds(15));
+                "text/plain; charset=utf-8", answer.body(), java.time.Duration.ofSeconds(15));
         String which = "request #" + answer.n() + " of task '" + target + "'";
         String line = switch (reply.status()) {
             case 200 -> null;

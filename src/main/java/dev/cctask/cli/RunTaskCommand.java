@@ -115,7 +115,7 @@ public final class RunTaskCommand implements Callable<Integer> {
             description = "Stop instead of waiting when the usage limit resets later than this, e.g. 90m, 12h, 2d (default: ${DEFAULT-VALUE}).")
     Duration maxPause;
 
-    @Option(names = "--permissions", paramLabel = "MODE", defaultValue = "bypass", converter = PermissionsConverter.class,
+    @Option(names = "--permissions", paramLabel = "PERMISSIONS", defaultValue = "bypass", converter = PermissionsConverter.class,
             completionCandidates = PermissionsConverter.class,
             description = "bypass: Claude asks nothing (--dangerously-skip-permissions); ask: every permission request"
                     + " goes to the chat; edits: file edits allowed, everything else asks (default: ${DEFAULT-VALUE}).")

@@ -1,8 +1,5 @@
 package dev.cctask.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.cctask.PythonJson;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -10,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The approve route (issue 18): {@code run-task approve|deny} POST {@code {"n":2,"allow":true,"always":false}} or
- * {@code {"n":2,"allow":false,"reason":"…"}} with the control secret (never Claude's notify secret); the answer goes
+ * The approve route (issue 18): {@code run-task approve|deny} POST an {@link Answer} with the control secret (never Claude's notify secret); the answer goes
  * to Claude's stdin at once. 200 written, 404 no such request, 409 already answered, 410 the run has finished.
  */
 public final class ApproveRoute implements ControlServer.Route {
@@ -20,12 +16,37 @@ public final class ApproveRoute implements ControlServer.Route {
     public static final String ALREADY_ANSWERED = "already answered";
     public static final String FINISHED = "finished: Claude's input is closed";
 
-    /** One answer, as the commands send it. */
+    /**
+     * One answer, as the commands send it: {@code n=2}, {@code allow=true|false}, {@code always=true|false} lines,
+     * then {@code reason=} and the reason to the end of the body (no JSON: the commands start without Jackson's
+     * mapper, as {@code steer} does).
+     */
     public record Answer(int n, boolean allow, boolean always, String reason) {
+        private static final String REASON = "reason=";
+
         /** The request body. */
         public byte[] body() {
-            return PythonJson.mapper().createObjectNode().put("n", n).put("allow", allow).put("always", always)
-                    .put("reason", reason).toString().getBytes(StandardCharsets.UTF_8);
+            return ("n=" + n + "\nallow=" + allow + "\nalways=" + always + "\n"
+                    + (reason == null ? "" : REASON + reason)).getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** A body read back; null when it is not one. */
+        static Answer parse(String body) {
+            int at = body.indexOf(REASON);
+            String head = at < 0 ? body : body.substring(0, at);
+            java.util.Map<String, String> fields = new java.util.HashMap<>();
+            for (String line : head.split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    fields.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            String n = fields.get("n");
+            if (n == null || !n.matches("[0-9]{1,9}") || !java.util.Set.of("true", "false").contains(fields.get("allow"))) {
+                return null;
+            }
+            return new Answer(Integer.parseInt(n), "true".equals(fields.get("allow")),
+                    "true".equals(fields.get("always")), at < 0 ? null : body.substring(at + REASON.length()));
         }
     }
 
@@ -62,16 +83,9 @@ public final class ApproveRoute implements ControlServer.Route {
 
     @Override
     public ControlServer.Reply handle(String text) {
-        Answer a;
-        try {
-            JsonNode o = PythonJson.mapper().readTree(text);
-            if (o == null || !o.path("n").canConvertToInt() || !o.path("allow").isBoolean()) {
-                return ControlServer.Reply.error(400, "expected {\"n\":N,\"allow\":true|false,…}");
-            }
-            a = new Answer(o.get("n").intValue(), o.get("allow").booleanValue(), o.path("always").asBoolean(false),
-                    o.path("reason").isTextual() ? o.get("reason").textValue() : null);
-        } catch (IOException e) {
-            return ControlServer.Reply.error(400, "not JSON");
+        Answer a = Answer.parse(text);
+        if (a == null) {
+            return ControlServer.Reply.error(400, "expected the lines n=N, allow=true|false, always=…, reason=…");
         }
         CompletableFuture<Boolean> written;
         try {

@@ -179,7 +179,7 @@ class ApprovalProcessTest {
         Path claude = sandbox.resolve("claude-that-approves-itself");
         Files.writeString(claude, "#!/bin/bash\n"
                 + "( sleep 0.5; curl --silent --noproxy '*' --output /dev/null --write-out '%{http_code}'"
-                + " --header \"Authorization: Bearer $RUN_TASK_NOTIFY_SECRET\" --data-raw '{\"n\":1,\"allow\":true}'"
+                + " --header \"Authorization: Bearer $RUN_TASK_NOTIFY_SECRET\" --data-raw $'n=1\\nallow=true'"
                 + " \"${RUN_TASK_NOTIFY_URL%/notify}/approve\" >" + code + ".tmp && mv " + code + ".tmp " + code + " ) &\n"
                 + "exec " + RunTaskProcess.FAKE_CLAUDE + " \"$@\"\n");
         Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwx------"));
