@@ -40,7 +40,8 @@ class ClaudeCommandTest {
                 "--include-partial-messages", "--model", "sonnet"));
         assertEquals(ask, ClaudeCommand.argv("claude", null, Permissions.ASK, "/run/pids", List.of("--model", "sonnet")));
         List<String> edits = ClaudeCommand.argv("claude", null, Permissions.EDITS, "/run/pids", List.of());
-        assertEquals(List.of("--permission-mode", "acceptEdits"), edits.subList(2, 4));
+        assertEquals(List.of("--permission-mode", "acceptEdits", "--permission-prompt-tool", "stdio"),
+                edits.subList(2, 6), "every request goes to the runner: none waits for a terminal");
         assertEquals(ClaudeCommand.argv("claude", "abc", List.of()),
                 ClaudeCommand.argv("claude", "abc", Permissions.BYPASS, "/run/pids", List.of()), "bypass: as before");
     }
