@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +54,9 @@ final class Notifications implements AutoCloseable {
     /** Permission requests go out one after the other, in order (issue 18). */
     private final ExecutorService approvals = Executors.newSingleThreadExecutor(
             r -> Threads.daemon(r, "run-task-approvals"));
+    /** The permission requests' items queued so far, and their retries under way (guarded by {@code this}). */
+    private final List<Outbox.Item> approvalItems = new ArrayList<>();
+    private Deliverer approving;
     /** The final delivery under way, and whether a signal asked to end it (guarded by {@code this}). */
     private Deliverer delivering;
     /** The pause message under way and its items (guarded by {@code this}). */
@@ -184,6 +188,11 @@ final class Notifications implements AutoCloseable {
         if (deliverer != null) {
             deliverer.stop();
         }
+        remove(items);
+    }
+
+    /** Removes those of {@code items} still in the outbox (one being sent by another process stays). */
+    private void remove(List<Outbox.Item> items) {
         for (Outbox.Item item : items) {
             try {
                 Optional<Outbox.Claim> claim = outbox.claim(item);
@@ -242,8 +251,9 @@ final class Notifications implements AutoCloseable {
 
     /**
      * A permission request (issue 18): the 🔐 message, then the wake, durable like a final message and in order
-     * with the run's other items. Queued and delivered on the run's approvals thread, one request after the other;
-     * without a writable outbox the message is sent once, best effort.
+     * with the run's other items. Queued and tried at once on the run's approvals thread, one request after the
+     * other, then retried in the background ({@link #retryApprovals}); without a writable outbox the message is sent
+     * once, best effort.
      */
     void approvalRequest(int n, String message, String wakePayload) {
         List<Outbox.Draft> drafts = Drafts.approval(message, wakePayload, plan.route(), plan.options().wake(),
@@ -263,11 +273,66 @@ final class Notifications implements AutoCloseable {
                 }
                 return;
             }
-            if (client != null) {
-                deliverMine(new Deliverer(outbox, client::post), mine,
-                        Duration.ofSeconds(plan.options().deliveryDeadlineSeconds()));
+            boolean retrying;
+            synchronized (this) {
+                approvalItems.addAll(mine);
+                retrying = approving != null;
+            }
+            if (client != null && (retrying || !deliverMine(new Deliverer(outbox, client::post), mine, Duration.ZERO))) {
+                retryApprovals();
             }
         });
+    }
+
+    /**
+     * Retries undelivered permission requests in the background, in order (the outbox's order within a run), until
+     * the delivery deadline or the run's end; a retry under way takes the new ones too: none overtakes an earlier one.
+     */
+    private synchronized void retryApprovals() {
+        if (approving != null) {
+            return;
+        }
+        Deliverer retries = new Deliverer(outbox, client::post);
+        approving = retries;
+        Threads.daemon(() -> {
+            try {
+                retries.flush(Duration.ofSeconds(plan.options().deliveryDeadlineSeconds()));
+            } catch (IOException | RuntimeException e) {
+                log.accept(LogLines.outboxFlushFailed(Messages.errorText(e)));
+            } finally {
+                synchronized (this) {
+                    if (approving == retries) {
+                        approving = null;
+                    }
+                }
+            }
+        }, "run-task-approval-retries").start();
+    }
+
+    /**
+     * The run is ending: a permission request the gateway has not taken yet is withdrawn from the outbox. It can no
+     * longer be answered, and it would arrive after the result.
+     */
+    private void withdrawApprovals() {
+        approvals.shutdownNow();
+        Deliverer deliverer;
+        synchronized (this) {
+            deliverer = approving;
+        }
+        if (deliverer != null) {
+            deliverer.stop();
+        }
+        try {
+            approvals.awaitTermination(LAUNCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Outbox.Item> items;
+        synchronized (this) {
+            items = List.copyOf(approvalItems);
+            approvalItems.clear();
+        }
+        remove(items);
     }
 
     /** A note about a permission request (answered, timed out), best effort (issue 18). */
@@ -316,6 +381,7 @@ final class Notifications implements AutoCloseable {
      */
     void finalMessage(Event event, String message, Attachment attachment, Duration deadline,
             CompletableFuture<?> sendAfter) {
+        withdrawApprovals();
         awaitLaunch();
         List<Outbox.Draft> drafts = Drafts.of(message, attachment, plan.route(), plan.options().wake(),
                 plan.options().sessionKey(), runId);

@@ -193,4 +193,35 @@ class ApprovalProcessTest {
         assertEquals("{\"behavior\":\"deny\",\"message\":\"The user denied this request.\"}",
                 controlResponses().get(0).path("response").path("response").toString());
     }
+
+    @Test
+    void aRequestTheGatewayRefusedIsRetriedAndHeartbeatsShowTheWait() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        gateway.script(c -> c.text() != null && c.text().startsWith("🔐") && refused.getAndIncrement() == 0
+                ? FakeGateway.json(503, "{\"ok\":false,\"error\":\"busy\"}") : FakeGateway.accept(c));
+        RunTaskProcess.Result r = runTask.run(MAX, askArgs("--approval-timeout", "7s", "--heartbeat-interval", "5"));
+
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> texts = gateway.messageTexts();
+        assertEquals(2, texts.stream().filter(expectedRequest()::equals).count(), "refused once, then delivered: " + texts);
+        assertTrue(texts.stream().anyMatch(t -> t.startsWith("📡 🟢 CC (0min) | ") && t.contains(" | 🔐 waiting for"
+                + " approval #1 (")), texts.toString());
+        assertTrue(texts.indexOf(expectedRequest()) < texts.indexOf("📡 ✖️ denied #1: No answer within 7s"));
+    }
+
+    @Test
+    void aRequestStillUndeliveredWhenTheRunEndsIsWithdrawnAndTheResultGoesOut() throws Exception {
+        gateway.script(c -> c.text() != null && c.text().startsWith("🔐")
+                ? FakeGateway.json(503, "{\"ok\":false,\"error\":\"busy\"}") : FakeGateway.accept(c));
+        RunTaskProcess.Result r = runTask.run(MAX, askArgs("--approval-timeout", "3s"));
+
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> texts = gateway.messageTexts();
+        assertTrue(texts.get(texts.size() - 1).startsWith("✅ Claude Code task complete!"), texts.toString());
+        Path outbox = runTask.stateDir().resolve("claude-code-task/outbox");
+        try (var files = Files.list(outbox)) {
+            assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".json")).toList(),
+                    "nothing left to arrive after the result");
+        }
+    }
 }
