@@ -109,12 +109,24 @@ final class Approvals implements ApproveRoute.Requests, AutoCloseable {
         if (a.allow()) {
             response.put("behavior", "allow").set("updatedInput", o.request().input());
             if (a.always()) {
-                response.set("updatedPermissions", o.request().suggestions());
+                response.set("updatedPermissions", forThisRun(o.request().suggestions()));
             }
         } else {
             response.put("behavior", "deny").put("message", reason(a));
         }
         return o.input().get().respond(o.request().requestId(), response);
+    }
+
+    /**
+     * Claude's suggestions, each for this session only: as suggested, some would be written to the project's
+     * {@code .claude/settings.local.json} (stdin-permission-prompts.txt) and outlive the run.
+     */
+    static ArrayNode forThisRun(JsonNode suggestions) {
+        ArrayNode session = PythonJson.mapper().createArrayNode();
+        for (JsonNode s : suggestions) {
+            session.add(s.isObject() ? ((ObjectNode) s.deepCopy()).put("destination", "session") : s);
+        }
+        return session;
     }
 
     /**

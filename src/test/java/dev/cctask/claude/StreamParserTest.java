@@ -638,7 +638,8 @@ class StreamParserTest {
                 text -> { }, tasks -> { }, requests::add));
         Fixtures.lines("stdin-permission-prompts.txt").stream().filter(l -> l.startsWith("{")).forEach(parser::accept);
 
-        assertEquals(3, requests.size(), "the Write of two cases and the Bash touch; none in acceptEdits nor past a deny rule");
+        assertEquals(5, requests.size(), "the Write of two cases and the Bash touch of three; none in acceptEdits nor past"
+                + " a deny rule");
         PermissionRequest write = requests.get(0);
         assertEquals("78faa2e1-42ce-46cb-8421-4c583237c109", write.requestId());
         assertEquals("Write", write.tool());

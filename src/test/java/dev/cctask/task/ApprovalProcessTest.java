@@ -224,4 +224,19 @@ class ApprovalProcessTest {
                     "nothing left to arrive after the result");
         }
     }
+
+    @Test
+    void approveAlwaysAnswersWithClaudesSuggestionsForThisSessionOnly() throws Exception {
+        Process run = runTask.start(askArgs());
+        gateway.await(c -> c.text() != null && c.text().startsWith("🔐"), MAX);
+
+        assertEquals(0, command("approve", "approvals", "1", "--always").exitCode());
+        RunTaskProcess.Result r = runTask.finish(run, MAX);
+
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("[{\"type\":\"setMode\",\"mode\":\"acceptEdits\",\"destination\":\"session\"}]",
+                controlResponses().get(0).path("response").path("response").path("updatedPermissions").toString());
+        assertEquals(List.of("🔐 Permission request #1: Write (waiting for approve or deny)", "🔐 #1 approved (always)"),
+                r.stderr().lines().filter(l -> l.startsWith("🔐")).toList());
+    }
 }
