@@ -10,12 +10,16 @@ import dev.cctask.task.Tasks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * What {@code approve} and {@code deny} share (issue 18): TARGET resolved as for {@code cancel}, the answer POSTed to
  * the run's approve route with the control secret, and one line saying how it went.
  */
 final class Answering {
+    /** How long a run that is busy with another control request (429) may take to take this one. */
+    private static final Duration PATIENCE = Duration.ofSeconds(15);
+
     private Answering() {}
 
     /** Exit 0 once the answer is on Claude's stdin; 1 for an unknown or answered request, or a finished run. */
@@ -33,7 +37,7 @@ final class Answering {
             return 1;
         }
         SteerClient.Reply reply = SteerClient.call(HttpPost.oneShot(), f.controlFile(), ControlEnv.APPROVE_PATH,
-                "text/plain; charset=utf-8", answer.body(), java.time.Duration.ofSeconds(15));
+                "text/plain; charset=utf-8", answer.body(), PATIENCE);
         String which = "request #" + answer.n() + " of task '" + target + "'";
         String line = switch (reply.status()) {
             case 200 -> null;

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -115,7 +116,7 @@ public final class TasksCommand implements Callable<Integer> {
 
     /** {@code waiting for approval #2} (the open requests' numbers, issue 18), else {@code running}. */
     private static String waitingFor(PidFile f) {
-        List<String> numbers = new java.util.ArrayList<>();
+        List<String> numbers = new ArrayList<>();
         jsonArray(f.field(PidFile.APPROVALS)).forEach(a -> numbers.add("#" + a.path("n").asText()));
         return numbers.isEmpty() ? SessionRegistry.STATUS_RUNNING
                 : "waiting for approval " + String.join(", ", numbers);

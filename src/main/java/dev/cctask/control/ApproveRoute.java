@@ -1,6 +1,9 @@
 package dev.cctask.control;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +37,7 @@ public final class ApproveRoute implements ControlServer.Route {
         static Answer parse(String body) {
             int at = body.indexOf(REASON);
             String head = at < 0 ? body : body.substring(0, at);
-            java.util.Map<String, String> fields = new java.util.HashMap<>();
+            Map<String, String> fields = new HashMap<>();
             for (String line : head.split("\n")) {
                 int eq = line.indexOf('=');
                 if (eq > 0) {
@@ -42,7 +45,7 @@ public final class ApproveRoute implements ControlServer.Route {
                 }
             }
             String n = fields.get("n");
-            if (n == null || !n.matches("[0-9]{1,9}") || !java.util.Set.of("true", "false").contains(fields.get("allow"))) {
+            if (n == null || !n.matches("[0-9]{1,9}") || !Set.of("true", "false").contains(fields.get("allow"))) {
                 return null;
             }
             return new Answer(Integer.parseInt(n), "true".equals(fields.get("allow")),

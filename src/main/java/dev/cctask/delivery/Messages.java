@@ -4,6 +4,7 @@ import dev.cctask.Text;
 import dev.cctask.gateway.Route;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -300,7 +301,7 @@ public final class Messages {
         if (a.command() != null) {
             lines.add(cutWithEllipsis(a.command(), APPROVAL_DETAIL_LIMIT));
         } else if (a.filePath() != null && a.content() != null) {
-            lines.add(a.filePath() + " (" + a.content().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+            lines.add(a.filePath() + " (" + a.content().getBytes(StandardCharsets.UTF_8).length
                     + " bytes)");
             List<String> first = a.content().lines().toList();
             first.stream().limit(APPROVAL_FILE_LINES).map(l -> cutWithEllipsis(l, APPROVAL_DETAIL_LIMIT / 5))

@@ -159,7 +159,8 @@ public final class TaskRun {
                 workspace.cwd(), new ClaudeProcess.ChildEnv(relay.childEnv(), plan.secretVariables(env), runId), prompt);
         long spawnNanos = System.nanoTime();
         attempt = Attempt.start(launch, totals, StreamParser.Listener.of(recorder::sessionStarted, output::append,
-                recorder::backgroundTasks, r -> approvals.request(r, () -> attempt.input())), workspace.onClaudeExit(() -> loop.post(Stop.EXITED)));
+                recorder::backgroundTasks, r -> approvals.request(r, () -> attempt.input())),
+                workspace.onClaudeExit(() -> loop.post(Stop.EXITED)));
         recorder.claudeStarted(attempt.pid());
         if (!attempt.ownSession()) {
             log(LogLines.noSetsid());
