@@ -117,9 +117,13 @@ final class Notifications implements AutoCloseable {
      * one before it; the first heartbeat waits for it. */
     void launchAsync(String text) {
         if (chat()) {
-            launch = launch.handle((done, failed) -> null)
-                    .thenRunAsync(() -> bestEffort(text, true), Threads.starting("run-task-launch"));
+            afterLaunch(() -> bestEffort(text, true));
         }
+    }
+
+    /** {@code send} after the launch message and what was chained after it; the result waits for them. */
+    private synchronized void afterLaunch(Runnable send) {
+        launch = launch.handle((done, failed) -> null).thenRunAsync(send, Threads.starting("run-task-launch"));
     }
 
     /** Completes when the launch call has finished (or at once when there is none). */
@@ -335,10 +339,14 @@ final class Notifications implements AutoCloseable {
         remove(items);
     }
 
-    /** A note about a permission request (answered, timed out), best effort (issue 18). */
+    /**
+     * A note about a permission request (answered, timed out), best effort (issue 18), on its own thread: the
+     * answer can end the run at once, whose control server then stops the thread that took it. The result waits for
+     * it ({@link #awaitLaunch}): the chat shows the answer before the result.
+     */
     void approvalNote(String text) {
         if (chat()) {
-            bestEffort(text, false);
+            afterLaunch(() -> bestEffort(text, false));
         }
     }
 
