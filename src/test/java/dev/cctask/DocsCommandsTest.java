@@ -42,8 +42,8 @@ class DocsCommandsTest {
     /** A command that runs the launcher itself (other commands, e.g. {@code ln -s …/scripts/run-task}, are not run). */
     static final Pattern CALLS_LAUNCHER = Pattern.compile("^(?:[A-Z_]+=\\S* )*(?:nohup |source <\\()?(?:"
             + LAUNCHER.pattern() + ")");
-    static final Set<String> SUBCOMMANDS = Set.of("notify", "sessions", "tasks", "cancel", "steer", "deliver", "doctor",
-            "completion");
+    static final Set<String> SUBCOMMANDS = Set.of("notify", "sessions", "tasks", "cancel", "steer", "approve", "deny",
+            "deliver", "doctor", "completion");
     static final Set<String> HELP_OR_VERSION = Set.of("-h", "--help", "-V", "--version");
 
     @TempDir

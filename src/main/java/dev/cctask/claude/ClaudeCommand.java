@@ -46,7 +46,20 @@ public final class ClaudeCommand {
      * @param resumeId null or empty for a fresh session
      */
     public static List<String> argv(String bin, String resumeId, List<String> extraArgs) {
-        List<String> argv = new ArrayList<>(List.of(bin, "-p", "--dangerously-skip-permissions", "--verbose",
+        return argv(bin, resumeId, Permissions.BYPASS, null, extraArgs);
+    }
+
+    /**
+     * {@link #argv(String, String, List)} with the permission flags of {@code permissions} in place of
+     * {@code --dangerously-skip-permissions} (issue 18), before {@code --verbose}, which ends the list of deny rules.
+     *
+     * @param controlDir the folder of the run's control file, which Claude may not read (null with {@code bypass})
+     */
+    public static List<String> argv(String bin, String resumeId, Permissions permissions, String controlDir,
+            List<String> extraArgs) {
+        List<String> argv = new ArrayList<>(List.of(bin, "-p"));
+        argv.addAll(permissions.flags(controlDir));
+        argv.addAll(List.of("--verbose",
                 "--input-format", "stream-json", "--output-format", "stream-json", "--include-partial-messages"));
         if (resumeId != null && !resumeId.isEmpty()) {
             argv.add("--resume");

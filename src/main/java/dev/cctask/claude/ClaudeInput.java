@@ -1,11 +1,12 @@
 package dev.cctask.claude;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Claude's stdin, owned by one writer (CLAUDE-STREAM.md §8.3): each message goes out as one stream-json {@code user}
  * line, whole and in order, on the writer's own thread, so a child that does not read never blocks the caller. The
- * prompt first, then what is steered in while Claude works (issue 17); permission answers join it in issue 18.
+ * prompt first, then what is steered in while Claude works (issue 17); and the answers to its permission requests (issue 18).
  */
 public interface ClaudeInput {
     /**
@@ -23,6 +24,14 @@ public interface ClaudeInput {
      * when it cannot): what it records comes before anything Claude answers to the message.
      */
     CompletableFuture<Boolean> send(String text, Runnable beforeWrite);
+
+    /**
+     * Answers the permission request {@code requestId} (issue 18): one {@code control_response} line with
+     * {@code response} ({@code {"behavior":"allow",…}} or {@code {"behavior":"deny",…}}), in turn with the messages.
+     *
+     * @return completes true once written, false when it cannot be (stdin closed)
+     */
+    CompletableFuture<Boolean> respond(String requestId, ObjectNode response);
 
     /** Closes stdin once everything sent before is written; Claude then sees end of input. Idempotent. */
     void close();

@@ -1,5 +1,6 @@
 package dev.cctask.claude;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -50,6 +51,15 @@ final class ClosingInput implements ClaudeInput {
         CompletableFuture<Boolean> written = stdin.send(text, beforeWrite);
         written.whenComplete((ok, failed) -> written());
         return written;
+    }
+
+    /** An answer to a permission request: no new turn, so it changes nothing the closing rule counts. */
+    @Override
+    public synchronized CompletableFuture<Boolean> respond(String requestId, ObjectNode response) {
+        if (closed || stdin == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return stdin.respond(requestId, response);
     }
 
     private synchronized void written() {

@@ -33,6 +33,20 @@ final class StdinWriter implements ClaudeInput {
     static byte[] userLine(String text) {
         ObjectNode line = PythonJson.mapper().createObjectNode().put("type", "user");
         line.putObject("message").put("role", "user").put("content", text);
+        return bytes(line);
+    }
+
+    /**
+     * {@code {"type":"control_response","response":{"subtype":"success","request_id":ID,"response":RESPONSE}}} and a
+     * newline (CLAUDE-STREAM.md §8.3).
+     */
+    static byte[] controlResponseLine(String requestId, ObjectNode response) {
+        ObjectNode line = PythonJson.mapper().createObjectNode().put("type", "control_response");
+        line.putObject("response").put("subtype", "success").put("request_id", requestId).set("response", response);
+        return bytes(line);
+    }
+
+    private static byte[] bytes(ObjectNode line) {
         try {
             return (PythonJson.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
@@ -42,7 +56,15 @@ final class StdinWriter implements ClaudeInput {
 
     @Override
     public CompletableFuture<Boolean> send(String text, Runnable beforeWrite) {
-        byte[] line = userLine(text);
+        return queue(userLine(text), beforeWrite);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> respond(String requestId, ObjectNode response) {
+        return queue(controlResponseLine(requestId, response), () -> { });
+    }
+
+    private CompletableFuture<Boolean> queue(byte[] line, Runnable beforeWrite) {
         CompletableFuture<Boolean> written = new CompletableFuture<>();
         submit(() -> written.complete(write(line, beforeWrite)), written);
         return written;

@@ -47,6 +47,13 @@ public final class StreamParser {
         default void onBackgroundTasks(List<BackgroundTask> tasks) {
         }
 
+        /**
+         * Claude asks for permission and waits for the answer ({@code control_request} {@code can_use_tool}, issue
+         * 18).
+         */
+        default void onPermissionRequest(PermissionRequest request) {
+        }
+
         /** A listener for the session id and the assistant text. */
         static Listener of(Consumer<String> onSessionId, Consumer<String> onAssistantText) {
             return of(onSessionId, onAssistantText, tasks -> { });
@@ -55,7 +62,18 @@ public final class StreamParser {
         /** A listener for the session id, the assistant text and the background tasks. */
         static Listener of(Consumer<String> onSessionId, Consumer<String> onAssistantText,
                 Consumer<List<BackgroundTask>> onBackgroundTasks) {
+            return of(onSessionId, onAssistantText, onBackgroundTasks, request -> { });
+        }
+
+        /** A listener for the session id, the assistant text, the background tasks and the permission requests. */
+        static Listener of(Consumer<String> onSessionId, Consumer<String> onAssistantText,
+                Consumer<List<BackgroundTask>> onBackgroundTasks, Consumer<PermissionRequest> onPermissionRequest) {
             return new Listener() {
+                @Override
+                public void onPermissionRequest(PermissionRequest request) {
+                    onPermissionRequest.accept(request);
+                }
+
                 @Override
                 public void onSessionId(String sessionId) {
                     onSessionId.accept(sessionId);
@@ -112,6 +130,7 @@ public final class StreamParser {
                 "api_error_status"));
         byType.put("rate_limit_event", Projection.of(Map.of(
                 "rate_limit_info", Projection.of("status", "resetsAt", "rateLimitType"))));
+        byType.put("control_request", Projection.of(Map.of("request_id", Projection.ALL, "request", Projection.ALL)));
         for (String raw : List.of("content_block_start", "content_block_delta", "message_start", "message_delta")) {
             byType.put(raw, Projection.of(rawEvent));
         }
@@ -213,7 +232,22 @@ public final class StreamParser {
             applyResult(o);
         } else if ("rate_limit_event".equals(type)) {
             applyRateLimit(o.get("rate_limit_info"));
+        } else if ("control_request".equals(type)) {
+            applyControlRequest(text(o, "request_id"), o.get("request"));
         }
+    }
+
+    /** A permission request (issue 18); other control requests are not for the runner. */
+    private void applyControlRequest(String requestId, JsonNode request) {
+        if (requestId == null || request == null || !"can_use_tool".equals(text(request, "subtype"))) {
+            return;
+        }
+        JsonNode input = request.get("input");
+        JsonNode suggestions = request.get("permission_suggestions");
+        listener.onPermissionRequest(new PermissionRequest(requestId, Objects.requireNonNullElse(
+                text(request, "tool_name"), "?"), input != null && input.isObject() ? input
+                        : mapper.createObjectNode(), text(request, "description"),
+                suggestions != null && suggestions.isArray() ? suggestions : mapper.createArrayNode()));
     }
 
     /** Rule 3 (init), and the tasks Claude runs in the foreground or background (CLAUDE-STREAM.md §4.1, §4.6). */

@@ -19,7 +19,7 @@ public final class App {
 
     /** The subcommands, in the order {@code --help} lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(NotifyCommand.class, SessionsCommand.class, TasksCommand.class,
-            CancelCommand.class, SteerCommand.class, DeliverCommand.class, DoctorCommand.class, CompletionCommand.class);
+            CancelCommand.class, SteerCommand.class, ApproveCommand.class, DenyCommand.class, DeliverCommand.class, DoctorCommand.class, CompletionCommand.class);
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         return commandLine(out, err, args.length > 0 ? args[0] : null).execute(args);
@@ -44,6 +44,9 @@ public final class App {
         } else if ("steer".equals(firstArg)) {
             cl = new CommandLine(CommandSpec.create().name(RunTaskCommand.NAME));
             cl.addSubcommand(SteerCommand.class);
+        } else if ("approve".equals(firstArg) || "deny".equals(firstArg)) {
+            cl = new CommandLine(CommandSpec.create().name(RunTaskCommand.NAME));
+            cl.addSubcommand("approve".equals(firstArg) ? ApproveCommand.class : DenyCommand.class);
         } else {
             cl = new CommandLine(new RunTaskCommand());
             for (Class<?> sub : SUBCOMMANDS) {

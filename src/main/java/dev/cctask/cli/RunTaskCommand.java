@@ -13,6 +13,7 @@ import dev.cctask.task.WakeMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.cctask.claude.Permissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,6 +115,16 @@ public final class RunTaskCommand implements Callable<Integer> {
             description = "Stop instead of waiting when the usage limit resets later than this, e.g. 90m, 12h, 2d (default: ${DEFAULT-VALUE}).")
     Duration maxPause;
 
+    @Option(names = "--permissions", paramLabel = "PERMISSIONS", defaultValue = "bypass", converter = PermissionsConverter.class,
+            completionCandidates = PermissionsConverter.class,
+            description = "bypass: Claude asks nothing (--dangerously-skip-permissions); ask: every permission request"
+                    + " goes to the chat; edits: file edits allowed, everything else asks (default: ${DEFAULT-VALUE}).")
+    Permissions permissions;
+
+    @Option(names = "--approval-timeout", paramLabel = "DURATION", defaultValue = "30m", converter = DurationConverter.class,
+            description = "Deny a permission request nobody answered within this, e.g. 10m, 1h (default: ${DEFAULT-VALUE}).")
+    Duration approvalTimeout;
+
     @Option(names = "--delivery-deadline", paramLabel = "SECONDS", defaultValue = "900", description = "How long to retry delivering the result (default: ${DEFAULT-VALUE}).")
     int deliveryDeadline;
 
@@ -198,7 +209,7 @@ public final class RunTaskCommand implements Callable<Integer> {
                 session, output, timeout, resume, resumeLabel, sessionLabel, notifyChannel, notifyTarget,
                 notifyThreadId, wake, heartbeatInterval, claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadline,
                 gateway.url, gateway.tokenEnv, attach, worktree, base,
-                Slots.limit(maxParallel, CliEnv.get()), onLimit, maxPause);
+                Slots.limit(maxParallel, CliEnv.get()), onLimit, maxPause, permissions, approvalTimeout);
     }
 
     /** Regular files or stdin only, at most the prompt limit ({@link TextFile}). */
@@ -249,6 +260,23 @@ public final class RunTaskCommand implements Callable<Integer> {
             return Arrays.stream(OnLimit.values()).map(OnLimit::word).iterator();
         }
     }
+    /** {@code --permissions}: the word, and the words for shell completion. */
+    static final class PermissionsConverter implements ITypeConverter<Permissions>, Iterable<String> {
+        @Override
+        public Permissions convert(String value) {
+            try {
+                return Permissions.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Permissions.values()).map(Permissions::word).iterator();
+        }
+    }
+
     /** {@code 90m}, {@code 12h}, {@code 1h30m}, {@code 2d}, {@code 45s}; a bare number is seconds. */
     static final class DurationConverter implements ITypeConverter<Duration> {
         private static final Pattern WHOLE = Pattern.compile("(?:\\d{1,9}[dhms])+|\\d{1,9}");

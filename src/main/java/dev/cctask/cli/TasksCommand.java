@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,7 +63,7 @@ public final class TasksCommand implements Callable<Integer> {
                 Integer ahead = tasks.queuedAhead(f);
                 t.row(f.runnerPid(), PidFiles.isAlive(f) ? "yes" : "no", ahead != null ? "queued (" + ahead + " ahead)"
                         : f.pausedUntil().map(until -> "paused until " + SECONDS.format(until))
-                                .orElse(SessionRegistry.STATUS_RUNNING),
+                                .orElse(waitingFor(f)),
                         f.startedAt().map(SECONDS::format).orElse(f.started()),
                         elapsed == null ? null : Messages.fmt(elapsed), f.sessionId(), f.label(), f.task());
             }
@@ -91,6 +92,7 @@ public final class TasksCommand implements Callable<Integer> {
         o.put("steered", f.steered());
         o.put("pid_file", f.path().toString());
         o.set("background_tasks", backgroundTasks(f));
+        o.set("approvals", jsonArray(f.field(PidFile.APPROVALS)));
         o.put("queued_ahead", queuedAhead);
         o.put("worktree", f.worktree());
         o.put("branch", f.branch());
@@ -99,13 +101,25 @@ public final class TasksCommand implements Callable<Integer> {
 
     /** The background tasks the runner recorded (an empty array when none, or from a runner that records none). */
     private static JsonNode backgroundTasks(PidFile f) {
-        String recorded = f.field(PidFile.BACKGROUND_TASKS);
+        return jsonArray(f.field(PidFile.BACKGROUND_TASKS));
+    }
+
+    /** A JSON array the runner recorded on one line; an empty array when none or unreadable. */
+    private static JsonNode jsonArray(String recorded) {
         try {
             JsonNode tasks = recorded == null ? null : PythonJson.mapper().readTree(recorded);
             return tasks != null && tasks.isArray() ? tasks : PythonJson.mapper().createArrayNode();
         } catch (JsonProcessingException unreadable) {
             return PythonJson.mapper().createArrayNode();
         }
+    }
+
+    /** {@code waiting for approval #2} (the open requests' numbers, issue 18), else {@code running}. */
+    private static String waitingFor(PidFile f) {
+        List<String> numbers = new ArrayList<>();
+        jsonArray(f.field(PidFile.APPROVALS)).forEach(a -> numbers.add("#" + a.path("n").asText()));
+        return numbers.isEmpty() ? SessionRegistry.STATUS_RUNNING
+                : "waiting for approval " + String.join(", ", numbers);
     }
 
     private static Long elapsedSeconds(PidFile f, LocalDateTime now) {

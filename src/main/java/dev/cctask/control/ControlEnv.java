@@ -14,6 +14,8 @@ public final class ControlEnv {
     public static final String NOTIFY_PATH = "/notify";
     /** {@code steer TARGET -m TEXT}: the text is written to Claude's stdin (issue 17). Control secret only. */
     public static final String STEER_PATH = "/steer";
+    /** {@code approve|deny TARGET N}: the answer to a permission request goes to Claude's stdin (issue 18). */
+    public static final String APPROVE_PATH = "/approve";
 
     private ControlEnv() {}
 }

@@ -123,38 +123,48 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex, Route route) throws IOException {
-        Reply reply;
+        Held reply;
+        boolean held = false;
         try (ex) {
             reply = answer(ex, route);
-            if (reply.retryAfterSeconds() > 0) {
-                ex.getResponseHeaders().set("Retry-After", Long.toString(reply.retryAfterSeconds()));
+            held = reply.held();
+            if (reply.reply().retryAfterSeconds() > 0) {
+                ex.getResponseHeaders().set("Retry-After", Long.toString(reply.reply().retryAfterSeconds()));
             }
-            send(ex, reply.status(), reply.error());
+            send(ex, reply.reply().status(), reply.reply().error());
+        } finally {
+            if (held) {
+                controlRequest.release();
+            }
         }
-        if (reply.then() != null) {
-            reply.then().run();
+        if (reply.reply().then() != null) {
+            reply.reply().then().run();
         }
     }
 
-    private Reply answer(HttpExchange ex, Route route) throws IOException {
+    /** A reply, and whether it holds the control request's permit until it is sent. */
+    private record Held(Reply reply, boolean held) {}
+
+    private Held answer(HttpExchange ex, Route route) throws IOException {
         if (!"POST".equals(ex.getRequestMethod())) {
-            return Reply.error(405, "method not allowed: POST the text");
+            return new Held(Reply.error(405, "method not allowed: POST the text"), false);
         }
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
                 ("Bearer " + secret(route.caller())).getBytes(StandardCharsets.UTF_8))) {
-            return Reply.error(403, "wrong or missing " + route.caller().secretName + " secret");
+            return new Held(Reply.error(403, "wrong or missing " + route.caller().secretName + " secret"), false);
         }
         if (route.caller() != Caller.RUN_TASK) {
-            return read(ex, route);
+            return new Held(read(ex, route), false);
         }
         if (!controlRequest.tryAcquire()) {
-            return new Reply(429, "busy: the run serves one control request at a time", 1, null);
+            return new Held(new Reply(429, "busy: the run serves one control request at a time", 1, null), false);
         }
         try {
-            return read(ex, route);
-        } finally {
+            return new Held(read(ex, route), true);
+        } catch (IOException | RuntimeException e) {
             controlRequest.release();
+            throw e;
         }
     }
 
@@ -179,8 +189,19 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /** How long closing waits for a control request under way to send its reply (its answer may end the run). */
+    static final long CLOSE_WAIT_MILLIS = 2000;
+
     @Override
     public void close() {
+        try {
+            // a control request under way (an answer that let Claude finish) gets its reply before the server stops
+            if (controlRequest.tryAcquire(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                controlRequest.release();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.stop(0);
         ((ExecutorService) server.getExecutor()).shutdownNow();
     }

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * A supervised run's control endpoint (SPEC §14, issue 17): one {@link ControlServer} with the notify route for
- * Claude ({@link NotifyRelay}) and the control routes for run-task's own commands ({@link SteerRoute}), and the
+ * Claude ({@link NotifyRelay}) and the control routes for run-task's own commands ({@link SteerRoute},
+ * {@link ApproveRoute}), and the
  * {@link ControlFile} that tells those commands where it is. Claude's environment gets the notify URL and secret
  * only ({@link #childEnv()}). Closing it stops the server and removes the control file.
  */
@@ -26,14 +27,14 @@ public final class RunControl implements AutoCloseable {
 
     /**
      * The endpoint of a run: {@code notify} posts its text with {@code progress}, {@code steer} sends it to
-     * {@code claude}.
+     * {@code claude}, {@code approve} answers one of {@code requests}.
      *
      * @param log told when the control file cannot be written (the run goes on; it only cannot be steered)
      */
-    public static RunControl start(Consumer<String> progress, SteerRoute.Claude claude, Path controlFile,
-            Consumer<String> log) throws IOException {
+    public static RunControl start(Consumer<String> progress, SteerRoute.Claude claude, ApproveRoute.Requests requests,
+            Path controlFile, Consumer<String> log) throws IOException {
         return start(Map.of(ControlEnv.NOTIFY_PATH, new NotifyRelay(progress), ControlEnv.STEER_PATH,
-                new SteerRoute(claude)), controlFile, log);
+                new SteerRoute(claude), ControlEnv.APPROVE_PATH, new ApproveRoute(requests)), controlFile, log);
     }
 
     /** Starts a server with {@code routes} and writes the control file. */

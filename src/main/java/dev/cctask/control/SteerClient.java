@@ -45,47 +45,68 @@ public final class SteerClient {
     }
 
     static Answer send(HttpPost http, Path controlFile, String text, Duration patience) {
+        Reply r = call(http, controlFile, ControlEnv.STEER_PATH, TEXT, text.getBytes(StandardCharsets.UTF_8), patience);
+        switch (r.status()) {
+            case Reply.GONE:
+            case 409:
+                return new Answer(Outcome.FINISHED, null);
+            case 200:
+                return new Answer(Outcome.SENT, null);
+            case 202:
+                return new Answer(Outcome.HELD, null);
+            case Reply.FAILED:
+                return failed(r.reason());
+            case 429:
+            case 503:
+                return failed("The run did not take the message within " + patience.toSeconds() + " s: " + r.reason());
+            default:
+                return failed("The run refused the message (HTTP " + r.status() + "): " + r.reason());
+        }
+    }
+
+    /**
+     * A control route's answer: its HTTP status and reason, {@link #GONE} when the run has no endpoint any more (its
+     * control file or server is gone: it has finished), {@link #FAILED} when there was no answer (the reason says why).
+     */
+    public record Reply(int status, String reason) {
+        public static final int GONE = 0;
+        public static final int FAILED = -1;
+    }
+
+    /**
+     * POSTs {@code body} to the route {@code path} of the run whose control file is {@code controlFile}, with the
+     * control secret. A run that is starting Claude (503) or serving another control request (429) is asked again
+     * every {@link #RETRY_EVERY} for at most {@code patience}; then its last answer is returned.
+     */
+    public static Reply call(HttpPost http, Path controlFile, String path, String contentType, byte[] body,
+            Duration patience) {
         ControlFile control;
         try {
             control = ControlFile.read(controlFile);
         } catch (NoSuchFileException gone) {
-            return new Answer(Outcome.FINISHED, null); // removed when the run stopped
+            return new Reply(Reply.GONE, null); // removed when the run stopped
         } catch (IOException e) {
-            return failed("Cannot read the control file " + controlFile + ": " + e.getMessage());
+            return new Reply(Reply.FAILED, "Cannot read the control file " + controlFile + ": " + e.getMessage());
         }
-        String url = control.url() + ControlEnv.STEER_PATH;
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        String url = control.url() + path;
         long deadline = System.nanoTime() + patience.toNanos();
         try (http) {
             while (true) {
                 HttpPost.Answer a;
                 try {
-                    a = http.post(url, Map.of("Authorization", "Bearer " + control.secret().value()), TEXT, body,
-                            SteerRoute.WRITE_WAIT.plusSeconds(5));
+                    a = http.post(url, Map.of("Authorization", "Bearer " + control.secret().value()), contentType,
+                            body, SteerRoute.WRITE_WAIT.plusSeconds(5));
                 } catch (ConnectException closed) {
-                    return new Answer(Outcome.FINISHED, null); // the run closed its endpoint when it stopped
+                    return new Reply(Reply.GONE, null); // the run closed its endpoint when it stopped
                 } catch (IOException e) {
-                    return failed(GatewayClient.redact("No answer from the run's control endpoint " + url + ": " + e,
-                            control.secret()));
+                    return new Reply(Reply.FAILED, GatewayClient.redact("No answer from the run's control endpoint "
+                            + url + ": " + e, control.secret()));
                 }
                 String reason = Text.oneLine(NotifyRelayClient.reason(a.body()), 300);
-                switch (a.status()) {
-                    case 200:
-                        return new Answer(Outcome.SENT, null);
-                    case 202:
-                        return new Answer(Outcome.HELD, null);
-                    case 409:
-                        return new Answer(Outcome.FINISHED, null);
-                    case 429:
-                    case 503:
-                        if (System.nanoTime() < deadline && pause()) {
-                            continue;
-                        }
-                        return failed("The run did not take the message within " + patience.toSeconds() + " s: "
-                                + reason);
-                    default:
-                        return failed("The run refused the message (HTTP " + a.status() + "): " + reason);
+                if ((a.status() == 429 || a.status() == 503) && System.nanoTime() < deadline && pause()) {
+                    continue;
                 }
+                return new Reply(a.status(), reason);
             }
         }
     }

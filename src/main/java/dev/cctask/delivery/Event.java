@@ -16,7 +16,9 @@ public enum Event {
     /** The ⏸ message of a run that waits for its plan's usage limit to reset (a chat message, no wake). */
     PAUSED,
     /** A run that stopped at its plan's usage limit instead of waiting ({@code --on-limit stop}, {@code --max-pause}). */
-    LIMITED;
+    LIMITED,
+    /** A permission request of Claude's (issue 18): the 🔐 message and a wake, in order with the run's others. */
+    APPROVAL;
 
     /** The word in outbox files: {@code completed}, {@code resume_failed}, … */
     public String wireName() {

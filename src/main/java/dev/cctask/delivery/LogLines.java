@@ -381,4 +381,16 @@ public final class LogLines {
         return "↪️ " + n + (n == 1 ? " message" : " messages") + " held during the pause never reached Claude: the run ended"
                 + " before it resumed";
     }
+
+    // ---------------------------------------------------------------- approvals (issue 18)
+
+    /** {@code 🔐 Permission request #2: Bash (waiting for approve or deny)}. */
+    public static String approvalAsked(int n, String tool) {
+        return "🔐 Permission request #" + n + ": " + tool + " (waiting for approve or deny)";
+    }
+
+    /** {@code 🔐 #2 approved (always)}, {@code 🔐 #2 denied: not now}. */
+    public static String approvalAnswered(int n, boolean allow, boolean always, String reason) {
+        return "🔐 #" + n + (allow ? " approved" + (always ? " (always)" : "") : " denied: " + reason);
+    }
 }

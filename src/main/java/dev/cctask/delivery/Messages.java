@@ -4,6 +4,7 @@ import dev.cctask.Text;
 import dev.cctask.gateway.Route;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -61,6 +62,8 @@ public final class Messages {
      * @param background     the {@code task_type} of each background task still running
      * @param onlyBackground the main agent has ended its turn and only background tasks run: the activity names one,
      *                       whatever the idle time
+     * @param approval       {@link #approvalWaiting} while Claude waits for an answer (issue 18), else null: it takes
+     *                       the activity's place, and the wait is no idleness (🟢)
      */
     public record Heartbeat(
             long elapsedSeconds,
@@ -70,7 +73,15 @@ public final class Messages {
             String activity,
             long chunksSinceHeartbeat,
             List<String> background,
-            boolean onlyBackground) {
+            boolean onlyBackground,
+            String approval) {
+
+        /** Nothing waits for an approval. */
+        public Heartbeat(long elapsedSeconds, double idleSeconds, long tokens, long toolCalls, String activity,
+                long chunksSinceHeartbeat, List<String> background, boolean onlyBackground) {
+            this(elapsedSeconds, idleSeconds, tokens, toolCalls, activity, chunksSinceHeartbeat, background,
+                    onlyBackground, null);
+        }
 
         /** No background task runs. */
         public Heartbeat(long elapsedSeconds, double idleSeconds, long tokens, long toolCalls, String activity,
@@ -258,6 +269,98 @@ public final class Messages {
                 + (Text.length(text) > STEER_LIMIT ? "…" : "");
     }
 
+    // ---------------------------------------------------------------- approvals (issue 18)
+
+    /** How much of a Bash command, or of another tool's input, the request shows. */
+    static final int APPROVAL_DETAIL_LIMIT = 500;
+    /** How many of a file write's first lines the request shows. */
+    static final int APPROVAL_FILE_LINES = 5;
+
+    /**
+     * A permission request of Claude's, as the chat shows it.
+     *
+     * @param n        the request's number in the run (1, 2, …)
+     * @param tool     {@code tool_name}
+     * @param command  a Bash command, or null
+     * @param filePath the file a write or edit touches, or null
+     * @param content  a write's content, or null
+     * @param other    for other tools: Claude's description or the input as JSON
+     * @param cwd      the folder Claude works in
+     * @param target   the run as {@code approve} and {@code deny} take it: its label, else the runner's PID
+     */
+    public record Ask(int n, String tool, String command, String filePath, String content, String other, String cwd,
+            String target) {}
+
+    /**
+     * {@code 🔐 Claude Code asks (#2): Bash}, what it wants to do (a command whole up to 500 code points; a write as
+     * path, size and first lines), the folder, and the two commands that answer it.
+     */
+    public static String approvalRequest(Ask a) {
+        List<String> lines = new ArrayList<>();
+        lines.add("🔐 Claude Code asks (#" + a.n() + "): " + a.tool());
+        if (a.command() != null) {
+            lines.add(cutWithEllipsis(a.command(), APPROVAL_DETAIL_LIMIT));
+        } else if (a.filePath() != null && a.content() != null) {
+            lines.add(a.filePath() + " (" + a.content().getBytes(StandardCharsets.UTF_8).length
+                    + " bytes)");
+            List<String> first = a.content().lines().toList();
+            first.stream().limit(APPROVAL_FILE_LINES).map(l -> cutWithEllipsis(l, APPROVAL_DETAIL_LIMIT / 5))
+                    .forEach(lines::add);
+            if (first.size() > APPROVAL_FILE_LINES) {
+                lines.add("… (" + (first.size() - APPROVAL_FILE_LINES) + " more lines)");
+            }
+        } else if (a.filePath() != null) {
+            lines.add(a.filePath());
+        } else if (present(a.other())) {
+            lines.add(cutWithEllipsis(a.other(), APPROVAL_DETAIL_LIMIT));
+        }
+        lines.add("in " + a.cwd());
+        lines.add("Approve: run-task approve " + quote(a.target(), false) + " " + a.n() + "   ·   Deny: run-task deny "
+                + quote(a.target(), false) + " " + a.n() + " \"why\"");
+        return String.join("\n", lines);
+    }
+
+    /**
+     * The wake of a permission request: the request, then what the agent must do: ask the user (or follow their
+     * standing instruction), run one of the two commands, and never approve on its own.
+     */
+    public static String approvalWake(String message, Route route) {
+        String where = route == null ? "on this session's channel" : "in the " + place(route);
+        return "[CLAUDE_CODE_APPROVAL]\n" + message + "\n\n---\n"
+                + "⚠️ INSTRUCTION: Claude Code is waiting for a permission answer. Ask the user " + where
+                + " whether to allow it, unless they already told you how to answer requests like this one. Then run"
+                + " exactly one of the two commands above: approve only when the user said yes (now or in a standing"
+                + " instruction), otherwise deny with the reason. Do NOT approve on your own. Then reply NO_REPLY.";
+    }
+
+    /** The runner's confirmation of an answer (best effort). */
+    public static String approved(int n) {
+        return "📡 ✔️ approved #" + n;
+    }
+
+    public static String denied(int n) {
+        return "📡 ✖️ denied #" + n;
+    }
+
+    /** What Claude is told when nobody answered in time: {@code No answer within 30min}. */
+    public static String approvalTimeoutReason(Duration timeout) {
+        return "No answer within " + fmt(timeout.toSeconds());
+    }
+
+    /** The chat hears that a request was denied for want of an answer. */
+    public static String approvalTimedOut(int n, Duration timeout) {
+        return denied(n) + ": " + approvalTimeoutReason(timeout);
+    }
+
+    /** The heartbeat's part while Claude waits: {@code 🔐 waiting for approval #2 (4min)}. */
+    public static String approvalWaiting(int n, long waitedSeconds) {
+        return "🔐 waiting for approval #" + n + " (" + fmt(waitedSeconds) + ")";
+    }
+
+    private static String cutWithEllipsis(String text, int limit) {
+        return Text.length(text) > limit ? Text.cut(text, limit) + "…" : text;
+    }
+
     /** The output file's record of a message steered in, where it fell in the stream (issue 17): the whole text. */
     public static String steerRecord(String text) {
         return "\n↪️ Sent to Claude Code: " + text + "\n";
@@ -269,7 +372,7 @@ public final class Messages {
      * activity names one ({@code 🤖 Agent: Run the test matrix}) instead of {@code 🧠 Thinking...}.
      */
     public static String heartbeat(Heartbeat h) {
-        double idle = h.idleSeconds();
+        double idle = h.approval() != null ? 0 : h.idleSeconds();
         String dot = idle < 30 ? "🟢" : idle < 120 ? "🟡" : "🔴";
         List<String> parts = new ArrayList<>();
         parts.add(dot + " CC (" + h.elapsedSeconds() / 60 + "min)");
@@ -282,7 +385,9 @@ public final class Messages {
         if (!h.background().isEmpty()) {
             parts.add(backgroundCount(h.background()));
         }
-        if (h.onlyBackground() && present(h.activity())) {
+        if (h.approval() != null) {
+            parts.add(h.approval());
+        } else if (h.onlyBackground() && present(h.activity())) {
             parts.add(h.activity() + (h.chunksSinceHeartbeat() > 0 ? " ✍️" : ""));
         } else if (idle > 120) {
             parts.add("🧠 Thinking... (" + (long) Math.floor(idle) + "s)");

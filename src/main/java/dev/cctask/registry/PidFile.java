@@ -35,8 +35,10 @@ public record PidFile(Path path, Long runnerPid, String task, String started, Ma
     public static final String STEERED = "steered";
     /** While the run waits for its plan's usage limit to reset: when it resumes (ISO local, like line 3). */
     public static final String PAUSED_UNTIL = "paused_until";
+    /** The permission requests Claude waits on (issue 18): a JSON array on one line ({@code tasks --json}). */
+    public static final String APPROVALS = "approvals";
     private static final List<String> KEY_ORDER = List.of(CLAUDE_PID, SESSION_KEY, OUTPUT, LABEL, RUN_ID, SESSION_ID,
-            PROJECT, WORKTREE, BRANCH, QUEUED, RUNNER_STARTED, PAUSED_UNTIL, BACKGROUND_TASKS, STEERED);
+            PROJECT, WORKTREE, BRANCH, QUEUED, RUNNER_STARTED, PAUSED_UNTIL, BACKGROUND_TASKS, STEERED, APPROVALS);
 
     public PidFile {
         fields = Collections.unmodifiableMap(ordered(fields));

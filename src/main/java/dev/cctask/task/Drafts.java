@@ -28,6 +28,20 @@ final class Drafts {
     /** @param attachment the full output as a document, or null (it needs a route) */
     static List<Outbox.Draft> of(String message, Attachment attachment, Route route, WakeMode wake, String sessionKey,
             String idempotencyKey) {
+        return of(message, attachment, route, wake, sessionKey, idempotencyKey, null);
+    }
+
+    /**
+     * A permission request (issue 18): its 🔐 message, then a wake with {@code wakePayload}
+     * ({@link Messages#approvalWake}).
+     */
+    static List<Outbox.Draft> approval(String message, String wakePayload, Route route, WakeMode wake,
+            String sessionKey, String idempotencyKey) {
+        return of(message, null, route, wake, sessionKey, idempotencyKey, wakePayload);
+    }
+
+    private static List<Outbox.Draft> of(String message, Attachment attachment, Route route, WakeMode wake,
+            String sessionKey, String idempotencyKey, String wakePayload) {
         List<Outbox.Draft> drafts = new ArrayList<>();
         String told = message;
         if (route != null) {
@@ -40,7 +54,7 @@ final class Drafts {
                 told = Messages.documentAttached(message, attachment.filename(), attachment.cut());
             }
         }
-        String payload = Messages.wakePayload(told, route);
+        String payload = wakePayload != null ? wakePayload : Messages.wakePayload(told, route);
         if (wake == WakeMode.SESSIONS_SEND && sessionKey != null && !sessionKey.isBlank()) {
             drafts.add(new Outbox.Draft(Outbox.Kind.WAKE, Transport.TOOLS_INVOKE,
                     Bodies.sessionsSend(sessionKey, payload), null));

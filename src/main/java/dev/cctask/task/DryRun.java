@@ -8,6 +8,7 @@ import dev.cctask.delivery.Messages;
 import dev.cctask.gateway.GatewayConfig;
 import dev.cctask.gateway.Route;
 import java.io.PrintWriter;
+import dev.cctask.registry.PidFiles;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 
@@ -23,7 +24,9 @@ final class DryRun {
         out.println("  route:    " + route(plan));
         out.println("  wake:     " + wake(plan));
         out.println("  gateway:  " + gateway(plan.gateway()));
-        out.println("  claude:   " + String.join(" ", ClaudeCommand.argv(claude(o, env), o.resume(), o.claudeArgs())));
+        out.println("  claude:   " + String.join(" ", ClaudeCommand.argv(claude(o, env), o.resume(), o.permissions(),
+                (o.pidDir() != null ? Path.of(o.pidDir()) : PidFiles.defaultDir(env)).toAbsolutePath().normalize()
+                        .toString(), o.claudeArgs())));
         String ceiling = env.get(ClaudeCommand.BG_WAIT_CEILING);
         out.println("  env:      " + ClaudeCommand.BG_WAIT_CEILING + "=" + ClaudeCommand.bgWaitCeiling(ceiling)
                 + (ceiling == null ? " (background tasks are waited for, up to --timeout)" : " (from your environment)"));

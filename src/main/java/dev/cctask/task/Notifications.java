@@ -18,14 +18,21 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Everything a run says to the chat and the agent (SPEC §4, §5, §7, §8.5): best-effort launch, heartbeat, progress
@@ -42,6 +49,14 @@ final class Notifications implements AutoCloseable {
     private final Outbox outbox;
     private volatile CompletableFuture<?> launch = CompletableFuture.completedFuture(null);
     private volatile Heartbeat heartbeat;
+    /** The heartbeat's 🔐 part while Claude waits for an answer, else null (issue 18). */
+    private volatile Supplier<String> approvalWaiting = () -> null;
+    /** Permission requests go out one after the other, in order (issue 18). */
+    private final ExecutorService approvals = Executors.newSingleThreadExecutor(
+            r -> Threads.daemon(r, "run-task-approvals"));
+    /** The permission requests' items queued so far, and their retries under way (guarded by {@code this}). */
+    private final List<Outbox.Item> approvalItems = new ArrayList<>();
+    private Deliverer approving;
     /** The final delivery under way, and whether a signal asked to end it (guarded by {@code this}). */
     private Deliverer delivering;
     /** The pause message under way and its items (guarded by {@code this}). */
@@ -56,7 +71,33 @@ final class Notifications implements AutoCloseable {
         this.log = log;
         boolean canSend = plan.gateway() != null && plan.gateway().problem() == null;
         this.client = canSend ? new GatewayClient(plan.gateway()) : null;
-        this.outbox = Outbox.in(env.stateDir());
+        this.outbox = new Outbox(Outbox.in(env.stateDir()).dir(), new LaterClock());
+    }
+
+    /**
+     * The system clock, but each instant a millisecond after the one before at least: a run's items (its permission
+     * requests, then its final message) sort in the order they were queued, however close together.
+     */
+    private static final class LaterClock extends Clock {
+        private final Clock system = Clock.systemUTC();
+        private Instant last = Instant.EPOCH;
+
+        @Override
+        public synchronized Instant instant() {
+            Instant now = system.instant().truncatedTo(ChronoUnit.MILLIS);
+            last = now.isAfter(last) ? now : last.plusMillis(1);
+            return last;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return system.getZone();
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /** Whether chat messages (launch, heartbeats, progress) can be sent at all. */
@@ -76,9 +117,13 @@ final class Notifications implements AutoCloseable {
      * one before it; the first heartbeat waits for it. */
     void launchAsync(String text) {
         if (chat()) {
-            launch = launch.handle((done, failed) -> null)
-                    .thenRunAsync(() -> bestEffort(text, true), Threads.starting("run-task-launch"));
+            afterLaunch(() -> bestEffort(text, true));
         }
+    }
+
+    /** {@code send} after the launch message and what was chained after it; the result waits for them. */
+    private synchronized void afterLaunch(Runnable send) {
+        launch = launch.handle((done, failed) -> null).thenRunAsync(send, Threads.starting("run-task-launch"));
     }
 
     /** Completes when the launch call has finished (or at once when there is none). */
@@ -147,6 +192,11 @@ final class Notifications implements AutoCloseable {
         if (deliverer != null) {
             deliverer.stop();
         }
+        remove(items);
+    }
+
+    /** Removes those of {@code items} still in the outbox (one being sent by another process stays). */
+    private void remove(List<Outbox.Item> items) {
         for (Outbox.Item item : items) {
             try {
                 Optional<Outbox.Claim> claim = outbox.claim(item);
@@ -171,7 +221,7 @@ final class Notifications implements AutoCloseable {
                 Progress p = attempt.heartbeatSnapshot();
                 return Messages.heartbeat(new Messages.Heartbeat(workedSeconds.getAsLong(), p.idleSeconds(),
                         p.tokens(), p.toolCalls(), p.activity(), p.chunksSinceHeartbeat(), p.background(),
-                        p.onlyBackground()));
+                        p.onlyBackground(), approvalWaiting.get()));
             }, text -> bestEffort(text, true));
         }
     }
@@ -195,6 +245,108 @@ final class Notifications implements AutoCloseable {
     void steered(String text) {
         if (chat()) {
             bestEffort(Messages.steered(text), false);
+        }
+    }
+
+    /** What the heartbeats show while Claude waits for an answer ({@link Messages#approvalWaiting}, or null). */
+    void approvalWaiting(Supplier<String> part) {
+        approvalWaiting = part;
+    }
+
+    /**
+     * A permission request (issue 18): the 🔐 message, then the wake, durable like a final message and in order
+     * with the run's other items. Queued and tried at once on the run's approvals thread, one request after the
+     * other, then retried in the background ({@link #retryApprovals}); without a writable outbox the message is sent
+     * once, best effort.
+     */
+    void approvalRequest(int n, String message, String wakePayload) {
+        List<Outbox.Draft> drafts = Drafts.approval(message, wakePayload, plan.route(), plan.options().wake(),
+                plan.options().sessionKey(), runId + ":approval:" + n);
+        if (drafts.isEmpty()) {
+            return;
+        }
+        approvals.execute(() -> {
+            awaitLaunch();
+            List<Outbox.Item> mine;
+            try {
+                mine = outbox.enqueue(runId, Event.APPROVAL, drafts);
+            } catch (OutboxException e) {
+                log.accept(LogLines.durabilityOff(e.getMessage()));
+                if (chat()) {
+                    bestEffort(message, false);
+                }
+                return;
+            }
+            boolean retrying;
+            synchronized (this) {
+                approvalItems.addAll(mine);
+                retrying = approving != null;
+            }
+            if (client != null && (retrying || !deliverMine(new Deliverer(outbox, client::post), mine, Duration.ZERO))) {
+                retryApprovals();
+            }
+        });
+    }
+
+    /**
+     * Retries undelivered permission requests in the background, in order (the outbox's order within a run), until
+     * the delivery deadline or the run's end; a retry under way takes the new ones too: none overtakes an earlier one.
+     */
+    private synchronized void retryApprovals() {
+        if (approving != null) {
+            return;
+        }
+        Deliverer retries = new Deliverer(outbox, client::post);
+        approving = retries;
+        Threads.daemon(() -> {
+            try {
+                retries.flush(Duration.ofSeconds(plan.options().deliveryDeadlineSeconds()));
+            } catch (IOException | RuntimeException e) {
+                log.accept(LogLines.outboxFlushFailed(Messages.errorText(e)));
+            } finally {
+                synchronized (this) {
+                    if (approving == retries) {
+                        approving = null;
+                    }
+                }
+            }
+        }, "run-task-approval-retries").start();
+    }
+
+    /**
+     * The run is ending: a permission request the gateway has not taken yet is withdrawn from the outbox. It can no
+     * longer be answered, and it would arrive after the result.
+     */
+    private void withdrawApprovals() {
+        approvals.shutdownNow();
+        Deliverer deliverer;
+        synchronized (this) {
+            deliverer = approving;
+        }
+        if (deliverer != null) {
+            deliverer.stop();
+        }
+        try {
+            approvals.awaitTermination(LAUNCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Outbox.Item> items;
+        synchronized (this) {
+            items = List.copyOf(approvalItems);
+            approvalItems.clear();
+        }
+        remove(items);
+    }
+
+    /**
+     * A note about a permission request (answered, timed out), best effort (issue 18), on its own thread: the
+     * answer can end the run at once, whose control server then stops the thread that took it. The result waits for
+     * it ({@link #awaitLaunch}): the chat shows the answer before the result.
+     */
+    void approvalNote(String text) {
+        if (chat()) {
+            afterLaunch(() -> bestEffort(text, false));
         }
     }
 
@@ -237,6 +389,7 @@ final class Notifications implements AutoCloseable {
      */
     void finalMessage(Event event, String message, Attachment attachment, Duration deadline,
             CompletableFuture<?> sendAfter) {
+        withdrawApprovals();
         awaitLaunch();
         List<Outbox.Draft> drafts = Drafts.of(message, attachment, plan.route(), plan.options().wake(),
                 plan.options().sessionKey(), runId);
@@ -369,6 +522,7 @@ final class Notifications implements AutoCloseable {
 
     @Override
     public void close() {
+        approvals.shutdownNow();
         if (client != null) {
             client.close();
         }

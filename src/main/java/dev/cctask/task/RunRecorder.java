@@ -136,6 +136,11 @@ final class RunRecorder implements AutoCloseable {
         return pidFile.controlFile();
     }
 
+    /** {@code tasks} shows the permission requests Claude waits on: a JSON array on one line (issue 18). */
+    void approvals(ArrayNode open) {
+        updatePidFile(Map.of(PidFile.APPROVALS, open.toString()));
+    }
+
     /** {@code tasks --json} shows how many messages were steered in. */
     void steered(int count) {
         updatePidFile(Map.of(PidFile.STEERED, Integer.toString(count)));

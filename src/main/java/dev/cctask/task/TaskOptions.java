@@ -1,5 +1,6 @@
 package dev.cctask.task;
 
+import dev.cctask.claude.Permissions;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,6 +17,8 @@ import java.util.List;
  * @param maxParallel      --max-parallel, else CCTASK_MAX_PARALLEL, else 4; 0 = no limit
  * @param onLimit          --on-limit: wait for the plan's usage limit to reset, or stop
  * @param maxPause         --max-pause: a reset further away than this ends the run as {@code stop} does
+ * @param permissions      --permissions: whether Claude asks, and the chat answers (issue 18)
+ * @param approvalTimeout  --approval-timeout: a permission request nobody answered within this is denied
  */
 public record TaskOptions(
         String task,
@@ -44,7 +47,9 @@ public record TaskOptions(
         String base,
         int maxParallel,
         OnLimit onLimit,
-        Duration maxPause) {
+        Duration maxPause,
+        Permissions permissions,
+        Duration approvalTimeout) {
 
     public static final String DEFAULT_PROJECT = "/tmp/cc-scratch";
 
@@ -75,6 +80,6 @@ public record TaskOptions(
         return new TaskOptions(task, projectDir, projectExplicit, sessionKey, output, timeoutSeconds, sessionId,
                 resumeLabel, sessionLabel, notifyChannel, notifyTarget, notifyThreadId, wake, heartbeatIntervalSeconds,
                 claudeBin, claudeArgs, dryRun, pidDir, deliveryDeadlineSeconds, gatewayUrl, tokenEnv, attach, worktree, base,
-                maxParallel, onLimit, maxPause);
+                maxParallel, onLimit, maxPause, permissions, approvalTimeout);
     }
 }

@@ -61,6 +61,7 @@ public final class TaskRun {
     private OutputFile output;
     private RunControl relay;
     private Steering steering;
+    private Approvals approvals;
     private Pause pause;
     private final Stopper stopper = new Stopper(this::log);
     private volatile Attempt attempt;
@@ -116,7 +117,9 @@ public final class TaskRun {
         notifications.warnIfNothingConfigured(output.path());
         Messages.Launch launch = workspace.launch(o, runnerPid, recorder.others());
         steering = new Steering(output, recorder, notifications, this::log);
-        relay = RunControl.start(notifications::progress, steering, recorder.controlFile(), this::log);
+        approvals = new Approvals(o.approvalTimeout(), workspace.cwd().toString(), o.label() != null
+                ? o.label() : Long.toString(runnerPid), plan.route(), recorder, notifications, this::log);
+        relay = RunControl.start(notifications::progress, steering, approvals, recorder.controlFile(), this::log);
         if (workspace.awaitTurn(launch, recorder, notifications, loop.stopped())) {
             notifications.launchAsync(Messages.launch(launch));
         }
@@ -134,6 +137,7 @@ public final class TaskRun {
             Stop how = loop.awaitStop(attempt.state()::doneForNanos, RESULT_GRACE);
             idle();
             ended = stopper.end(attempt, how, o.timeoutSeconds());
+            approvals.attemptEnded();
             UsageLimit limit = attempt.usageLimit(ended).orElse(null);
             FinalReport.LimitStop stop = limit == null ? null : pause.refusal(limit, ended.sessionId());
             if (limit == null || stop != null) {
@@ -152,11 +156,13 @@ public final class TaskRun {
 
     /** Claude with the prompt on stdin; its exit, the working-time clock and the heartbeats from now on. */
     private void startAttempt(String resume, String prompt) throws IOException {
-        var launch = new Attempt.Launch(ClaudeCommand.argv(claude.toString(), resume, o.claudeArgs()),
+        var launch = new Attempt.Launch(ClaudeCommand.argv(claude.toString(), resume, o.permissions(),
+                recorder.controlFile().toAbsolutePath().getParent().toString(), o.claudeArgs()),
                 workspace.cwd(), new ClaudeProcess.ChildEnv(relay.childEnv(), plan.secretVariables(env), runId), prompt);
         long spawnNanos = System.nanoTime();
         attempt = Attempt.start(launch, totals, StreamParser.Listener.of(recorder::sessionStarted, output::append,
-                recorder::backgroundTasks), workspace.onClaudeExit(() -> loop.post(Stop.EXITED)));
+                recorder::backgroundTasks, r -> approvals.request(r, () -> attempt.input())),
+                workspace.onClaudeExit(() -> loop.post(Stop.EXITED)));
         recorder.claudeStarted(attempt.pid());
         steering.started(attempt);
         if (!attempt.ownSession()) {
@@ -220,6 +226,9 @@ public final class TaskRun {
 
     private void cleanUp() {
         stopClocks();
+        if (approvals != null) {
+            approvals.close();
+        }
         stopper.awaitSweep();
         if (output != null) {
             output.close();

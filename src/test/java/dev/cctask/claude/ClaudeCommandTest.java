@@ -30,6 +30,23 @@ class ClaudeCommandTest {
         assertEquals(9, ClaudeCommand.argv("claude", "", List.of()).size(), "empty resume id adds nothing");
     }
 
+    @Test
+    void askAndEditsReplaceTheBypassWithAModeThatAsksOnStdinAndDenyTheControlFolderAndTheAnswerCommands() {
+        List<String> deny = List.of("Read(//run/pids/**)", "Edit(//run/pids/**)", "Write(//run/pids/**)",
+                "Bash(run-task approve:*)", "Bash(run-task deny:*)");
+        List<String> ask = new java.util.ArrayList<>(List.of("claude", "-p", "--permission-mode", "default",
+                "--permission-prompt-tool", "stdio", "--disallowedTools"));
+        ask.addAll(deny);
+        ask.addAll(List.of("--verbose", "--input-format", "stream-json", "--output-format", "stream-json",
+                "--include-partial-messages", "--model", "sonnet"));
+        assertEquals(ask, ClaudeCommand.argv("claude", null, Permissions.ASK, "/run/pids", List.of("--model", "sonnet")));
+        List<String> edits = ClaudeCommand.argv("claude", null, Permissions.EDITS, "/run/pids", List.of());
+        assertEquals(List.of("--permission-mode", "acceptEdits", "--permission-prompt-tool", "stdio"),
+                edits.subList(2, 6), "every request goes to the runner: none waits for a terminal");
+        assertEquals(ClaudeCommand.argv("claude", "abc", List.of()),
+                ClaudeCommand.argv("claude", "abc", Permissions.BYPASS, "/run/pids", List.of()), "bypass: as before");
+    }
+
     private Path executable(String dir, String name) throws IOException {
         Path d = Files.createDirectories(tmp.resolve(dir));
         return Files.createFile(d.resolve(name), PosixFilePermissions.asFileAttribute(

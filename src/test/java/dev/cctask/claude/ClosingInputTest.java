@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,12 @@ class ClosingInputTest {
             CompletableFuture<Boolean> write = new CompletableFuture<>();
             writes.add(write);
             return write;
+        }
+
+        @Override
+        public CompletableFuture<Boolean> respond(String requestId, ObjectNode response) {
+            sent.add("control_response " + requestId + " " + response);
+            return CompletableFuture.completedFuture(true);
         }
 
         @Override

@@ -630,4 +630,27 @@ class StreamParserTest {
         assertEquals(1, state.resultCount());
         assertEquals(84, state.tokens());
     }
+
+    @Test
+    void aPermissionRequestOfTheRecordedCliReachesTheListenerWithItsIdToolInputAndSuggestions() {
+        List<PermissionRequest> requests = new ArrayList<>();
+        StreamParser parser = new StreamParser(new ObjectMapper(), new RunState(), StreamParser.Listener.of(id -> { },
+                text -> { }, tasks -> { }, requests::add));
+        Fixtures.lines("stdin-permission-prompts.txt").stream().filter(l -> l.startsWith("{")).forEach(parser::accept);
+
+        assertEquals(5, requests.size(), "the Write of two cases and the Bash touch of three; none in acceptEdits nor past"
+                + " a deny rule");
+        PermissionRequest write = requests.get(0);
+        assertEquals("78faa2e1-42ce-46cb-8421-4c583237c109", write.requestId());
+        assertEquals("Write", write.tool());
+        assertEquals("{\"file_path\":\"/tmp/obs-XXXX/project/hello.txt\",\"content\":\"hello\\n\"}",
+                write.input().toString());
+        assertEquals("hello.txt", write.description());
+        assertEquals("[{\"type\":\"setMode\",\"mode\":\"acceptEdits\",\"destination\":\"session\"}]",
+                write.suggestions().toString());
+        PermissionRequest bash = requests.get(2);
+        assertEquals("Bash", bash.tool());
+        assertEquals("touch made-by-bash", bash.input().path("command").asText());
+        assertEquals(3, bash.suggestions().size());
+    }
 }

@@ -66,6 +66,7 @@ class AppTest {
     void notifyBuildsOnlyItsOwnCommandModel() {
         PrintWriter sink = new PrintWriter(new StringWriter());
         assertEquals(java.util.Set.of("notify"), App.commandLine(sink, sink, "notify").getSubcommands().keySet());
-        assertEquals(8, App.commandLine(sink, sink, "tasks").getSubcommands().size());
+        assertEquals(10, App.commandLine(sink, sink, "tasks").getSubcommands().size());
+        assertEquals(java.util.Set.of("approve"), App.commandLine(sink, sink, "approve").getSubcommands().keySet());
     }
 }

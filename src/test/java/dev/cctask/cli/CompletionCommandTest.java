@@ -44,16 +44,21 @@ class CompletionCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "run-task d              | deliver doctor",
+        "run-task d              | deny deliver doctor",
         "run-task doctor --s     | --session",
         "run-task sessions l     | list",
         "run-task --wa           | --wake",
         "run-task --att          | --attach",
         "run-task --attach a     | auto always",
+        "run-task --approval-t   | --approval-timeout",
         "run-task --task-f       | --task-file",
         "run-task --on           | --on-limit",
         "run-task --max-pau      | --max-pause",
         "run-task --on-limit s   | stop",
+        "run-task --permis       | --permissions",
+        "run-task --permissions a | ask",
+        "run-task ap             | approve",
+        "run-task approve x 1 --a | --always",
         "run-task notify --b     | --bg",
         "run-task completion z   | zsh",
         "run-task --workt        | --worktree",

@@ -44,7 +44,7 @@ class TasksCommandTest {
         a.fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("runner_pid", "claude_pid", "alive", "status", "paused_until", "started",
                 "elapsed_seconds", "session_id", "session_key", "label", "task", "output", "run_id", "steered", "pid_file",
-                "background_tasks", "queued_ahead", "worktree", "branch"), keys);
+                "background_tasks", "approvals", "queued_ahead", "worktree", "branch"), keys);
         assertEquals("running", a.get("status").textValue());
         assertTrue(a.get("paused_until").isNull());
         assertTrue(a.get("queued_ahead").isNull());

@@ -455,4 +455,37 @@ class MessagesTest {
         assertEquals("\n--- ▶️ resumed after the usage limit (5-hour) at 2026-12-03 14:05:31 ---\n",
                 Messages.outputSeparator("five_hour", "2026-12-03 14:05:31"));
     }
+
+    @Test
+    void anApprovalRequestShowsABashCommandWholeUpTo500CodePointsAndTheTwoCommandsThatAnswerIt() {
+        String command = "npm install left-pad";
+        assertEquals("🔐 Claude Code asks (#2): Bash\nnpm install left-pad\nin /home/me/projects/app\n"
+                + "Approve: run-task approve app 2   ·   Deny: run-task deny app 2 \"why\"",
+                Messages.approvalRequest(new Messages.Ask(2, "Bash", command, null, null, "Install", "/home/me/projects/app",
+                        "app")));
+        String longer = "é".repeat(501);
+        String shown = Messages.approvalRequest(new Messages.Ask(1, "Bash", longer, null, null, null, "/p", "my task"))
+                .lines().toList().get(1);
+        assertEquals("é".repeat(500) + "…", shown);
+        assertTrue(Messages.approvalRequest(new Messages.Ask(1, "Bash", "x", null, null, null, "/p", "my task"))
+                .endsWith("Approve: run-task approve \"my task\" 1   ·   Deny: run-task deny \"my task\" 1 \"why\""));
+    }
+
+    @Test
+    void anApprovalRequestShowsAFileWriteAsPathSizeAndItsFirstLines() {
+        String content = "1\n2\n3\n4\n5\n6\n7\n";
+        assertEquals("🔐 Claude Code asks (#1): Write\n/p/a.txt (14 bytes)\n1\n2\n3\n4\n5\n… (2 more lines)\nin /p\n"
+                + "Approve: run-task approve 4242 1   ·   Deny: run-task deny 4242 1 \"why\"",
+                Messages.approvalRequest(new Messages.Ask(1, "Write", null, "/p/a.txt", content, "a.txt", "/p", "4242")));
+    }
+
+    @Test
+    void whileClaudeWaitsForAnApprovalTheHeartbeatSaysSoInsteadOfThinking() {
+        assertEquals("📡 🟢 CC (5min) | 3 calls | 🔐 waiting for approval #2 (4min)",
+                Messages.heartbeat(new Heartbeat(300, 240, 0, 3, "📝 Write: a.txt", 0, List.of(), false,
+                        Messages.approvalWaiting(2, 240))));
+        assertEquals("No answer within 30min", Messages.approvalTimeoutReason(Duration.ofMinutes(30)));
+        assertEquals("📡 ✖️ denied #2: No answer within 30min", Messages.approvalTimedOut(2, Duration.ofMinutes(30)));
+        assertEquals("📡 ✔️ approved #2", Messages.approved(2));
+    }
 }
