@@ -223,7 +223,7 @@ final class OpenClawGateway implements AutoCloseable {
         return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
     }
 
-    private static int count(String text, String needle) {
+    static int count(String text, String needle) {
         int n = 0;
         for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
             n++;
