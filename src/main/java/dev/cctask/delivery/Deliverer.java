@@ -30,9 +30,10 @@ import java.util.function.DoubleSupplier;
  *       given up on, so the agent wakes after the chat shows the result.
  *   <li>Retryable outcomes back off 1, 2, 4 … s (capped at 60 s, ±20 % jitter); {@code Retry-After} is the minimum.
  *   <li>Permanent outcomes move the item to {@code failed/} at once; it is reported once, in that flush's report.
- *       So does a document that is not accepted at its first attempt, whatever the outcome: the full output as a
- *       file is an extra, and neither its refusal (a body too large, a channel without documents) nor a slow upload
- *       may hold back the wake.
+ *       So does a document that is not accepted, whatever the outcome: the full output as a file is an extra, and
+ *       neither its refusal (a body too large, a channel without documents) nor a slow upload may hold back the
+ *       wake. Only a 5xx answer gets it {@value #DOCUMENT_ATTEMPTS} attempts in all (1 and 2 s apart): the real
+ *       gateway answers 500 for a moment while its session database is locked (after an agent turn).
  *   <li>Outcomes that need a configuration fix (401, 403, 404) stop the run's items for this flush; they stay
  *       pending, with the fix as their last error, for the next flush ({@code run-task deliver}) after the fix.
  *   <li>An item is removed only when accepted, so nothing is lost; a send whose answer was lost may repeat.
@@ -43,6 +44,8 @@ import java.util.function.DoubleSupplier;
 public final class Deliverer {
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** How many times a document is sent when the gateway answers 5xx (any other refusal: once). */
+    static final int DOCUMENT_ATTEMPTS = 3;
     /** How soon to look again at an item another sender holds (a send takes at most 30 s, a document 60 s). */
     private static final Duration LOCK_POLL = Duration.ofMillis(250);
 
@@ -289,7 +292,8 @@ public final class Deliverer {
                 if (outcome instanceof Outcome.Accepted) {
                     claim.remove();
                     round.settled.add(round.report(item, State.DELIVERED, null, null));
-                } else if (outcome instanceof Outcome.Permanent || item.kind() == Kind.DOCUMENT) {
+                } else if (outcome instanceof Outcome.Permanent
+                        || item.kind() == Kind.DOCUMENT && !retriesDocument(item, outcome)) {
                     Item failed = item.afterAttempt(now, outcome.describe());
                     claim.moveToFailed(failed);
                     round.settled.add(round.report(failed, State.FAILED, outcome.describe(), null));
@@ -313,6 +317,12 @@ public final class Deliverer {
             }
         }
         return null;
+    }
+
+    /** A document the gateway answered 5xx, short of {@link #DOCUMENT_ATTEMPTS}: a moment's fault of the gateway. */
+    private static boolean retriesDocument(Item document, Outcome outcome) {
+        return outcome instanceof Outcome.Retryable r && r.httpStatus() >= 500
+                && document.attempts() + 1 < DOCUMENT_ATTEMPTS;
     }
 
     private Outcome send(Item item) {

@@ -134,7 +134,7 @@ class DelivererTest {
     }
 
     static Stream<Outcome> refusals() {
-        return Stream.of(new Outcome.Permanent(413, "HTTP 413: Payload too large"), ScriptedSender.unavailable(500),
+        return Stream.of(new Outcome.Permanent(413, "HTTP 413: Payload too large"),
                 new Outcome.NeedsFix(404, "HTTP 404: Tool not available: message"),
                 new Outcome.Retryable(200, "message failed: no documents on this channel", Duration.ZERO),
                 new Outcome.Retryable(-1, "no answer from the gateway on http://127.0.0.1:18789 within 30s", Duration.ZERO));
@@ -156,6 +156,37 @@ class DelivererTest {
         assertEquals(refusal.describe(), failed.reason());
         assertEquals(List.of(), outbox().pending());
         assertEquals(Outbox.Kind.DOCUMENT, outbox().failed().get(0).kind(), "kept in failed/ for deliver --retry-failed");
+    }
+
+    @Test
+    void aDocumentTheGatewayAnswered5xxIsSentAgainAfterOneSecondAndTheWakeFollowsItsAcceptance() throws Exception {
+        outbox().enqueue("r", Event.COMPLETED, List.of(Drafts.message("done r"), Drafts.document("📎 r"),
+                Drafts.wake("wake r")));
+        ScriptedSender gateway = new ScriptedSender(time, ScriptedSender.OK, ScriptedSender.unavailable(500));
+
+        Report report = deliverer(gateway).flush(DEADLINE);
+
+        assertEquals(List.of("message done r", "message 📎 r", "message 📎 r", "sessions_send wake r"), gateway.sent());
+        assertEquals(1, time.sleeps.size(), "one backoff, about 1 s: " + time.sleeps);
+        assertTrue(time.sleeps.get(0).toMillis() >= 800 && time.sleeps.get(0).toMillis() <= 1200, time.sleeps.toString());
+        assertEquals(3, report.delivered());
+        assertEquals(List.of(), outbox().failed());
+    }
+
+    @Test
+    void aDocumentStillAnswered5xxAtItsThirdAttemptIsGivenUpAndTheWakeFollows() throws Exception {
+        outbox().enqueue("r", Event.COMPLETED, List.of(Drafts.message("done r"), Drafts.document("📎 r"),
+                Drafts.wake("wake r")));
+        Outcome locked = ScriptedSender.unavailable(500);
+        ScriptedSender gateway = new ScriptedSender(time, ScriptedSender.OK, locked, locked, locked);
+
+        deliverer(gateway).flush(DEADLINE);
+
+        assertEquals(List.of("message done r", "message 📎 r", "message 📎 r", "message 📎 r", "sessions_send wake r"),
+                gateway.sent());
+        assertEquals(2, time.sleeps.size(), "1 and 2 s apart: " + time.sleeps);
+        assertEquals(Outbox.Kind.DOCUMENT, outbox().failed().get(0).kind());
+        assertEquals(List.of(), outbox().pending());
     }
 
     @Test

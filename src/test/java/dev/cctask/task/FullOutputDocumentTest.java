@@ -158,9 +158,10 @@ class FullOutputDocumentTest {
         RunTaskProcess.Result r = run();
 
         assertEquals(0, r.exitCode(), r.toString());
-        assertEquals(List.of("✅", "📎", "[CLAUDE_CODE_RESULT]"),
-                finals().stream().map(c -> c.tool().equals("sessions_send") ? wakeText(c).lines().findFirst().get()
-                        : c.text().substring(0, c.text().offsetByCodePoints(0, 1))).toList(), "the document tried once");
+        List<String> sent = status >= 500 ? List.of("✅", "📎", "📎", "📎", "[CLAUDE_CODE_RESULT]") // a moment's fault
+                : List.of("✅", "📎", "[CLAUDE_CODE_RESULT]");
+        assertEquals(sent, finals().stream().map(c -> c.tool().equals("sessions_send") ? wakeText(c).lines().findFirst().get()
+                : c.text().substring(0, c.text().offsetByCodePoints(0, 1))).toList(), "a 5xx: three tries, else one");
         assertEquals(List.of("⚠ document send returned " + status + ": " + body
                 + " (the chat has the result without its document)"),
                 r.stderr().lines().filter(l -> l.contains("document")).toList());
