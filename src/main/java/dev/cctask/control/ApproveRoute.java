@@ -5,9 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The approve route (issue 18): {@code run-task approve|deny} POST an {@link Answer} with the control secret (never Claude's notify secret); the answer goes
@@ -99,23 +96,8 @@ public final class ApproveRoute implements ControlServer.Route {
         if (written == null) {
             return ControlServer.Reply.error(404, UNKNOWN);
         }
-        try {
-            return written.get(SteerRoute.WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                    ? ControlServer.Reply.ok(() -> requests.answered(a))
-                    : ControlServer.Reply.error(410, FINISHED);
-        } catch (TimeoutException e) {
-            written.thenAccept(ok -> {
-                if (ok) {
-                    requests.answered(a);
-                }
-            });
-            return ControlServer.Reply.error(504, "Claude has not read its input for "
-                    + SteerRoute.WRITE_WAIT.toSeconds() + " s; the answer reaches it when it reads");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ControlServer.Reply.error(503, "the run is stopping");
-        } catch (ExecutionException e) {
-            return ControlServer.Reply.error(500, "writing to Claude's stdin failed: " + e.getCause());
-        }
+        return SteerRoute.awaitWrite(written, ok -> ok ? ControlServer.Reply.ok(() -> requests.answered(a))
+                : ControlServer.Reply.error(410, FINISHED), ok -> ok, () -> requests.answered(a),
+                "the answer reaches it when it reads");
     }
 }

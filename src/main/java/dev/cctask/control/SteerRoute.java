@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The steer route (issue 17): {@code run-task steer} POSTs a message with the control secret; it is written to
@@ -67,23 +69,32 @@ public final class SteerRoute implements ControlServer.Route {
         if (written == null) {
             return new ControlServer.Reply(503, "Claude has not started yet", 1, null);
         }
+        return awaitWrite(written, taken -> switch (taken) {
+            case WRITTEN -> ControlServer.Reply.ok(() -> claude.sent(text));
+            case HELD -> new ControlServer.Reply(202, null, 0, null);
+            case CLOSED -> ControlServer.Reply.error(409, FINISHED);
+        }, taken -> taken == Taken.WRITTEN, () -> claude.sent(text),
+                "the message stays queued and reaches it when it reads");
+    }
+
+    /**
+     * A control route's wait for its write to Claude's stdin: the reply for what became of it within
+     * {@link #WRITE_WAIT}; after that a 504 saying {@code late}, and {@code then} runs once it is written.
+     *
+     * @param wrote whether a result means written (then the route's follow-up runs)
+     */
+    static <T> ControlServer.Reply awaitWrite(CompletableFuture<T> written, Function<T, ControlServer.Reply> reply,
+            Predicate<T> wrote, Runnable then, String late) {
         try {
-            switch (written.get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                case WRITTEN:
-                    return ControlServer.Reply.ok(() -> claude.sent(text));
-                case HELD:
-                    return new ControlServer.Reply(202, null, 0, null);
-                default:
-                    return ControlServer.Reply.error(409, FINISHED);
-            }
+            return reply.apply(written.get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
-            written.thenAccept(taken -> {
-                if (taken == Taken.WRITTEN) {
-                    claude.sent(text);
+            written.thenAccept(result -> {
+                if (wrote.test(result)) {
+                    then.run();
                 }
             });
             return ControlServer.Reply.error(504, "Claude has not read its input for " + WRITE_WAIT.toSeconds()
-                    + " s; the message stays queued and reaches it when it reads");
+                    + " s; " + late);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ControlServer.Reply.error(503, "the run is stopping");
