@@ -224,8 +224,9 @@ class QueueProcessTest {
         Process third = launch("third", 1);
         RunTaskProcess.await("the lost notice", () -> gateway.messageTexts().stream()
                 .anyMatch(t -> t.startsWith("⚠️ Claude Code task lost\n\nTask: second\n")));
-        assertTrue(gateway.messageTexts().stream().anyMatch(t -> t.startsWith("📡 ⏳ Claude Code queued (0 ahead)\n")
-                && t.contains("*PID:* " + third.pid() + "\n")), gateway.messageTexts().toString());
+        RunTaskProcess.await("the third's queued notice, 0 ahead (the lost one holds nobody up)", () -> gateway
+                .messageTexts().stream().anyMatch(t -> t.startsWith("📡 ⏳ Claude Code queued (0 ahead)\n")
+                        && t.contains("*PID:* " + third.pid() + "\n")));
         Files.createFile(go);
         assertEquals(0, runTask.finish(first, Duration.ofSeconds(60)).exitCode());
         assertEquals(0, runTask.finish(third, Duration.ofSeconds(60)).exitCode());
